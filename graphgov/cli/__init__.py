@@ -1,0 +1,54 @@
+"""The ``graphgov`` command.
+
+Subcommands live in modules of this package by concern and are imported only when
+used, so ``graphgov --help`` and quick commands start fast.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from graphgov import __version__
+
+# name -> "module:attribute" of a click command
+COMMANDS: dict[str, str] = {
+    "check": "graphgov.cli.data:check",
+    "load": "graphgov.cli.data:load",
+    "info": "graphgov.cli.data:info",
+    "export": "graphgov.cli.data:export",
+    "schema": "graphgov.cli.data:schema",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="graphgov")
+def cli():
+    """graphgov: party-building coordination committees (党建工作协调委员会) as a graph.
+
+    Load a committee's member roster and three lists (需求/资源/项目清单) into an
+    embedded graph store, then find central actors and gaps, match needs to
+    resources, and draw offline maps and reports.
+
+    \b
+    Example:
+      graphgov check data/sample
+      graphgov load data/sample
+      graphgov info
+    """
+
+
+def main():
+    cli(prog_name="graphgov")

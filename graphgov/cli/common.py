@@ -1,0 +1,71 @@
+"""Options and helpers shared by the CLI's commands."""
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from graphgov.errors import GraphGovError
+from graphgov.export import FORMATS, write_table
+from graphgov.store import DEFAULT_STORE, STORE_ENV
+
+__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err"]
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def handle_errors(func):
+    """Turn a GraphGovError into a message on stderr and its exit code; no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except GraphGovError as err:
+            echo_err(f"Error: {err}")
+            sys.exit(err.exit_code)
+
+    return wrapper
+
+
+def store_option(func):
+    """``--store PATH``: the embedded store, default ./graphgov.lbdb or $GRAPHGOV_STORE."""
+    return click.option(
+        "--store",
+        "store_path",
+        envvar=STORE_ENV,
+        default=DEFAULT_STORE,
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help=f"The embedded LadybugDB store (file). Environment variable: {STORE_ENV}.",
+    )(func)
+
+
+def output_options(func):
+    """``--format``, ``--out`` and ``--top``, shared by every command that prints a table."""
+    func = click.option("--top", type=click.IntRange(min=1), default=None, help="Only the first N rows.")(func)
+    func = click.option(
+        "--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+        help="Write to this file instead of the terminal (xlsx needs --out).",
+    )(func)
+    func = click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        help="Output format.",
+    )(func)
+    return func
+
+
+def emit_table(df, fmt: str, out: str | None, top: int | None = None, title: str | None = None) -> None:
+    """Print or write a DataFrame in the chosen format."""
+    if top is not None:
+        df = df.head(top)
+    if fmt == "xlsx" and not out:
+        raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+    text = write_table(df, fmt, out, title=title)
+    if text is not None:
+        click.echo(text)
+    elif out:
+        echo_err(f"wrote {len(df)} rows to {out}")

@@ -1,0 +1,188 @@
+"""Commands that move data: check, load, info, export, schema."""
+from __future__ import annotations
+
+import time
+
+import click
+
+from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
+
+
+def _print_warnings(warnings, limit: int = 20) -> None:
+    for w in warnings[:limit]:
+        echo_err(str(w))
+    if len(warnings) > limit:
+        echo_err(f"… and {len(warnings) - limit} more warnings")
+
+
+class _Progress:
+    """A progress bar on stderr that appears only once a load has taken a second."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.start = time.perf_counter()
+        self.bar = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.start < 1.0:
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=click.get_text_stream("stderr"),
+                                         show_pos=True)
+            self.bar.__enter__()
+            self.done = 0
+        self.bar.update(done - self.done, current_item=step)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command()
+@click.argument("dataset", type=click.Path(exists=True))
+@click.option("--partial", is_flag=True, help="The dataset holds only some tables (an update); "
+              "references may point to ids already in the store.")
+@store_option
+@handle_errors
+def check(dataset, partial, store_path):
+    """Check a dataset and report every error as file:row:column.
+
+    DATASET is a folder of CSV files or one .xlsx workbook (Chinese or English sheet
+    names and headers). Nothing is written. Exit code 1 when there are errors.
+
+    \b
+    Example:
+      graphgov check data/sample
+      graphgov check 朝阳站区三张清单.xlsx
+    """
+    from graphgov.checks import read_and_check
+    from graphgov.store import open_store
+
+    known = None
+    if partial:
+        store = open_store(store_path)
+        known = store.known_ids() if store.exists() else None
+        store.close()
+    ds = read_and_check(dataset, known_ids=known, partial=partial)
+    _print_warnings(ds.warnings)
+    counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
+    click.echo(f"{dataset}: OK ({counts}; {len(ds.warnings)} warnings)")
+
+
+@click.command()
+@click.argument("dataset", type=click.Path(exists=True))
+@click.option("--replace", is_flag=True, help="Make the store hold exactly this dataset "
+              "(rows not in it are removed). Default: add new rows and update known ones by id.")
+@click.option("--partial", is_flag=True, help="The dataset holds only some tables (e.g. next month's needs list).")
+@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI",
+              help="Load into a Neo4j server instead (see 'graphgov load --help' and docs/neo4j.md).")
+@store_option
+@handle_errors
+def load(dataset, replace, partial, neo4j_uri, store_path):
+    """Check a dataset and load it into the graph store, all or nothing.
+
+    Everything is checked first; if any check fails nothing is written. Loading the
+    same dataset twice gives the same graph; an updated list updates rows in place by
+    id. The store is the embedded LadybugDB file given by --store (default
+    ./graphgov.lbdb, or $GRAPHGOV_STORE).
+
+    \b
+    Example:
+      graphgov load data/sample
+      graphgov load 二月需求清单/ --partial
+      graphgov load data/sample --store city.lbdb
+    """
+    from graphgov.checks import read_and_check
+    from graphgov.store import open_store
+
+    if neo4j_uri is not None:
+        from graphgov.cli.neo4j import load_neo4j
+
+        return load_neo4j(dataset, neo4j_uri, partial)
+    store = open_store(store_path)
+    known = store.known_ids() if partial and store.exists() else None
+    store.close()
+    ds = read_and_check(dataset, known_ids=known, partial=partial)
+    _print_warnings(ds.warnings)
+    bar = _Progress("loading")
+    try:
+        result = store.load(ds, replace=replace, progress=bar)
+    finally:
+        bar.close()
+    parts = []
+    for name in ds.tables:
+        a, c = result.added.get(name, 0), result.changed.get(name, 0)
+        parts.append(f"{name} {result.after[name]} (+{a}, ~{c})")
+    click.echo(f"loaded {dataset} into {store.path} in {result.seconds:.2f} s: " + ", ".join(parts))
+
+
+@click.command()
+@store_option
+@output_options
+@handle_errors
+def info(store_path, fmt, out, top):
+    """Counts of nodes by label and relationships by type in the store.
+
+    \b
+    Example:
+      graphgov info
+      graphgov info --format json
+    """
+    from graphgov.store import open_store
+
+    with open_store(store_path) as store:
+        df = store.counts()
+    emit_table(df, fmt, out, top, title=f"graphgov store {store.path}")
+
+
+@click.command()
+@click.argument("out", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="csv: a folder of CSV files; xlsx: one workbook. Default: from OUT's ending.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Table and column names in English or Chinese.")
+@click.option("--from", "source", type=click.Path(exists=True), default=None,
+              help="Convert this dataset instead of exporting the store.")
+@click.option("--include-personal", is_flag=True, help="Keep phone numbers and contact names (left out by default).")
+@store_option
+@handle_errors
+def export(out, fmt, lang, source, include_personal, store_path):
+    """Write the store (or a dataset) in the dataset format: CSV folder or .xlsx.
+
+    \b
+    Example:
+      graphgov export backup/                         # the store as CSV files
+      graphgov export 三张清单.xlsx --lang zh           # one workbook, Chinese names
+      graphgov export sample.xlsx --from data/sample --lang zh --include-personal
+    """
+    from graphgov.checks import read_and_check
+    from graphgov.reader import write_dataset
+    from graphgov.store import open_store
+
+    fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
+    if source:
+        tables = read_and_check(source).tables
+    else:
+        with open_store(store_path) as store:
+            tables = store.read_tables(include_internal=False)
+    write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal)
+    click.echo(f"wrote {out}")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "table"]), default="table", show_default=True)
+@handle_errors
+def schema(fmt):
+    """The dataset format: tables, columns (English and Chinese names), types.
+
+    \b
+    Example:
+      graphgov schema --format markdown > docs/dataset-format.md
+    """
+    from graphgov.docs import schema_markdown, schema_frame
+
+    if fmt == "markdown":
+        click.echo(schema_markdown())
+    else:
+        emit_table(schema_frame(), "table", None)

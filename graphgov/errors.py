@@ -1,0 +1,90 @@
+"""One exception hierarchy for graphgov.
+
+Every error a user can cause is a :class:`GraphGovError`; the CLI prints its message
+(no traceback) and exits with its ``exit_code``: 1 for bad data, 2 for bad options.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "GraphGovError",
+    "DataError",
+    "OptionError",
+    "StoreError",
+    "StoreBusyError",
+    "NotFoundError",
+    "TransitionError",
+    "Problem",
+]
+
+
+class GraphGovError(Exception):
+    """Base class of every error graphgov reports to a user."""
+
+    exit_code = 1
+
+
+class OptionError(GraphGovError):
+    """A bad option or argument: an unknown name, a value of the wrong kind."""
+
+    exit_code = 2
+
+
+class NotFoundError(GraphGovError):
+    """Something named by the user (a need, a unit, a report) does not exist."""
+
+    exit_code = 1
+
+
+class StoreError(GraphGovError):
+    """The graph store cannot be opened or written."""
+
+
+class StoreBusyError(StoreError):
+    """Another graphgov process holds the store."""
+
+
+class TransitionError(GraphGovError):
+    """A status change that the need's life cycle does not allow."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the checks, located in a file.
+
+    ``row`` is the spreadsheet row number (the header is row 1), ``column`` the header
+    as written in the file. ``severity`` is "error" or "warning".
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    value: object = None
+    fix: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.column is not None:
+            where += f":{self.column}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        if self.fix:
+            text += f"; {self.fix}"
+        return text
+
+
+class DataError(GraphGovError):
+    """The dataset has errors; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
+        self.problems = list(problems)
+        self.warnings = list(warnings or [])
+        n = len(self.problems)
+        head = f"{n} error{'s' if n != 1 else ''} in the dataset; nothing was loaded"
+        super().__init__("\n".join([head, *map(str, self.problems)]))
