@@ -1,0 +1,66 @@
+"""Shared test helpers: small datasets written as real CSV files, loaded into a real store."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graphgov import schema
+from graphgov.checks import read_and_check
+from graphgov.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+
+
+def write_dataset(folder: Path, tables: dict[str, list[dict]], encoding: str = "utf-8") -> Path:
+    """Write ``tables`` (table name -> list of row dicts) as CSV files in ``folder``.
+
+    Every table of the schema gets a file (empty tables get just their required
+    headers), so the result is a complete dataset.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in schema.TABLES:
+        rows = tables.get(t.name, [])
+        cols = list(t.required_columns)
+        for r in rows:
+            for c in r:
+                if c not in cols:
+                    cols.append(c)
+        df = pd.DataFrame(rows, columns=cols)
+        df.to_csv(folder / f"{t.name}.csv", index=False, encoding=encoding)
+    return folder
+
+
+def load_tables(tmp_path: Path, tables: dict[str, list[dict]], name: str = "g"):
+    """Write, check and load ``tables``; return the opened (read-only) store."""
+    folder = write_dataset(tmp_path / f"{name}-data", tables)
+    store = open_store(tmp_path / f"{name}.lbdb")
+    store.load(read_and_check(folder))
+    return store
+
+
+@pytest.fixture
+def make_store(tmp_path):
+    """A factory: ``make_store({"units": [...], ...})`` → loaded LadybugStore."""
+    opened = []
+
+    def make(tables, name="g"):
+        store = load_tables(tmp_path, tables, name)
+        opened.append(store)
+        return store
+
+    yield make
+    for s in opened:
+        s.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    """The bundled sample dataset loaded once per test session (read-only use)."""
+    path = tmp_path_factory.mktemp("sample") / "sample.lbdb"
+    store = open_store(path)
+    store.load(read_and_check(SAMPLE))
+    yield store
+    store.close()
