@@ -90,6 +90,7 @@ class _Checker:
         self.known_ids = known_ids or {}
         self.partial = partial
         self.problems: list[Problem] = list(raw.problems)
+        self.bad_ids: dict[str, set[str]] = {}  # ids refused in their own table: no follow-on reference errors
         self.warnings: list[Problem] = list(raw.warnings)
 
     def error(self, tab: RawTable, i: int | None, col: str | None, message: str, value=None, fix: str = ""):
@@ -106,7 +107,7 @@ class _Checker:
         raw = self.raw
         for t in schema.TABLES:
             # a table whose file the reader could not read is reported already
-            if t.name not in raw.found and t.required and not self.partial:
+            if t.name not in raw.found and t.required and not self.partial and not raw.unreadable:
                 self.problems.append(Problem(
                     raw.path.name, None, None,
                     f"missing table {t.name!r} ({t.zh[0]})",
@@ -123,6 +124,12 @@ class _Checker:
                                              fix=f"add a column headed {c} or {col.zh[0] if col.zh else c}"))
             typed[name] = self.type_table(tab, skip=set(missing))
             usable[name] = tab
+        for name in ("units", "committees"):
+            if name in usable and typed[name].empty:
+                tab = usable[name]
+                self.problems.append(Problem(tab.source, None, None, f"the table has a header but no rows; "
+                                             f"a dataset needs at least one row in {name}",
+                                             fix=f"add the {name} ({schema.table(name).zh[0]}) below the header"))
         self.check_keys(typed, usable)
         self.check_references(typed, usable)
         self.check_hierarchies(typed, usable)
@@ -173,6 +180,8 @@ class _Checker:
             text = normalise_id(str(v))
             if _WS.search(text):
                 self.error(tab, i, col.name, "an id may not contain spaces", v, fix="remove the spaces or use '-' or '_'")
+                if kind == "id":
+                    self.bad_ids.setdefault(tab.name, set()).update({text, re.sub(r"\s+", "", text)})
                 raise ValueError(v)
             return text
         if kind == "idlist":
@@ -253,6 +262,9 @@ class _Checker:
                 if not col.ref or col.name not in tab.present:
                     continue
                 target = col.ref
+                if target not in typed and target not in self.known_ids:
+                    continue  # the table is missing or unreadable, which is reported already
+                bad = self.bad_ids.get(target, set())
                 if target not in cache:
                     cache[target] = self.ids(typed, target)
                 known = cache[target]
@@ -262,7 +274,7 @@ class _Checker:
                         continue
                     refs = v.split(";") if col.kind == "idlist" else [v]
                     for r in refs:
-                        if r not in known:
+                        if r not in known and r not in bad:
                             self.error(tab, i, col.name, f"no {target_def.name[:-1] if target_def.name.endswith('s') else target_def.name} "
                                        f"has id {r!r}", r,
                                        fix=f"add it to {target}.csv ({target_def.zh[0]}) or correct the id")

@@ -86,5 +86,5 @@ class DataError(GraphGovError):
         self.problems = list(problems)
         self.warnings = list(warnings or [])
         n = len(self.problems)
-        head = f"{n} error{'s' if n != 1 else ''} in the dataset; nothing was loaded"
+        head = f"{n} error{'s' if n != 1 else ''} in the dataset"
         super().__init__("\n".join([head, *map(str, self.problems)]))

@@ -72,6 +72,7 @@ class RawDataset:
     problems: list[Problem]
     warnings: list[Problem]
     found: set[str] = field(default_factory=set)  # tables with a file or sheet, readable or not
+    unreadable: bool = False  # the workbook itself could not be opened
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -94,6 +95,16 @@ def _decode(data: bytes, source: str) -> str:
                 "open it in a text editor and save it again with one encoding (UTF-8)",
             )
         return text
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        good = data[: err.start]
+        if any(b >= 0x80 for b in good):
+            line = good.count(b"\n") + 1
+            raise _FileProblem(
+                f"the file mixes UTF-8 with another encoding (the first non-UTF-8 text is on line {line})",
+                "open it in a text editor and save it again with one encoding (UTF-8)",
+            ) from None
     raise _FileProblem(
         "the text is neither UTF-8 nor GB18030/GBK",
         "save the file again as 'CSV UTF-8' from Excel or WPS",
@@ -246,6 +257,7 @@ def read_dataset(path: str | Path) -> RawDataset:
     warnings: list[Problem] = []
     tables: dict[str, RawTable] = {}
     found: set[str] = set()
+    unreadable = False
 
     def add(name_in_file: str, source: str, rows_factory):
         name = _TABLES.get(fold(name_in_file))
@@ -278,11 +290,12 @@ def read_dataset(path: str | Path) -> RawDataset:
                 add(title, f"{path.name}[{title}]", lambda rows=rows: rows)
         except _FileProblem as err:
             problems.append(Problem(path.name, None, None, err.message, fix=err.fix))
+            unreadable = True
     elif not path.exists():
         raise OptionError(f"{path}: no such file or folder")
     else:
         raise OptionError(f"{path}: not a dataset; give a folder of CSV files or an .xlsx workbook")
-    return RawDataset(path, tables, problems, warnings, found)
+    return RawDataset(path, tables, problems, warnings, found, unreadable)
 
 
 def write_dataset(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "csv", lang: str = "en",

@@ -100,10 +100,15 @@ def load(dataset, replace, partial, neo4j_uri, store_path):
         from graphgov.cli.neo4j import load_neo4j
 
         return load_neo4j(dataset, neo4j_uri, partial)
+    from graphgov.errors import DataError
+
     store = open_store(store_path)
     known = store.known_ids() if partial and store.exists() else None
     store.close()
-    ds = read_and_check(dataset, known_ids=known, partial=partial)
+    try:
+        ds = read_and_check(dataset, known_ids=known, partial=partial)
+    except DataError as err:
+        raise _unchanged(err, store.path) from None
     _print_warnings(ds.warnings)
     bar = _Progress("loading")
     try:
@@ -115,6 +120,12 @@ def load(dataset, replace, partial, neo4j_uri, store_path):
         a, c = result.added.get(name, 0), result.changed.get(name, 0)
         parts.append(f"{name} {result.after[name]} (+{a}, ~{c})")
     click.echo(f"loaded {dataset} into {store.path} in {result.seconds:.2f} s: " + ", ".join(parts))
+
+
+def _unchanged(err, path):
+    """The same DataError, saying the store was left as it was."""
+    err.args = (f"{err.args[0]}\nNothing was loaded; the store {path} is unchanged.",)
+    return err
 
 
 @click.command()

@@ -1,0 +1,297 @@
+"""The foundation: reading, checking, loading, the store's contents and the networkx view."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from graphgov import schema
+from graphgov.checks import read_and_check
+from graphgov.cli import cli
+from graphgov.errors import DataError
+from graphgov.graph import to_networkx
+from graphgov.store import open_store
+
+DATA = Path(__file__).resolve().parent / "data"
+GOOD = DATA / "good"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    """A store loaded with the good dataset, by the CLI."""
+    store = tmp_path / "g.lbdb"
+    result = run("load", GOOD, "--store", store)
+    assert result.exit_code == 0, result.output
+    return store
+
+
+# Each bad dataset, the location its error must be reported at, and words of the message.
+BAD = [
+    ("missing_table", "missing_table:", "missing table 'needs'"),
+    ("missing_column", "needs.csv:1:", "missing column 'category'"),
+    ("empty_required", "units.csv:4:name:", "empty 'name'"),
+    ("duplicate_id", "units.csv:6:id:", "duplicate id 'U2' (first at row 3)"),
+    ("missing_reference", "needs.csv:3:unit_id:", "no unit has id 'U999'"),
+    ("bad_enum", "units.csv:5:type:", "'宇宙飞船' is not an allowed type"),
+    ("bad_date", "needs.csv:2:raised:", "not a date"),
+    ("bad_number", "resources.csv:2:capacity:", "not a whole number"),
+    ("negative_capacity", "resources.csv:2:capacity:", "may not be negative"),
+    ("negative_quantity", "needs.csv:3:quantity:", "may not be negative"),
+    ("area_cycle", "areas.csv:2:parent_id:", "goes round in a circle"),
+    ("own_parent", "party_orgs.csv:3:parent_id:", "'O2' is its own parent"),
+    ("self_agreement", "agreements.csv:2:unit_b:", "two different units"),
+    ("id_with_space", "units.csv:3:id:", "may not contain spaces"),
+    ("bad_need_list", "projects.csv:2:need_ids:", "no need has id 'N7'"),
+    ("no_units", "units.csv:", "header but no rows"),
+    ("binary_file", "units.csv:", "binary file"),
+    ("empty_file", "needs.csv:", "empty (no header row)"),
+    ("mixed_encoding", "needs.csv:", "mixes UTF-8 with another encoding"),
+    ("truncated.xlsx", "truncated.xlsx:", "cannot be opened"),
+]
+
+
+@pytest.mark.parametrize("case,location,words", BAD, ids=[b[0] for b in BAD])
+def test_bad_dataset_is_refused_and_store_unchanged(loaded, case, location, words):
+    before = digest(loaded)
+    tables_before = open_store(loaded).read_tables()
+    result = run("load", DATA / "bad" / case, "--store", loaded)
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if words in ln]
+    assert lines, result.output
+    assert lines[0].startswith(location), lines[0]
+    assert "Traceback" not in result.output
+    assert digest(loaded) == before
+    after = open_store(loaded).read_tables()
+    for name in tables_before:
+        pd.testing.assert_frame_equal(after[name], tables_before[name])
+
+
+@pytest.mark.parametrize("case", [b[0] for b in BAD])
+def test_check_command_reports_the_same_error(case):
+    result = run("check", DATA / "bad" / case)
+    assert result.exit_code == 1
+    assert "error" in result.output
+
+
+def test_bad_dataset_into_empty_store_creates_nothing(tmp_path):
+    store = tmp_path / "new.lbdb"
+    result = run("load", DATA / "bad" / "bad_date", "--store", store)
+    assert result.exit_code == 1
+    assert not store.exists()
+
+
+def _tables(path):
+    return read_and_check(path).tables
+
+
+@pytest.mark.parametrize("variant", ["good_gb18030", "good_bom", "good.xlsx"])
+def test_encodings_and_workbook_read_the_same_tables(variant):
+    ref = _tables(GOOD)
+    other = _tables(DATA / variant)
+    for name, df in ref.items():
+        pd.testing.assert_frame_equal(other[name].reset_index(drop=True), df.reset_index(drop=True), check_dtype=False)
+
+
+def test_workbook_has_chinese_sheet_names_and_headers():
+    from openpyxl import load_workbook
+
+    book = load_workbook(DATA / "good.xlsx", read_only=True)
+    assert "需求清单" in book.sheetnames and "资源清单" in book.sheetnames and "项目清单" in book.sheetnames
+    header = next(book["需求清单"].iter_rows(values_only=True))
+    assert header[:4] == ("编号", "标题", "类别", "所属单位")
+
+
+def test_utf16_tab_separated_export_is_read(tmp_path):
+    folder = tmp_path / "u16"
+    shutil.copytree(GOOD, folder)
+    df = pd.read_csv(GOOD / "units.csv", dtype=str)
+    (folder / "units.csv").write_bytes(df.to_csv(sep="\t", index=False).encode("utf-16"))
+    assert read_and_check(folder).tables["units"]["name"].tolist() == df["name"].tolist()
+
+
+def test_unknown_category_is_a_warning_naming_the_closest(tmp_path):
+    folder = tmp_path / "cat"
+    shutil.copytree(GOOD, folder)
+    needs = pd.read_csv(folder / "needs.csv", dtype=str)
+    needs.loc[0, "category"] = "志愿服务队"
+    needs.to_csv(folder / "needs.csv", index=False)
+    ds = read_and_check(folder)
+    (warning,) = [w for w in ds.warnings if w.column == "category"]
+    assert warning.row == 2 and "volunteering" in warning.fix
+    assert ds.tables["needs"]["category"].iloc[0] == "志愿服务队"
+
+
+def test_full_width_ids_are_normalised(tmp_path):
+    folder = tmp_path / "fw"
+    shutil.copytree(GOOD, folder)
+    needs = pd.read_csv(folder / "needs.csv", dtype=str)
+    needs.loc[0, "unit_id"] = "Ｕ１"  # full-width letters, as typed with a Chinese input method
+    needs.to_csv(folder / "needs.csv", index=False)
+    assert read_and_check(folder).tables["needs"]["unit_id"].iloc[0] == "U1"
+
+
+def test_all_errors_reported_in_one_pass(tmp_path):
+    folder = tmp_path / "many"
+    shutil.copytree(GOOD, folder)
+    needs = pd.read_csv(folder / "needs.csv", dtype=str)
+    needs.loc[0, "raised"] = "昨天"
+    needs.loc[1, "unit_id"] = "U404"
+    needs.to_csv(folder / "needs.csv", index=False)
+    res = pd.read_csv(folder / "resources.csv", dtype=str)
+    res.loc[0, "capacity"] = "-1"
+    res.to_csv(folder / "resources.csv", index=False)
+    with pytest.raises(DataError) as info:
+        read_and_check(folder)
+    where = sorted(f"{p.file}:{p.row}:{p.column}" for p in info.value.problems)
+    assert where == ["needs.csv:2:raised", "needs.csv:3:unit_id", "resources.csv:2:capacity"]
+
+
+def test_store_matches_input_tables(loaded):
+    store = open_store(loaded)
+    counts = store.counts().set_index("name")["count"]
+    src = {n: pd.read_csv(GOOD / f"{n}.csv", dtype=str) for n in schema.DATASET_TABLES}
+    for t in schema.TABLES:
+        if t.label:
+            assert counts[t.label] == len(src[t.name]), t.name
+    assert counts["MEMBER_OF"] == len(src["memberships"])
+    assert counts["PARTICIPATES_IN"] == len(src["participations"])
+    assert counts["RAISES"] == len(src["needs"])
+    assert counts["ADDRESSES"] == sum(len(v.split(";")) for v in src["projects"]["need_ids"].dropna())
+    got = store.query(
+        "MATCH (u:Unit)-[:RAISES]->(n:Need {id: $id}) RETURN u.name AS unit, n.title AS title, n.quantity AS q, "
+        "n.raised AS raised", {"id": "N1"})
+    assert got.iloc[0]["unit"] == "国铁朝阳站"
+    assert got.iloc[0]["title"] == "高峰时段换乘引导志愿者"
+    assert got.iloc[0]["q"] == 6
+    assert pd.Timestamp(got.iloc[0]["raised"]) == pd.Timestamp("2024-01-08")
+    uni = store.query("MATCH (u:Unit) WHERE u.type IN ['university', 'research_institute'] RETURN u.name AS n")
+    assert uni["n"].tolist() == ["中国人民大学"]
+    m = store.query("MATCH (u:Unit)-[m:MEMBER_OF]->(c:Committee) WHERE u.id = $u RETURN m.role AS role", {"u": "U3"})
+    assert m["role"].tolist() == ["主任单位"]
+
+
+def test_loading_twice_gives_the_same_graph(loaded):
+    first = open_store(loaded).read_tables()
+    result = run("load", GOOD, "--store", loaded)
+    assert result.exit_code == 0
+    assert "(+0, ~0)" in result.output
+    second = open_store(loaded).read_tables()
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], second[name])
+
+
+def test_updated_needs_list_changes_exactly_the_changed_rows(loaded, tmp_path):
+    before = open_store(loaded).read_tables()
+    update = tmp_path / "march"
+    update.mkdir()
+    needs = pd.read_csv(GOOD / "needs.csv", dtype=str)
+    needs.loc[1, "title"] = "站前广场夜间停车秩序(扩大范围)"
+    needs.loc[1, "quantity"] = "3"
+    new = {"id": "N9", "title": "老旧小区适老化改造咨询", "category": "elderly_care", "unit_id": "U3"}
+    needs = pd.concat([needs, pd.DataFrame([new])], ignore_index=True)
+    needs.to_csv(update / "需求清单.csv", index=False)
+    result = run("load", update, "--partial", "--store", loaded)
+    assert result.exit_code == 0, result.output
+    assert "needs 3 (+1, ~1)" in result.output
+    after = open_store(loaded).read_tables()
+    for name in before:
+        if name != "needs":
+            pd.testing.assert_frame_equal(after[name], before[name])
+    b = before["needs"].set_index("id")
+    a = after["needs"].set_index("id")
+    pd.testing.assert_series_equal(a.loc["N1"], b.loc["N1"])
+    assert a.loc["N2", "title"] == "站前广场夜间停车秩序(扩大范围)" and a.loc["N2", "quantity"] == 3
+    assert a.loc["N2", "raised"] == b.loc["N2", "raised"]
+    assert a.loc["N9", "title"] == "老旧小区适老化改造咨询"
+    store = open_store(loaded)
+    assert store.query("MATCH (u:Unit {id: 'U3'})-[:RAISES]->(n:Need) RETURN n.id AS id")["id"].tolist() == ["N9"]
+
+
+def test_partial_update_needs_known_references(loaded, tmp_path):
+    update = tmp_path / "upd"
+    update.mkdir()
+    pd.DataFrame([{"id": "N9", "title": "x", "category": "health", "unit_id": "U77"}]).to_csv(update / "needs.csv", index=False)
+    before = digest(loaded)
+    result = run("load", update, "--partial", "--store", loaded)
+    assert result.exit_code == 1
+    assert "needs.csv:2:unit_id" in result.output and "'U77'" in result.output
+    assert digest(loaded) == before
+
+
+def test_replace_drops_rows_not_in_the_dataset(loaded, tmp_path):
+    smaller = tmp_path / "smaller"
+    shutil.copytree(GOOD, smaller)
+    needs = pd.read_csv(smaller / "needs.csv", dtype=str)
+    needs = needs[needs["id"] != "N2"]
+    needs.to_csv(smaller / "needs.csv", index=False)
+    assert run("load", smaller, "--store", loaded).exit_code == 0
+    assert len(open_store(loaded).read_tables()["needs"]) == 2  # merge keeps N2
+    assert run("load", smaller, "--replace", "--store", loaded).exit_code == 0
+    assert open_store(loaded).read_tables()["needs"]["id"].tolist() == ["N1"]
+
+
+def test_networkx_view(loaded):
+    g = to_networkx(open_store(loaded))
+    assert g.nodes["Unit:U4"]["type"] == "university"
+    assert g.nodes["Need:N1"]["name"] == "高峰时段换乘引导志愿者"
+    assert g.has_edge("Unit:U1", "Need:N1", key="RAISES")
+    assert g.has_edge("Project:P1", "Need:N1", key="ADDRESSES")
+    assert g.edges["Unit:U3", "Committee:C1", "MEMBER_OF"]["role"] == "主任单位"
+    assert g.has_edge("Area:A3", "Area:A2", key="PART_OF")
+    src = read_and_check(GOOD)
+    assert g.number_of_nodes() == sum(len(df) for n, df in src.tables.items() if schema.table(n).label)
+    assert "phone" not in g.nodes["Unit:U1"]
+
+
+def test_store_env_variable(tmp_path):
+    store = tmp_path / "env.lbdb"
+    result = run("load", GOOD, env={"GRAPHGOV_STORE": str(store)})
+    assert result.exit_code == 0 and store.exists()
+    result = run("info", "--format", "csv", env={"GRAPHGOV_STORE": str(store)})
+    df = pd.read_csv(__import__("io").StringIO(result.output))
+    assert df.set_index("name").loc["Unit", "count"] == 4
+
+
+def test_info_without_store_is_a_clear_error(tmp_path):
+    result = run("info", "--store", tmp_path / "nothing.lbdb")
+    assert result.exit_code == 1
+    assert "graphgov load" in result.output
+
+
+@pytest.mark.parametrize("args", [["info", "--format", "bogus"], ["load"], ["check", "/no/such/folder"],
+                                  ["info", "--top", "0"]])
+def test_bad_options_exit_2(args):
+    assert run(*args).exit_code == 2
+
+
+def test_every_command_has_help_with_an_example():
+    from graphgov.cli import COMMANDS
+
+    for name in COMMANDS:
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, name
+    assert "0.1" in run("--version").output
+
+
+def test_export_round_trip_through_chinese_workbook(loaded, tmp_path):
+    book = tmp_path / "三张清单.xlsx"
+    assert run("export", book, "--lang", "zh", "--store", loaded).exit_code == 0
+    again = read_and_check(book).tables
+    ref = read_and_check(GOOD).tables
+    for name, df in ref.items():
+        left = df.drop(columns=schema.table(name).personal_columns).sort_values(list(schema.table(name).key))
+        right = again[name].drop(columns=schema.table(name).personal_columns).sort_values(list(schema.table(name).key))
+        pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False)
