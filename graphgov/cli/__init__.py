@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "info": "graphgov.cli.data:info",
     "export": "graphgov.cli.data:export",
     "schema": "graphgov.cli.data:schema",
+    "query": "graphgov.cli.query:query",
     "generate": "graphgov.cli.generate:generate",
 }
 

@@ -1,0 +1,127 @@
+"""``graphgov query``: list, show and run the named Cypher reports (queries/*.cypher)."""
+from __future__ import annotations
+
+import click
+import pandas as pd
+
+from graphgov.cli.common import emit_table, handle_errors, output_options, store_option
+
+__all__ = ["query"]
+
+
+def _queries_option(func):
+    return click.option(
+        "--queries", "folders", multiple=True, type=click.Path(file_okay=False),
+        help="A folder of your own .cypher reports (repeatable); they join the bundled ones.",
+    )(func)
+
+
+def _split_params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        out[key.strip()] = value
+    return out
+
+
+def _param_summary(report) -> str:
+    parts = []
+    for p in report.params:
+        parts.append(f"{p.name} (required)" if p.required else f"{p.name}={p.default_text}")
+    return ", ".join(parts)
+
+
+@click.group()
+def query():
+    """Named Cypher reports: the bundled ones and your own folders of .cypher files.
+
+    Each report is a .cypher file whose header gives its name, description (English
+    and Chinese) and parameters with defaults; see docs/queries.md.
+
+    \b
+    Example:
+      graphgov query list
+      graphgov query run unmet_needs
+      graphgov query run stale_needs --param min_age=180 --format csv --out stale.csv
+      graphgov query run links_between_units --param a=U001 --param b=U017
+    """
+
+
+@query.command("list")
+@_queries_option
+@output_options
+@handle_errors
+def list_reports(folders, fmt, out, top):
+    """List the reports with their parameters and descriptions.
+
+    \b
+    Example:
+      graphgov query list
+      graphgov query list --queries my_reports/ --format json
+    """
+    from graphgov.queries import load_reports
+
+    reports = load_reports(folders)
+    rows = [
+        {
+            "name": r.name,
+            "parameters": _param_summary(r),
+            "说明": r.description_zh,
+            "description": r.description,
+            "source": "bundled" if r.bundled else str(r.path),
+        }
+        for r in reports.values()
+    ]
+    df = pd.DataFrame(rows, columns=["name", "parameters", "说明", "description", "source"])
+    emit_table(df, fmt, out, top, title=f"{len(df)} reports")
+
+
+@query.command("show")
+@click.argument("name")
+@_queries_option
+@handle_errors
+def show(name, folders):
+    """Print a report's file: header and Cypher.
+
+    \b
+    Example:
+      graphgov query show paper_members
+    """
+    from graphgov.queries import find_report, load_reports
+
+    report = find_report(name, load_reports(folders))
+    click.echo(f"// file: {report.path}")
+    click.echo(report.path.read_text(encoding="utf-8").rstrip("\n"))
+
+
+@query.command("run")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter value (repeatable); dates as YYYY-MM-DD or today, durations as days.")
+@_queries_option
+@store_option
+@output_options
+@handle_errors
+def run(name, params, folders, store_path, fmt, out, top):
+    """Run the report NAME on the store and print or write its table.
+
+    Parameters left out take the defaults the report declares ('graphgov query list'
+    shows them).
+
+    \b
+    Example:
+      graphgov query run committee_roster --param committee=C01
+      graphgov query run supply_demand --param as_of=2025-06-30 --format xlsx --out 供需.xlsx
+      graphgov query run my_report --queries my_reports/
+    """
+    from graphgov.queries import find_report, load_reports, run_report
+    from graphgov.store import open_store
+
+    given = _split_params(params)
+    report = find_report(name, load_reports(folders))
+    values = report.bind(given)  # bad parameters fail before the store is opened
+    with open_store(store_path) as store:
+        df = run_report(store.query, report, values)
+    emit_table(df, fmt, out, top, title=f"{report.name}: {report.description_zh}")
