@@ -295,3 +295,10 @@ def test_export_round_trip_through_chinese_workbook(loaded, tmp_path):
         left = df.drop(columns=schema.table(name).personal_columns).sort_values(list(schema.table(name).key))
         right = again[name].drop(columns=schema.table(name).personal_columns).sort_values(list(schema.table(name).key))
         pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False)
+
+
+def test_dataset_format_doc_is_generated_from_the_schema():
+    from graphgov.docs import schema_markdown
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "dataset-format.md").read_text(encoding="utf-8")
+    assert doc.strip() == schema_markdown().strip(), "run: graphgov schema --format markdown > docs/dataset-format.md"

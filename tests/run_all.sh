@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh Debian/Ubuntu machine, then run them all.
+# Used by CI (.ci/run) and by developers: bash tests/run_all.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+
+# A real headless browser for the map tests, with CJK fonts so Chinese labels render.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk nodejs npm >/dev/null
+fi
+# Neo4j's own Cypher front end, to lint every query we send to Neo4j.
+if ! command -v node >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm ci --prefix tests/cypherlint --no-audit --no-fund --loglevel=error >/dev/null
+
+python3 -m pip install --quiet --disable-pip-version-check ".[test]"
+python3 -m pytest -q "$@"
