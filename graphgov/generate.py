@@ -177,7 +177,7 @@ PROJECT_TEMPLATES: dict[str, tuple[str, ...]] = {
     "party_education": ("党员教育共建项目", "红色教育联学行动"),
     "publicity": ("党建品牌宣传项目", "典型宣传行动"),
     "funding": ("公益资金帮扶项目", "微更新资金支持行动"),
-    "community_service": ("便民服务共建项目", "社区服务提升行动"),
+    "community_service": ("便民服务共建项目", "便民服务提升行动"),
     "urban_governance": ("接诉即办协同项目", "街区治理共建行动"),
 }
 
@@ -399,6 +399,8 @@ def _build_geo(rng: np.random.Generator, p: Preset) -> _Geo:
         for root, x in zip(mine, u):
             if root in ("东风", "将台"):
                 kind = "地区"
+            elif root in REAL_STREETS.get(dname, ()):
+                kind = "街道"
             elif urban:
                 kind = "街道" if x < 0.85 else "地区"
             else:
@@ -508,7 +510,7 @@ def _station_core(geo: _Geo, z: int) -> pd.DataFrame:
             (f"北京市{d}{root}社区卫生服务中心", "hospital", "卫生健康", "station_core"),
             ("北京首汽出租汽车有限公司", "state_enterprise", "出租汽车", "station_core"),
             (f"国网北京市电力公司{_short(d)}供电公司", "state_enterprise", "电力", "station_core"),
-            (f"北京{s}商业管理有限公司", "private_enterprise", "商业", "station_core"),
+            (f"北京{s.removeprefix('北京')}商业管理有限公司", "private_enterprise", "商业", "station_core"),
             ("北京恒通餐饮管理有限公司", "private_enterprise", "餐饮", "station_core"),
             ("北京瑞丰物业管理有限公司", "private_enterprise", "物业", "station_core"),
             (f"{root}地区{geo.comm_names[0]}居委会", "community", "社区", "station_core"),
@@ -572,6 +574,14 @@ def _build_units(rng: np.random.Generator, p: Preset, geo: _Geo) -> pd.DataFrame
     for t, n in mix.items():
         st = rng.choice(n_streets, size=n, p=street_w)
         names = _names_for(rng, t, n, dstr[st], geo.street_roots[st])
+        for _ in range(10):  # two units of a kind in one street: tell them apart by a place word
+            dup = pd.Series(names).duplicated().to_numpy()
+            if not dup.any():
+                break
+            words = np.array(_COMMUNITY_A, dtype=object)[rng.integers(0, len(_COMMUNITY_A), dup.sum())]
+            names[dup] = _names_for(rng, t, int(dup.sum()), dstr[st[dup]], geo.street_roots[st[dup]] + words)
+        if t == "university":
+            names[: len(UNIVERSITIES)] = UNIVERSITIES[:n]
         comm = np.full(n, -1)
         if t in ("school", "social_org", "private_enterprise"):
             inside = rng.random(n) < 0.3
@@ -601,10 +611,8 @@ def _names_for(rng: np.random.Generator, t: str, n: int, districts: np.ndarray, 
         return "北京市" + districts + roots + pick(_SCHOOL_KINDS)
     if t == "hospital":
         return "北京市" + districts + roots + pick(_HOSPITAL_KINDS)
-    if t == "university":
-        real = list(UNIVERSITIES)[:n]
-        made = ["北京" + r + "学院" for r in roots[len(real):]]
-        return np.array(real + made, dtype=object)
+    if t == "university":  # the real names are put in by the caller
+        return "北京" + roots + "学院"
     if t == "research_institute":
         return "北京市" + pick(_RESEARCH_FIELDS) + "研究院" + roots + "分院"
     if t == "military":
@@ -636,7 +644,7 @@ def _finish_units(rng: np.random.Generator, units: pd.DataFrame, geo: _Geo) -> p
     never_paper = np.isin(tag, ["community", "street_office", "station_office", "station_core", "hub", "org_dept"])
     paper_rate = np.where(tag == "bureau", 0.35, 0.2)
     paper = ~never_paper & (rng.random(n) < paper_rate)
-    activity = prominence * rng.lognormal(0, 0.6, n) * ~paper
+    activity = prominence ** 0.6 * rng.lognormal(0, 0.5, n) * ~paper
     units["prominence"] = prominence
     units["activity"] = activity
     units["paper"] = paper
@@ -761,6 +769,13 @@ def _build_committees(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.
         visiting_hubs = hubs[rng.random(len(hubs)) < (0.25 if p.city else 0.6)]
         street_cm[s] = c.add(f"{geo.street_names[s]}党建工作协调委员会", "street", sid, district_cm[di], office,
                              np.concatenate([org_dept, structural, others, visiting_hubs]))
+    # every unit takes part somewhere: the rest join their street's committee
+    seen = np.zeros(len(units), dtype=bool)
+    seen[np.concatenate(c.members)] = True
+    for s in np.unique(street[~seen]):
+        late = np.flatnonzero(~seen & (street == s))
+        c.members[street_cm[s]] = np.concatenate([c.members[street_cm[s]], late])
+        c.roles[street_cm[s]] = np.concatenate([c.roles[street_cm[s]], np.full(len(late), "成员单位", dtype=object)])
     # community committees for a share of the communities
     comm_units = np.flatnonzero(tag == "community")
     chosen = comm_units[rng.random(len(comm_units)) < p.community_committee_share]
@@ -1016,6 +1031,14 @@ def _build_lists(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.DataF
         "role": np.concatenate([np.full(p.projects, "牵头单位", dtype=object), np.full(p.projects, "需求单位", dtype=object),
                                 np.full(len(rows), "参与单位", dtype=object)]),
     })
+    # units that are not paper members but drew nothing join one project in their district
+    idle = np.ones(n_units, dtype=bool)
+    idle[np.concatenate([raiser, provider, lead, raiser[first], who])] = False
+    idle = np.flatnonzero(idle & (activity > 0))
+    joins = _pick_in_groups(rng, need_district[first], district_of_unit[idle])
+    joins = np.where(joins >= 0, joins, rng.integers(0, p.projects, len(idle)))
+    part = pd.concat([part, pd.DataFrame({"project_id": pid[joins], "unit_id": uids[idle], "role": "参与单位"})],
+                     ignore_index=True)
     part = part.drop_duplicates(["project_id", "unit_id"], keep="first")
     part = part.sort_values("project_id", kind="stable").reset_index(drop=True)
     return needs, resources, projects, part
