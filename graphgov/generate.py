@@ -28,6 +28,7 @@ import pandas as pd
 
 from graphgov import schema, vocab
 from graphgov.errors import OptionError
+from graphgov.reader import write_dataset
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "Preset", "generate", "write_generated"]
 
@@ -668,6 +669,7 @@ class _Committees:
         self.roles: list[np.ndarray] = []
         self.street_pool = self._pools(units["street"].to_numpy())
         self.district_pool = self._pools(units["district"].to_numpy())
+        self.prominence = units["prominence"].to_numpy()
 
     @staticmethod
     def _pools(keys: np.ndarray) -> dict[int, np.ndarray]:
@@ -688,7 +690,7 @@ class _Committees:
         k = min(k, len(pool))
         if k <= 0:
             return np.array([], dtype=int)
-        w = self.units["prominence"].to_numpy()[pool]
+        w = self.prominence[pool]
         return self.rng.choice(pool, size=k, replace=False, p=w / w.sum())
 
     def frames(self, founded_from: int = 2018) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -983,7 +985,9 @@ def _build_lists(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.DataF
     links = pd.DataFrame({"project": np.concatenate([np.arange(p.projects), proj_of_extra]),
                           "need": np.concatenate([first, extra])}).sort_values(["project", "need"], kind="stable")
     need_ids = needs["id"].to_numpy()
-    need_lists = links.assign(nid=need_ids[links["need"].to_numpy()]).groupby("project", sort=True)["nid"].agg(";".join)
+    link_project = links["project"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, link_project[1:] != link_project[:-1]])
+    need_lists = np.array([";".join(g) for g in np.split(need_ids[links["need"].to_numpy()], starts[1:])], dtype=object)
 
     pcat = ncat[first]
     provider_pick = _pick_in_groups(rng, key_r, key_n[first], activity[provider])
@@ -1003,7 +1007,7 @@ def _build_lists(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.DataF
         "status": status,
         "start_date": _dates(start_back),
         "end_date": np.where(np.isin(status, ["completed", "suspended"]), _dates(end_back), None),
-        "need_ids": need_lists.to_numpy(),
+        "need_ids": need_lists,
     })
 
     # need status follows the project that serves it
@@ -1120,17 +1124,10 @@ def write_generated(preset: str, seed: int, out: str | Path, force: bool = False
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        _write_csvs(tables, tmp)
+        write_dataset(tables, tmp, fmt="csv")
         out.mkdir(exist_ok=True)
         for name in tables:
             os.replace(tmp / f"{name}.csv", out / f"{name}.csv")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {name: len(df) for name, df in tables.items()}
-
-
-def _write_csvs(tables: dict[str, pd.DataFrame], folder: Path) -> None:
-    # Generated text never starts with a formula character, so the frames go straight
-    # to CSV (the reader's write_dataset would check every cell for that).
-    for name, df in tables.items():
-        df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
