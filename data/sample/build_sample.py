@@ -369,19 +369,19 @@ COMMITTEES = [
          "北京市公安局东城分局北京站地区派出所", "驻北京站武警执勤中队", "北京站东街社区居委会", "北京站前旅业有限公司",
          "北京通达出租汽车有限公司", "北京急救中心",
      ], vice=("国铁北京站",))),
-    ("C03", "北京南站地区党建工作协调委员会", "station_area", "BJ-ST-BJN", "C01", "monthly", 11,
+    ("C03", "北京南站地区党建工作协调委员会", "station_area", "BJ-ST-BJN", "C01", "monthly", 12,
      _members("北京南站地区管理办公室", "2021-06-01", [
          "国铁北京南站", "北京京港地铁有限公司", "北京市地铁运营有限公司", "北京公共交通控股（集团）有限公司",
          "丰台区右安门街道办事处", "北京丰台医院", "北京易行网约车服务有限公司", "北京南站商业运营管理有限公司",
          "北京市丰台区城市管理综合行政执法局", "北京畅行出租汽车有限公司",
      ], vice=("国铁北京南站",))),
-    ("C04", "北京西站地区党建工作协调委员会", "station_area", "BJ-ST-BJX", "C01", "monthly", 12,
+    ("C04", "北京西站地区党建工作协调委员会", "station_area", "BJ-ST-BJX", "C01", "monthly", 13,
      _members("北京西站地区管理办公室", "2021-06-01", [
          "国铁北京西站", "北京市地铁运营有限公司", "北京公共交通控股（集团）有限公司", "丰台区太平桥街道办事处",
          "北京西站交通枢纽管理中心", "北京急救中心", "北京西站便民服务连锁有限公司", "北京西站旅客服务志愿者协会",
          "北京铁路公安处",
      ], vice=("国铁北京西站",))),
-    ("C05", "北京北站地区党建工作协调委员会", "station_area", "BJ-ST-BJB", "C01", "monthly", 10,
+    ("C05", "北京北站地区党建工作协调委员会", "station_area", "BJ-ST-BJB", "C01", "monthly", 12,
      _members("北京北站地区管理办公室", "2021-06-01", [
          "国铁北京北站", "北京市地铁运营有限公司", "西城区展览路街道办事处", "中共北京市西城区委组织部",
          "北京市西城区城市管理综合行政执法局", "北展社区居委会", "北京北站文化传播有限公司", "北京易行网约车服务有限公司",
@@ -401,7 +401,7 @@ COMMITTEES = [
          "北京市朝阳区朝外街道办事处", "北京市朝阳区东坝地区办事处", "朝阳站综合商业运营有限公司",
          "将府家园社区居委会", "北京市朝阳区城市管理综合行政执法局",
      ], vice=("国铁朝阳站", "北京市朝阳区东风乡人民政府"))),
-    ("C08", "丰台站地区党建工作协调委员会", "station_area", "BJ-ST-FT", "C01", "monthly", 11,
+    ("C08", "丰台站地区党建工作协调委员会", "station_area", "BJ-ST-FT", "C01", "monthly", 12,
      _members("丰台站地区管理办公室", "2022-01-10", [
          "国铁丰台站", "北京市地铁运营有限公司", "北京公共交通控股（集团）有限公司", "丰台区丰台街道办事处",
          "北京丰台站枢纽运营有限公司", "北京市丰台区消防救援支队", "北京市公安局丰台分局丰台站派出所",
@@ -422,7 +422,7 @@ COMMITTEES = [
          "北京市朝阳区东坝地区办事处", "朝阳站地区管理办公室", "国铁朝阳站", "中央美术学院", "对外经济贸易大学", "北京朝阳区青年志愿者协会",
          "中国传媒大学", "北京工业大学", "首都医科大学附属北京朝阳医院",
      ], vice=("中共北京市朝阳区委宣传部",))),
-    ("C11", "安贞街道党建工作协调委员会", "street", "BJ-CY-AZ", "C10", "monthly", 11,
+    ("C11", "安贞街道党建工作协调委员会", "street", "BJ-CY-AZ", "C10", "monthly", 12,
      _members("北京市朝阳区安贞街道办事处", "2019-03-01", [
          "首都医科大学附属北京安贞医院", "安贞街道社区卫生服务中心", "北京安贞康养护理院", "北京安贞商厦有限公司",
          "北京安华物业管理有限公司", "安贞商务楼宇服务中心", "安华里社区居委会", "安贞里社区居委会",
@@ -433,7 +433,7 @@ COMMITTEES = [
          "安贞街道社区卫生服务中心", "北京安贞康养护理院", "安华里社区居委会", "安贞里社区居委会",
      ])),
     # deliberately without any project: none of its members takes part in one
-    ("C13", "安贞教育文化联盟", "alliance", "BJ-CY-AZ", "C11", "quarterly", 2,
+    ("C13", "安贞教育文化联盟", "alliance", "BJ-CY-AZ", "C11", "quarterly", 4,
      _members("安贞街道文化活动中心", "2020-05-12", [
          "北京市安贞里第一小学", "北京市安华中学", "北京安贞书局有限公司",
      ])),
@@ -473,7 +473,7 @@ COMMITTEES = [
          "福州市第一医院", "福州站片区快递外卖从业者联合会", "福州市晋安区退役军人事务局", "福建江夏学院",
          "福州市晋安区第九中学", "福州市晋安区融媒体中心",
      ], vice=("南昌铁路局福州车站", "晋安区八闽第一站社会工作服务中心"))),
-    ("C30", "天津站公共交通服务联盟", "alliance", "TJ-ST", "", "monthly", 10,
+    ("C30", "天津站公共交通服务联盟", "alliance", "TJ-ST", "", "monthly", 12,
      _members("天津站地区管理办公室", "2023-03-01", [
          "天津致远轨道交通运营有限公司天津站站区管理部", BROKER, "天津市公共交通集团（控股）有限公司",
          "天津站长途客运站", "天津市出租汽车管理服务中心", "天津站后广场商业管理有限公司",
@@ -557,7 +557,7 @@ NEED_TEXT: dict[str, list[tuple[str, str, tuple[int, int]]]] = {
     "culture": [
         ("{site}节日文化展演活动", "春节、国庆期间希望为旅客和居民组织文化展演，营造节日氛围。", (1, 3)),
         ("{site}铁路历史文化展示", "希望在站区设置铁路发展历史的小型展陈，讲好车站故事。", (1, 2)),
-        ("{site}社区文体活动器材", "社区文体队伍缺少音响、服装等活动器材。", (5, 20)),
+        ("{site}文体队伍活动器材", "居民文体队伍缺少音响、服装和道具，排练和演出受限。", (5, 20)),
     ],
     "commerce": [
         ("{site}商圈客流引导合作", "商户希望在换乘通道设置商业指引，把旅客引入周边商圈。", (1, 3)),
@@ -725,12 +725,12 @@ PROJECT_TEXT: dict[str, list[str]] = {
 
 # Categories a unit of each type raises needs in / offers resources in (random draws).
 TYPE_NEEDS = {
-    "government": ["urban_governance", "environment", "volunteering", "digital", "publicity", "think_tank", "commerce", "party_education"],
+    "government": ["urban_governance", "environment", "volunteering", "digital", "publicity", "think_tank", "party_education"],
     "railway": ["transport", "safety", "emergency", "volunteering", "health", "digital", "urban_governance", "employment"],
     "transit": ["transport", "safety", "volunteering", "emergency", "employment", "digital", "publicity"],
     "state_enterprise": ["transport", "employment", "venue", "publicity", "safety", "party_education"],
     "private_enterprise": ["employment", "commerce", "safety", "publicity", "parking", "community_service"],
-    "social_org": ["venue", "funding", "volunteering", "publicity"],
+    "social_org": ["venue", "funding", "volunteering", "publicity", "commerce"],
     "university": ["education", "employment", "party_education", "venue"],
     "research_institute": ["venue", "publicity"],
     "hospital": ["parking", "volunteering", "safety", "emergency", "publicity"],
@@ -867,6 +867,17 @@ OLD_UNSERVED_NEEDS = [
     ("old6", "北京市朝阳区残疾人联合会", "community_service", "BJ-ST-CY-G03", "2024-03-28", "high", 4,
      "朝阳站无障碍设施运行维护", "无障碍电梯和升降平台时常停用，残障旅客出行受阻。"),
 ]
+# Beijing's maternal-child needs: the only supplier of the category is in Fuzhou.
+MATERNAL_CHILD_NEEDS = [
+    ("mc1", "国铁北京西站", "maternal_child", "BJ-ST-BJX-G10", "2025-02-26", "high", 2,
+     "北京西站候车区母婴室扩容", "候车区母婴室只有一间，暑运和春运期间哺乳期旅客排队等候，需要扩容并补充设备。"),
+    ("mc2", "北京南站地区管理办公室", "maternal_child", "BJ-ST-BJN-G05", "2025-07-14", "medium", 1,
+     "北京南站携幼旅客临时看护点", "携带幼儿的旅客在改签、寻物时无人照看孩子，希望设置有人值守的看护点。"),
+    ("mc3", "富力社区居委会", "maternal_child", "BJ-CY-SJ-01", "2025-09-03", "medium", 30,
+     "富力社区双职工家庭儿童课后托管", "社区双职工家庭多，放学后到家长下班前孩子无人看管，需要托管场地和看护人员。"),
+    ("mc4", "将府家园社区居委会", "maternal_child", "BJ-CY-DF-01", "2025-10-28", "low", 1,
+     "将府家园社区母婴关爱小屋", "社区新生儿家庭增多，希望设立提供哺乳、育儿咨询的关爱小屋。"),
+]
 # Deliberate gap (b): needs of a category nobody supplies (legal); left unaddressed.
 LEGAL_NEEDS = [
     ("legal1", "北京市朝阳区东风乡人民政府", "BJ-CY-DF", "2025-03-14", "medium", 40, 0),
@@ -906,6 +917,18 @@ EXPLICIT_RESOURCES = [
      "组织轨道交通专业学生到车站开展志愿实践和岗位见习。容量为每年人次。"),
     (BROKER, "transport", "BJ", 12, "2026-12-31", "京津城际到站客流信息推送",
      "按车次推送京津城际和进京列车到站客流，供地铁和公交提前调度。容量为每日推送批次。"),
+]
+
+# think-tank offers of the universities (党建+智库)
+EXPLICIT_RESOURCES += [
+    (name, "think_tank", UNIT[UID[name]]["area_id"], cap, "2026-12-31", f"{name}党建+智库专家团队",
+     f"{topic}方向的教师团队可为站区和街道提供咨询、课题研究和方案评审。容量为每年可承接课题数。")
+    for name, topic, cap in [
+        ("中央美术学院", "公共艺术与城市设计", 3), ("中国人民大学", "基层治理与公共管理", 4),
+        ("对外经济贸易大学", "商圈经济与营商环境", 2), ("中国传媒大学", "城市传播与品牌形象", 3),
+        ("北京工业大学", "交通工程与城市规划", 3), ("北京交通大学", "综合交通枢纽运营", 4),
+        ("首都经济贸易大学", "城市经济与产业布局", 2), ("福建江夏学院", "社会治理与社区服务", 2),
+    ]
 ]
 
 # Projects from the sources' facts: (region, site area, category, title, lead, participants, status, start, end, need keys)
@@ -1008,6 +1031,7 @@ def agreements() -> list[tuple[str, str, str, str]]:
         ("北京市朝阳区安贞街道办事处", "北京市安华中学", "co_building", "2021-09-01"),
         ("安贞街道文化活动中心", "北京安贞书局有限公司", "co_building", "2022-04-23"),
         ("北京市朝阳区双井街道办事处", "中国银行北京双井支行", "co_building", "2022-03-15"),
+        ("北京市朝阳区东坝地区办事处", "北京东坝物流园有限公司", "co_building", "2023-06-08"),
         ("北京市朝阳区东风乡人民政府", "朝阳站地区管理办公室", "co_building", "2022-05-10"),
         ("北京市朝阳区朝外街道办事处", "朝阳站地区管理办公室", "co_building", "2023-12-01"),
         ("北京西站地区管理办公室", "北京交通大学", "think_tank", "2024-02-26"),
@@ -1043,7 +1067,14 @@ def _date(rng: random.Random, start: str, end: str) -> dt.date:
 
 def _station_only(text: tuple) -> bool:
     """Whether a need template only makes sense inside a station area."""
-    return any(w in text[0] + text[1] for w in ("旅客", "站区", "出站", "春运", "换乘", "网约车", "站前"))
+    return any(w in text[0] + text[1] for w in ("旅客", "站区", "出站", "春运", "换乘", "网约车", "站前", "客流"))
+
+
+def district_of(area_id: str) -> str:
+    """The district (or, above it, the city) an area lies in."""
+    while area_id and AREA[area_id][2] not in ("district", "city"):
+        area_id = AREA[area_id][3]
+    return area_id
 
 
 def _grid_or_area(rng: random.Random, area_id: str) -> str:
@@ -1091,6 +1122,8 @@ def build() -> dict[str, list[dict]]:
         add_need(UID[uname], cat, area, raised, urg, qty, title, desc, key, kind="explicit")
     for key, uname, cat, area, raised, urg, qty, title, desc in OLD_UNSERVED_NEEDS:
         add_need(UID[uname], cat, area, raised, urg, qty, title, desc, key, kind="old_gap")
+    for key, uname, cat, area, raised, urg, qty, title, desc in MATERNAL_CHILD_NEEDS:
+        add_need(UID[uname], cat, area, raised, urg, qty, title, desc, key, kind="supply_gap")
     for key, uname, area, raised, urg, qty, t in LEGAL_NEEDS:
         title, desc, _ = NEED_TEXT["legal"][t]
         add_need(UID[uname], "legal", area, raised, urg, qty, title.format(site=site_of(area)), desc, key, kind="legal_gap")
@@ -1103,7 +1136,8 @@ def build() -> dict[str, list[dict]]:
         at_station = any(in_subtree(u["area_id"], st) for st in STATION_SITE)
         for _ in range(k):
             cat = rng.choice(cats)
-            texts = [x for x in NEED_TEXT[cat] if at_station or not _station_only(x)]
+            texts = [x for x in NEED_TEXT[cat] if (at_station or not _station_only(x))
+                     and ("{org}" not in x[0] or u["type"] in ("university", "school"))]
             if not texts:
                 continue
             title_t, desc, (qa, qb) = rng.choice(texts)
@@ -1155,7 +1189,7 @@ def build() -> dict[str, list[dict]]:
     participations: list[tuple[str, str, str]] = []
     no_project_units = {UID[n] for n, _, _ in next(c for c in COMMITTEES if c[0] == NO_PROJECT_COMMITTEE)[7]}
     pool = {r: [u["id"] for u in active if u["region"] == r and u["id"] not in no_project_units] for r in ("BJ", "FZ", "TJ")}
-    weight = {u["id"]: (12 if "hub" in u["flags"] else 1) for u in UNITS}
+    weight = {u["id"]: (15 if "hub" in u["flags"] else 1) for u in UNITS}
     offers: dict[tuple[str, str], list[str]] = {}
     for r in resources:
         offers.setdefault((UNIT[r["unit_id"]]["region"], r["category"]), []).append(r["unit_id"])
@@ -1186,7 +1220,7 @@ def build() -> dict[str, list[dict]]:
     # Every random need raised before 2025 is addressed; a share of the 2025 ones too.
     cutoff = dt.date(2025, 1, 1)
     todo = [n for n in needs if n["_kind"] in ("random", "explicit") and n["id"] not in addressed
-            and (dt.date.fromisoformat(n["raised"]) < cutoff or rng.random() < 0.15)]
+            and (dt.date.fromisoformat(n["raised"]) < cutoff or rng.random() < 0.2)]
     # the Chaoyang parking shortage stays mostly unaddressed
     todo = [n for n in todo if not (n["category"] == "parking" and in_subtree(n["area_id"], "BJ-ST-CY"))]
     groups: dict[tuple[str, str], list[dict]] = {}
@@ -1201,16 +1235,20 @@ def build() -> dict[str, list[dict]]:
             i += size
             raisers = [n["unit_id"] for n in chunk]
             providers = [p for p in offers.get((region, cat), []) if p in pool[region]]
+            near = [p for p in providers if district_of(UNIT[p]["area_id"]) == district_of(chunk[0]["area_id"])]
+            providers = near or providers
             lead = rng.choice(providers) if providers and rng.random() < 0.7 else raisers[0]
             if lead in no_project_units:
                 lead = rng.choices(pool[region], [weight[p] for p in pool[region]])[0]
-            extra = rng.choices(pool[region], [weight[p] for p in pool[region]], k=rng.choice([0, 1, 1, 2]))
+            extra = rng.choices(pool[region], [weight[p] for p in pool[region]], k=rng.choice([0, 1, 1, 2, 2]))
             others = [r for r in raisers if r not in no_project_units] + extra
             start = max(dt.date.fromisoformat(n["raised"]) for n in chunk) + dt.timedelta(days=rng.randint(7, 50))
             end = start + dt.timedelta(days=rng.randint(60, 420))
             status = status_for(start, end)
             site = site_of(chunk[0]["area_id"])
-            title = f"{site}{rng.choice(PROJECT_TEXT[cat])}"
+            at_station = any(in_subtree(chunk[0]["area_id"], st) for st in STATION_SITE)
+            names = [x for x in PROJECT_TEXT[cat] if at_station or not any(w in x for w in ("站区", "旅客", "客流"))]
+            title = f"{site}{rng.choice(names or PROJECT_TEXT[cat])}"
             if title in project_titles:
                 title = f"{title}（{start.year}）"
             if title in project_titles:
@@ -1418,6 +1456,8 @@ def readme(t: dict[str, list[dict]]) -> str:
     cname = {c["id"]: c["name"] for c in t["committees"]}
     need = {n["id"]: n for n in t["needs"]}
     legal = [n["id"] for n in t["needs"] if n["category"] == "legal"]
+    mc_res = ", ".join(f"`{r['id']}`" for r in t["resources"] if r["category"] == "maternal_child")
+    mc_bj = ", ".join(f"`{n['id']}`" for n in t["needs"] if n["category"] == "maternal_child" and n["area_id"].startswith("BJ"))
     lines = [
         "# graphgov sample dataset",
         "",
@@ -1468,8 +1508,8 @@ def readme(t: dict[str, list[dict]]) -> str:
         f"- Category `parking` in the 朝阳站地区 station area (`BJ-ST-CY` and its grids): {len(g['cy_park_needs'])} needs "
         f"({', '.join(f'`{i}`' for i in g['cy_park_needs'])}) against {len(g['cy_park_res'])} resource "
         f"({', '.join(f'`{i}`' for i in g['cy_park_res'])}, 20 spaces).",
-        "- Category `maternal_child` (母婴服务): the only resource is in Fuzhou (福建孩子王); Beijing's maternal-child",
-        "  needs have no supplier in Beijing.",
+        f"- Category `maternal_child` (母婴服务): the only resource is in Fuzhou ({mc_res}, 福建孩子王); Beijing's",
+        f"  maternal-child needs ({mc_bj}) have no supplier in Beijing and no project.",
         "",
         "**(c) Old needs nobody addresses**: open needs raised more than a year before the reference date that no",
         "project lists in `need_ids` (every other need raised before 2025 is addressed by a project):",
@@ -1492,7 +1532,7 @@ def readme(t: dict[str, list[dict]]) -> str:
     lines += [f"- `{c}` {cname[c]}: no member unit leads or takes part in any project." for c in g["committees_without_projects"]]
     lines += [
         f"- `{LOW_MEETINGS_COMMITTEE}` {cname[LOW_MEETINGS_COMMITTEE]}: cadence `monthly` but only 3 meetings in the",
-        "  last year (every other monthly committee held 10 or more).",
+        "  last year (every other committee met at least as often as its cadence asks).",
         "",
     ]
     return "\n".join(lines)
@@ -1571,6 +1611,9 @@ def check(out: Path) -> None:
     gp = gaps({n: t[n].to_dict("records") for n in COLUMNS})
     assert gp["unsupplied"] == ["legal"], gp["unsupplied"]
     assert gp["committees_without_projects"] == [NO_PROJECT_COMMITTEE], gp
+    expected = {"weekly": 52, "monthly": 12, "quarterly": 4, "half_yearly": 2, "yearly": 1}
+    low = [c.id for c in t["committees"].itertuples() if int(c.meetings) < expected[c.cadence]]
+    assert low == [LOW_MEETINGS_COMMITTEE], low
     print("sizes:", sizes)
     print("gaps:", gp)
     top = t["participations"]["unit_id"].value_counts().head(6)
