@@ -1165,8 +1165,6 @@ def build() -> dict[str, list[dict]]:
         add_res(UID[uname], cat, area, cap, until, title, desc)
     res_titles = {r["title"] for r in resources}
     for u in active:
-        if "quiet" in u["flags"] and u["name"] == "北京市安贞里第一小学":
-            pass
         hub = "hub" in u["flags"]
         k = rng.choice([2, 3]) if hub else rng.choice([0, 1, 1, 1, 1, 1, 2])
         cats = SECTOR_RESOURCES.get(u["sector"]) or TYPE_RESOURCES[u["type"]]
@@ -1180,7 +1178,7 @@ def build() -> dict[str, list[dict]]:
                 continue
             res_titles.add(title)
             until = _date(rng, "2025-06-30", "2026-12-31")
-            until = dt.date(until.year, until.month, 1) + dt.timedelta(days=-1) if until.month != 1 else dt.date(until.year - 1, 12, 31)
+            until = dt.date(until.year, until.month, 1) - dt.timedelta(days=1)  # offers run to a month's end
             add_res(u["id"], cat, u["area_id"], rng.randint(ca, cb), until.isoformat(),
                     title, desc.format(site=site_of(u["area_id"])))
 
