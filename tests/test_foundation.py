@@ -302,3 +302,16 @@ def test_dataset_format_doc_is_generated_from_the_schema():
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "dataset-format.md").read_text(encoding="utf-8")
     assert doc.strip() == schema_markdown().strip(), "run: graphgov schema --format markdown > docs/dataset-format.md"
+
+
+def test_sample_workbook_holds_the_sample_csv_data():
+    ref = read_and_check(Path(__file__).resolve().parent.parent / "data" / "sample").tables
+    book = read_and_check(Path(__file__).resolve().parent.parent / "data" / "sample.xlsx").tables
+    for name, df in ref.items():
+        pd.testing.assert_frame_equal(book[name].reset_index(drop=True), df.reset_index(drop=True), check_dtype=False)
+
+
+def test_sample_loads_and_has_the_documented_size(sample_store):
+    counts = sample_store.counts().set_index("name")["count"]
+    assert 150 <= counts["Unit"] <= 300
+    assert counts["Need"] >= 200 and counts["Resource"] >= 150 and counts["Project"] >= 100

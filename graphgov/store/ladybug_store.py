@@ -80,7 +80,11 @@ def conform(df: pd.DataFrame, t: schema.Table) -> pd.DataFrame:
 def _key_frame(df: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
     if key == ("id",):
         return df["id"].astype(object)
-    return df[list(key)].astype(object).where(df[list(key)].notna(), "").astype(str).agg("\x1f".join, axis=1)
+    parts = [df[k].astype(object).where(df[k].notna(), "").astype(str) for k in key]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + "\x1f" + p
+    return out.astype(object)
 
 
 def merge_tables(old: pd.DataFrame, new: pd.DataFrame, t: schema.Table, present: set[str] | None) -> pd.DataFrame:
@@ -292,9 +296,12 @@ class LadybugStore:
         with self.write_lock():
             self.close()
             old: dict[str, pd.DataFrame] = {}
+            self._remove_stale_builds()
             if self.path.exists():
-                # open for writing so an interrupted transaction's log is settled first
-                db, conn = self._connect(read_only=False)
+                # With a write-ahead log left by an interrupted transaction, open for writing
+                # so the log is settled first; otherwise read-only, so readers may stay.
+                wal = self.path.with_name(self.path.name + ".wal").exists()
+                db, conn = self._connect(read_only=not wal)
                 try:
                     old = read_tables_from(lambda q, p=None: conn.execute(q, p or {}).get_as_df(), True)
                 finally:
@@ -320,6 +327,11 @@ class LadybugStore:
         after = {n: len(df) for n, df in merged.items()}
         before = {n: len(df) for n, df in old.items()}
         return LoadResult(before, after, added, changed, time.perf_counter() - started)
+
+    def _remove_stale_builds(self) -> None:
+        """Remove half-built databases left by loads that were killed (we hold the lock)."""
+        for stale in self.path.parent.glob(f".{self.path.name}.new-*"):
+            _remove_db_files(stale)
 
     def _write_new(self, tables: dict[str, pd.DataFrame], report: Progress) -> None:
         import ladybug
