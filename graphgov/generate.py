@@ -30,7 +30,7 @@ from graphgov import schema, vocab
 from graphgov.errors import OptionError
 from graphgov.reader import write_dataset
 
-__all__ = ["PRESETS", "REFERENCE_DATE", "Preset", "generate", "write_generated"]
+__all__ = ["PRESETS", "REFERENCE_DATE", "Preset", "Truth", "generate", "generate_with_truth", "write_generated"]
 
 REFERENCE_DATE = np.datetime64("2025-06-30", "D")  # "today" of every generated dataset
 
@@ -768,7 +768,7 @@ def _build_committees(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.
         # heavy-tailed committee sizes: median ~20 sampled members, some well over 100
         k = int(min(rng.lognormal(np.log(18), 0.6), 150))
         others = c.sample(pool[tag[pool] == "other"], k)
-        visiting_hubs = hubs[rng.random(len(hubs)) < (0.25 if p.city else 0.6)]
+        visiting_hubs = hubs[rng.random(len(hubs)) < (0.25 if p.city else 0.8)]
         street_cm[s] = c.add(f"{geo.street_names[s]}党建工作协调委员会", "street", sid, district_cm[di], office,
                              np.concatenate([org_dept, structural, others, visiting_hubs]))
     # every unit takes part somewhere: the rest join their street's committee
@@ -974,7 +974,8 @@ def _build_lists(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.DataF
     key_n = need_district * len(CATEGORIES) + ncat
     key_r = res_district * len(CATEGORIES) + rcat
     supply = np.bincount(key_r, minlength=len(geo.district_names) * len(CATEGORIES))
-    served_p = np.where(supply[key_n] > 0, 0.9, 0.15)
+    demand = np.bincount(key_n, minlength=len(supply))
+    served_p = 0.1 + 0.8 * np.minimum(1.0, supply[key_n] / (0.5 * demand[key_n]))
     n_cover = min(p.needs, p.projects + round((p.needs - p.projects) * 0.45))
     keys = np.log(rng.random(p.needs)) / served_p  # Efraimidis–Spirakis weighted order
     covered = np.argsort(-keys, kind="stable")[:n_cover]
@@ -1045,11 +1046,28 @@ def _build_lists(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.DataF
                      ignore_index=True)
     part = part.drop_duplicates(["project_id", "unit_id"], keep="first")
     part = part.sort_values("project_id", kind="stable").reset_index(drop=True)
-    return needs, resources, projects, part
+    shortages = tuple(sorted((geo.district_ids[d], CATEGORIES[c]) for d, c in zip(short_d, short_c)))
+    return needs, resources, projects, part, shortages
 
 
 # ---------------------------------------------------------------------------------------
 # Entry points
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What the generator built in on purpose, for checking analyses against.
+
+    ``paper_units``: units drawn as paper members (on committees, never raise, offer or
+    join anything; a few more units end up idle by chance). ``shortages``: (district id,
+    category) pairs where 90% of the resources of that category were taken away.
+    ``hubs``: the units placed on many committees (district organization departments
+    and city-wide service companies).
+    """
+
+    paper_units: tuple[str, ...]
+    shortages: tuple[tuple[str, str], ...]
+    hubs: tuple[str, ...]
 
 
 def generate(preset: str, seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -1071,6 +1089,16 @@ def generate(preset: str, seed: int = 0) -> dict[str, pd.DataFrame]:
     >>> sorted(t["areas"]["level"].unique())
     ['community', 'district', 'grid', 'station_area', 'street']
     """
+    return generate_with_truth(preset, seed)[0]
+
+
+def generate_with_truth(preset: str, seed: int = 0) -> tuple[dict[str, pd.DataFrame], Truth]:
+    """Like :func:`generate`, and also the :class:`Truth` built into the dataset.
+
+    >>> tables, truth = generate_with_truth("station", seed=1)
+    >>> set(truth.paper_units) & set(tables["needs"]["unit_id"])
+    set()
+    """
     if preset not in PRESETS:
         raise OptionError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
     if seed < 0:
@@ -1082,7 +1110,7 @@ def generate(preset: str, seed: int = 0) -> dict[str, pd.DataFrame]:
     committees, memberships = _build_committees(rng, p, geo, units)
     party_orgs = _build_party_orgs(rng, units)
     agreements = _build_agreements(rng, p, units)
-    needs, resources, projects, participations = _build_lists(rng, p, geo, units)
+    needs, resources, projects, participations, shortages = _build_lists(rng, p, geo, units)
     tables = {
         "areas": geo.areas,
         "committees": committees,
@@ -1099,7 +1127,12 @@ def generate(preset: str, seed: int = 0) -> dict[str, pd.DataFrame]:
     for t in schema.TABLES:
         cols = [c.name for c in t.columns if c.name in tables[t.name].columns and not c.personal]
         out[t.name] = tables[t.name][cols].reset_index(drop=True)
-    return out
+    truth = Truth(
+        paper_units=tuple(units.loc[units["paper"], "id"]),
+        shortages=shortages,
+        hubs=tuple(units.loc[units["tag"].isin(["hub", "org_dept"]), "id"]),
+    )
+    return out, truth
 
 
 def write_generated(preset: str, seed: int, out: str | Path, force: bool = False) -> dict[str, int]:

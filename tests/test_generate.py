@@ -12,7 +12,7 @@ from graphgov import schema, vocab
 from graphgov.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import OptionError
-from graphgov.generate import PRESETS, generate, write_generated
+from graphgov.generate import PRESETS, generate, generate_with_truth, write_generated
 
 
 def run(*args):
@@ -202,9 +202,9 @@ def test_ties_are_mostly_local(district):
     assert same.mean() > 0.4
 
 
-def test_a_category_is_short_somewhere():
-    """In some district, a category has many needs and hardly any resources."""
-    tables = generate("district", seed=4)
+def test_the_built_in_shortage_is_there():
+    """The district and category the generator made scarce: many needs, hardly any resources."""
+    tables, truth = generate_with_truth("district", seed=4)
     areas = tables["areas"]
     parent = dict(zip(areas["id"], areas["parent_id"]))
     level = dict(zip(areas["id"], areas["level"]))
@@ -216,9 +216,26 @@ def test_a_category_is_short_somewhere():
 
     need = tables["needs"].assign(d=lambda f: f["area_id"].map(district_of)).groupby(["d", "category"]).size()
     have = tables["resources"].assign(d=lambda f: f["area_id"].map(district_of)).groupby(["d", "category"]).size()
-    ratio = (have.reindex(need.index).fillna(0) / need)[need >= 15]
-    assert ratio.min() < 0.15
-    assert ratio.median() > 0.3
+    ratio = have.reindex(need.index).fillna(0) / need
+    assert len(truth.shortages) == 1
+    short = truth.shortages[0]
+    assert need[short] >= 10
+    assert ratio[short] < 0.15
+    assert ratio[need >= 15].median() > 0.3
+    # and its needs go unmet far more often than the rest
+    needs = tables["needs"].assign(d=lambda f: f["area_id"].map(district_of))
+    in_short = (needs["d"] == short[0]) & (needs["category"] == short[1])
+    unmet = needs["status"].isin(["open", "closed"])
+    assert unmet[in_short].mean() > 2 * unmet[~in_short].mean()
+
+
+def test_truth_paper_members_and_hubs():
+    tables, truth = generate_with_truth("district", seed=8)
+    assert truth.paper_units
+    assert not set(truth.paper_units) & _activity(tables)
+    assert set(truth.paper_units) <= set(tables["memberships"]["unit_id"])
+    seats = tables["memberships"]["unit_id"].value_counts()
+    assert seats[list(truth.hubs)].min() >= 5 * seats.median()
 
 
 def test_dates_do_not_depend_on_today(station):
