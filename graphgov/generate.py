@@ -765,20 +765,14 @@ def _build_committees(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.
         structural = pool[np.isin(tag[pool], ["community", "police_station", "health_centre"])]
         office = pool[tag[pool] == "street_office"]
         org_dept = c.district_pool[di][tag[c.district_pool[di]] == "org_dept"]
-        # heavy-tailed committee sizes: median ~20 sampled members, some well over 100
-        k = int(min(rng.lognormal(np.log(18), 0.6), 150))
+        # heavy-tailed committee sizes: median ~20 sampled members, a few over 100
+        k = int(min(rng.lognormal(np.log(20), 0.8), 200))
         others = c.sample(pool[tag[pool] == "other"], k)
         visiting_hubs = hubs[rng.random(len(hubs)) < (0.25 if p.city else 0.8)]
         street_cm[s] = c.add(f"{geo.street_names[s]}党建工作协调委员会", "street", sid, district_cm[di], office,
                              np.concatenate([org_dept, structural, others, visiting_hubs]))
-    # every unit takes part somewhere: the rest join their street's committee
-    seen = np.zeros(len(units), dtype=bool)
-    seen[np.concatenate(c.members)] = True
-    for s in np.unique(street[~seen]):
-        late = np.flatnonzero(~seen & (street == s))
-        c.members[street_cm[s]] = np.concatenate([c.members[street_cm[s]], late])
-        c.roles[street_cm[s]] = np.concatenate([c.roles[street_cm[s]], np.full(len(late), "成员单位", dtype=object)])
     # community committees for a share of the communities
+    local_cm: dict[int, list[int]] = {}
     comm_units = np.flatnonzero(tag == "community")
     chosen = comm_units[rng.random(len(comm_units)) < p.community_committee_share]
     comm_col = units["community"].to_numpy()
@@ -789,8 +783,9 @@ def _build_committees(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.
         near = pool[comm_col[pool] == comm_col[u]]
         others = np.concatenate([near, c.sample(pool, int(rng.integers(2, 11)), exclude=near)])
         ci = int(comm_col[u])
-        c.add(f"{geo.street_roots[s]}{geo.comm_names[ci]}党建协调委员会", "community", geo.comm_ids[ci],
-              street_cm[s], np.array([u]), others)
+        local_cm.setdefault(s, []).append(
+            c.add(f"{geo.street_roots[s]}{geo.comm_names[ci]}党建协调委员会", "community", geo.comm_ids[ci],
+                  street_cm[s], np.array([u]), others))
     # key station areas
     for z, zid in enumerate(geo.station_ids):
         core = np.flatnonzero(station == z)
@@ -817,7 +812,20 @@ def _build_committees(rng: np.random.Generator, p: Preset, geo: _Geo, units: pd.
             name = f"{geo.street_names[s]}{theme}第二党建联盟"
             if any(r[0] == name for r in c.rows):
                 continue
-        c.add(name, "alliance", geo.street_ids[s], street_cm[int(s)], members[:1], members[1:])
+        local_cm.setdefault(int(s), []).append(
+            c.add(name, "alliance", geo.street_ids[s], street_cm[int(s)], members[:1], members[1:]))
+    # every unit takes part somewhere: the rest join their street's committee or one of
+    # the community committees and alliances in their street
+    seen = np.zeros(len(units), dtype=bool)
+    seen[np.concatenate(c.members)] = True
+    for s in np.unique(street[~seen]):
+        late = np.flatnonzero(~seen & (street == s))
+        options = [street_cm[int(s)], *local_cm.get(int(s), [])]
+        where = np.array(options)[rng.integers(0, len(options), len(late))]
+        for cm in options:
+            joining = late[where == cm]
+            c.members[cm] = np.concatenate([c.members[cm], joining])
+            c.roles[cm] = np.concatenate([c.roles[cm], np.full(len(joining), "成员单位", dtype=object)])
     return c.frames()
 
 
