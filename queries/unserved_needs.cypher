@@ -7,12 +7,12 @@
 // param: same_area = false  -- only resources located in the need's area count
 MATCH (u:Unit)-[:RAISES]->(n:Need)
 WHERE NOT coalesce(n.status, 'open') IN ['fulfilled', 'closed']
-  AND NOT EXISTS {
-    MATCH (r:Resource)
-    WHERE r.category = n.category
-      AND (r.available_until IS NULL OR r.available_until >= $as_of)
-      AND (NOT $same_area OR r.area_id = n.area_id)
-  }
+// A list test rather than "(NOT $same_area OR r.area_id = n.area_id)" in the match: LadybugDB
+// 0.22 drops rows when a condition linking the two nodes sits inside an OR.
+OPTIONAL MATCH (r:Resource)
+WHERE r.category = n.category AND (r.available_until IS NULL OR r.available_until >= $as_of)
+WITH u, n, count(r) AS resources, collect(r.area_id) AS resource_areas
+WHERE resources = 0 OR ($same_area AND NOT coalesce(n.area_id IN resource_areas, false))
 RETURN n.id AS need_id, n.title AS title, n.category AS category, n.area_id AS area_id,
        n.urgency AS urgency, n.raised AS raised, u.id AS unit_id, u.name AS unit
 ORDER BY category, need_id
