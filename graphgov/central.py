@@ -298,8 +298,9 @@ def central_table(
     -------
     DataFrame, one row per unit, best first: ``rank``, ``id``, ``name``, ``type``,
     ``type_zh``, ``sector`` (条 group), ``block`` (块 group name), the metrics, then
-    ``sector_<role>``/``block_<role>`` counts for the five roles and their totals
-    ``sector_brokerage``/``block_brokerage``. ``attrs`` carries the betweenness
+    ``sector_<role>``/``block_<role>`` counts for the five roles and
+    ``sector_brokerage``/``block_brokerage``: the brokerage that crosses group lines
+    (all roles but coordinator). ``attrs`` carries the betweenness
     sampling facts (see :func:`unit_metrics`).
 
     Raises
@@ -329,8 +330,11 @@ def central_table(
     df = df.join(metrics)
     for by, prefix in (("sector", "sector"), ("block", "block")):
         roles = brokerage.network_brokerage(net, by)
-        for role in (*brokerage.ROLES, "brokerage"):
+        for role in brokerage.ROLES:
             df[f"{prefix}_{role}"] = roles[role]
+        # the five roles add up to all open two-paths whatever the groups; what differs
+        # between groupings is the brokerage that crosses group lines
+        df[f"{prefix}_brokerage"] = roles["brokerage"] - roles["coordinator"]
     ascending = sort_by == "constraint"
     df = df.sort_values([sort_by, "weighted_degree", "id"], ascending=[ascending, False, True], kind="stable",
                         na_position="last")

@@ -13,6 +13,9 @@ from graphgov import __version__
 
 # name -> "module:attribute" of a click command
 COMMANDS: dict[str, str] = {
+    "map": "graphgov.cli.visual:map_command",
+    "report": "graphgov.cli.visual:report",
+    "demo": "graphgov.cli.visual:demo",
     "check": "graphgov.cli.data:check",
     "load": "graphgov.cli.data:load",
     "info": "graphgov.cli.data:info",
@@ -20,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "schema": "graphgov.cli.data:schema",
     "query": "graphgov.cli.query:query",
     "generate": "graphgov.cli.generate:generate",
+    "central": "graphgov.cli.analysis:central",
+    "gaps": "graphgov.cli.analysis:gaps",
 }
 
 

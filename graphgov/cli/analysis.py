@@ -1,0 +1,164 @@
+"""Analysis commands: central (central actors) and gaps (coordination gaps)."""
+from __future__ import annotations
+
+import click
+
+from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
+
+TABLE_COLUMNS_CENTRAL = ["rank", "id", "name", "type_zh", "sector", "block", "degree", "weighted_degree",
+                         "betweenness", "pagerank", "harmonic", "constraint", "effective_size", "articulation",
+                         "sector_brokerage", "block_brokerage"]
+
+
+def scope_options(func):
+    """``--committee``, ``--area``, ``--layers``, ``--hub-threshold``, ``--block-level``."""
+    func = click.option("--block-level", type=click.Choice(["district", "street", "community", "station_area"]),
+                        default="street", show_default=True,
+                        help="Area level that makes a unit's block (块) for brokerage roles and silos.")(func)
+    func = click.option("--hub-threshold", type=click.IntRange(min=0), default=50, show_default=True,
+                        help="Committees/projects with more members become one hub node instead of all "
+                             "their pairs (0: expand every group).")(func)
+    func = click.option("--layers", default="committee,project,agreement,party", show_default=True,
+                        help="Tie layers to use, comma-separated: committee, project, agreement, party.")(func)
+    func = click.option("--area", "area", metavar="ID", default=None,
+                        help="Only this area and the areas below it (PART_OF).")(func)
+    func = click.option("--committee", "committee", metavar="ID", default=None,
+                        help="Only the members of this committee and the committees below it.")(func)
+    return func
+
+
+def _hub(value: int) -> int | None:
+    return None if value == 0 else value
+
+
+def _check_hub(value: int) -> None:
+    if value == 1:
+        raise click.BadParameter("must be 0 (expand all) or at least 2", param_hint="--hub-threshold")
+
+
+@click.command()
+@store_option
+@scope_options
+@click.option("--exact", is_flag=True, help="Exact betweenness and closeness even on large networks (slow at city scale).")
+@click.option("--samples", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Above this many units, betweenness/closeness use this many sampled sources.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
+@click.option("--sort", "sort_by", default="betweenness", show_default=True,
+              type=click.Choice(["degree", "weighted_degree", "betweenness", "pagerank", "closeness", "harmonic",
+                                 "constraint", "effective_size", "sector_brokerage", "block_brokerage"]),
+              help="Rank units by this column (constraint: lowest first).")
+@click.option("--all-columns", is_flag=True, help="Show every column in the terminal table "
+              "(csv, json and xlsx always have all of them).")
+@output_options
+@handle_errors
+def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, seed, sort_by,
+            all_columns, fmt, out, top):
+    """Central actors (核心单位): units ranked by centrality and brokerage.
+
+    Builds the coordination network (ties from shared committees, joint projects,
+    co-building agreements and the party-organization hierarchy) and ranks units by
+    degree, weighted degree, betweenness, PageRank, closeness/harmonic centrality,
+    Burt's constraint and effective size; marks articulation points (关键节点) and
+    counts Gould–Fernandez brokerage roles (协调者, 守门者, 代表者, 咨询者, 联络者)
+    by sector (条) and by block (块). See docs/analysis.md.
+
+    \b
+    Example:
+      graphgov central --top 20
+      graphgov central --committee C07 --layers committee,project
+      graphgov central --area BJ-CY --format xlsx --out 朝阳核心单位.xlsx
+      graphgov central --sort block_brokerage --format json --top 10
+    """
+    from graphgov.central import central_table
+
+    _check_hub(hub_threshold)
+    from graphgov.store import open_store
+
+    with open_store(store_path) as store:
+        df = central_table(store, layers=layers, committee=committee, area=area, exact=exact, samples=samples,
+                           seed=seed, sort_by=sort_by, hub_threshold=_hub(hub_threshold), block_level=block_level)
+    if not df.attrs.get("betweenness_exact", True):
+        echo_err(f"betweenness and closeness sampled from {df.attrs['betweenness_sources']} of {len(df)} units "
+                 f"(seed {seed}): with 95% probability every normalized betweenness is within "
+                 f"±{df.attrs['betweenness_error']:.3f} of the exact value; --exact computes it exactly")
+    if fmt == "table" and not all_columns:
+        df = df[TABLE_COLUMNS_CENTRAL]
+    emit_table(df, fmt, out, top, title=f"核心单位 central actors ({len(df)} units, sorted by {sort_by})")
+
+
+@click.command()
+@store_option
+@scope_options
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Reference date for ages and expiry (YYYY-MM-DD). Default: today.")
+@click.option("--kind", "kinds", default=None, metavar="KIND[,KIND]",
+              help="Only these kinds: inactive_member, unmet_need, supply_gap, silo, single_broker, "
+                   "idle_committee, suggested_tie.")
+@click.option("--severity", "min_severity", type=click.Choice(["high", "medium", "low"]), default="low",
+              show_default=True, help="Only findings of at least this severity.")
+@click.option("--stale-days", type=click.IntRange(min=0), default=90, show_default=True,
+              help="An open need with supply in reach counts as unmet once this old.")
+@click.option("--suggestions", type=click.IntRange(min=0), default=30, show_default=True,
+              help="How many suggested ties (建议结对) to keep.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of community detection.")
+@output_options
+@handle_errors
+def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of, kinds, min_severity, stale_days,
+         suggestions, seed, fmt, out, top):
+    """Coordination gaps (薄弱环节), each with its evidence and a suggestion.
+
+    \b
+    Kinds:
+      inactive_member  挂名成员: a member with no project, agreement, need or resource
+      unmet_need       无人回应的需求: no project, no dispatch; with its age
+      supply_gap       供给缺口: a category (and area) where needs outnumber resources
+      silo             孤岛: a group with few outside ties (E-I index), or two groups joined through one unit
+      single_broker    单点依赖: a unit whose removal cuts units (and their needs) off
+      idle_committee   空转的委员会: no member in any project, or fewer meetings than its cadence
+      suggested_tie    建议结对: unit pairs whose tie would serve open needs across a structural hole
+
+    \b
+    Example:
+      graphgov gaps --as-of 2025-12-31
+      graphgov gaps --kind unmet_need,supply_gap --severity medium
+      graphgov gaps --area BJ-CY --format json --out gaps.json
+      graphgov gaps --committee C07 --format xlsx --out 朝阳站区薄弱环节.xlsx
+    """
+    from graphgov.gaps import SEVERITIES, find_gaps
+    from graphgov.store import open_store
+
+    _check_hub(hub_threshold)
+    with open_store(store_path) as store:
+        df = find_gaps(store, as_of=as_of.date() if as_of else None, kinds=kinds, layers=layers,
+                       committee=committee, area=area, hub_threshold=_hub(hub_threshold), block_level=block_level,
+                       stale_days=stale_days, suggestions=suggestions, seed=seed)
+    if not df.empty:
+        allowed = SEVERITIES[: SEVERITIES.index(min_severity) + 1]
+        df = df[df["severity"].isin(allowed)].reset_index(drop=True)
+    if fmt == "table":
+        text = gaps_text(df.head(top) if top else df, as_of=df.attrs.get("as_of"))
+        if out:
+            from pathlib import Path
+
+            Path(out).write_text(text + "\n", encoding="utf-8")
+            echo_err(f"wrote {len(df.head(top) if top else df)} findings to {out}")
+        else:
+            click.echo(text)
+        return
+    emit_table(df, fmt, out, top)
+
+
+def gaps_text(df, as_of: str | None = None) -> str:
+    """Findings for the terminal: one block per finding, the message and suggestion unclipped."""
+    from graphgov.gaps import SEVERITY_ZH
+
+    head = f"薄弱环节 coordination gaps: {len(df)} findings" + (f" (as of {as_of})" if as_of else "")
+    lines = [head]
+    if df.empty:
+        lines.append("(no findings)")
+    for i, row in enumerate(df.itertuples(index=False), start=1):
+        lines.append("")
+        lines.append(f"{i}. [{SEVERITY_ZH[row.severity]} {row.severity}] {row.kind_zh} {row.kind} · {row.subject}")
+        lines.append(f"   {row.message}")
+        lines.append(f"   建议: {row.suggestion}")
+    return "\n".join(lines)
