@@ -475,7 +475,10 @@ _UNIT_COLS = ["name", "type", "sector", "area_id", "district", "street", "commun
 
 def _block(names, type_, sector, area_ids, district, street=-1, community=-1, tag="", station=-1) -> pd.DataFrame:
     n = len(names)
-    full = lambda v: np.array(np.broadcast_to(np.asarray(v, dtype=object if isinstance(v, str) else None), (n,)))  # noqa: E731
+
+    def full(v):
+        return np.array(np.broadcast_to(np.asarray(v, dtype=object if isinstance(v, str) else None), (n,)))
+
     return pd.DataFrame({
         "name": np.asarray(names, dtype=object), "type": full(type_), "sector": full(sector),
         "area_id": np.asarray(area_ids, dtype=object) if not isinstance(area_ids, str) else full(area_ids),
@@ -488,8 +491,12 @@ def _short(district: str) -> str:
     return district[:-1]  # 朝阳区 -> 朝阳
 
 
-def _station_core(geo: _Geo, z: int) -> pd.DataFrame:
-    """The member units that sit in a key station area."""
+def _station_core(geo: _Geo, z: int, whole_committee: bool) -> pd.DataFrame:
+    """The member units that sit in a key station area.
+
+    ``whole_committee`` adds the other member units of the Chaoyang station committee
+    (the station preset, where no streets supply them).
+    """
     s, di, home = geo.station_names[z], geo.station_district[z], geo.station_street[z]
     d = geo.district_names[di]
     zid = geo.station_ids[z]
@@ -500,8 +507,7 @@ def _station_core(geo: _Geo, z: int) -> pd.DataFrame:
         (f"{s}交通枢纽运营管理有限公司", "transit", "枢纽运营", "station_core"),
         (f"北京市地铁运营有限公司{s}站区", "transit", "轨道交通", "station_core"),
     ]
-    if geo.station_names[z] == "北京朝阳站" and len(geo.street_ids) <= 3:
-        # the station preset: the rest of the 16 units of the Chaoyang station committee
+    if whole_committee:
         root = geo.street_roots[home]
         core += [
             (f"北京市{d}{root}乡人民政府", "government", "街乡", "street_office"),
@@ -527,7 +533,7 @@ def _build_units(rng: np.random.Generator, p: Preset, geo: _Geo) -> pd.DataFrame
     n_streets = len(geo.street_ids)
 
     for z in range(len(geo.station_ids)):
-        blocks.append(_station_core(geo, z))
+        blocks.append(_station_core(geo, z, whole_committee=p.name == "station"))
     if p.city:
         blocks.append(_block([n for n, _ in CITY_BUREAUS], "government", [s for _, s in CITY_BUREAUS],
                              geo.city_id, -1, tag="city_bureau"))
