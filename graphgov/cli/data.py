@@ -75,8 +75,9 @@ def check(dataset, partial, store_path):
 @click.option("--replace", is_flag=True, help="Make the store hold exactly this dataset "
               "(rows not in it are removed). Default: add new rows and update known ones by id.")
 @click.option("--partial", is_flag=True, help="The dataset holds only some tables (e.g. next month's needs list).")
-@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI",
-              help="Load into a Neo4j server instead (see 'graphgov load --help' and docs/neo4j.md).")
+@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
+              help="Load into a Neo4j server instead: the URI, or just --neo4j to use NEO4J_URI. "
+                   "User, password and database come from NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.")
 @store_option
 @handle_errors
 def load(dataset, replace, partial, neo4j_uri, store_path):
@@ -92,6 +93,7 @@ def load(dataset, replace, partial, neo4j_uri, store_path):
       graphgov load data/sample
       graphgov load 二月需求清单/ --partial
       graphgov load data/sample --store city.lbdb
+      NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687
     """
     from graphgov.checks import read_and_check
     from graphgov.store import open_store
@@ -130,16 +132,25 @@ def _unchanged(err, path):
 
 @click.command()
 @store_option
+@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
+              help="Count in a Neo4j server instead (URI, or NEO4J_URI).")
 @output_options
 @handle_errors
-def info(store_path, fmt, out, top):
+def info(store_path, neo4j_uri, fmt, out, top):
     """Counts of nodes by label and relationships by type in the store.
 
     \b
     Example:
       graphgov info
       graphgov info --format json
+      graphgov info --neo4j neo4j://server:7687
     """
+    if neo4j_uri is not None:
+        from graphgov.cli.neo4j import open_neo4j
+
+        with open_neo4j(neo4j_uri or None) as store:
+            df = store.counts()
+        return emit_table(df, fmt, out, top, title=f"Neo4j at {store.settings.uri}")
     from graphgov.store import open_store
 
     with open_store(store_path) as store:
