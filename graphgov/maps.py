@@ -29,6 +29,7 @@ import importlib.util
 import json
 import math
 import os
+import random
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -147,7 +148,8 @@ _FINDING_LABEL_ORDER = {
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _LABEL_TABLE = {t.label: t for t in schema.node_tables()}
-_SEARCH_LABEL_ORDER = ("Unit", "Committee", "Need", "Resource", "Project", "PartyOrg", "Area")
+_LABEL_OF_TYPE = {k.casefold(): t.label for t in schema.node_tables() for k in (t.label, t.name)} | {
+    "party_org": "PartyOrg", "category": None}
 
 
 @dataclass
@@ -332,6 +334,7 @@ class _Index:
         self.unit_committees: dict[str, list[str]] = {}
         self.unit_area: dict[str, str] = {}
         self.owner: dict[str, list[str]] = {}  # list node / party org -> units
+        self.lead: dict[str, str] = {}  # project -> lead unit
         for u, v, k in g.edges(keys=True):
             if k == "MEMBER_OF":
                 self.unit_committees.setdefault(u, []).append(v)
@@ -339,6 +342,8 @@ class _Index:
                 self.unit_area.setdefault(u, v)
             elif k in ("RAISES", "OFFERS", "LEADS", "PARTICIPATES_IN"):
                 self.owner.setdefault(v, []).append(u)
+                if k == "LEADS":
+                    self.lead[v] = u
             elif k == "BELONGS_TO":
                 self.owner.setdefault(u, []).append(v)
         self._chains: dict[str, list[str]] = {}
@@ -408,7 +413,12 @@ class _Index:
                 for u in owners:
                     cms.update(self.cm.get(u, []))
                 own_area = self.unit_area.get(n)
-                ars = self.area_chain(own_area) if own_area else (self.ar.get(owners[0], []) if owners else [])
+                if own_area:
+                    ars = self.area_chain(own_area)
+                elif n in self.lead:  # a project is where its lead unit is
+                    ars = self.ar.get(self.lead[n], [])
+                else:
+                    ars = sorted({a for u in owners for a in self.ar.get(u, [])})
                 self.cm[n] = sorted(cms)
                 self.ar[n] = ars
                 self.ct[n] = [a["category"]] if a.get("category") else []
@@ -416,31 +426,32 @@ class _Index:
                 self.cm[n] = sorted(area_committees.get(n, ()))
 
 
-def _undirected_simple(g: nx.MultiDiGraph, nodes=None) -> nx.Graph:
-    h = nx.Graph()
-    h.add_nodes_from(g.nodes if nodes is None else nodes)
-    keep = None if nodes is None else set(nodes)
-    for u, v in g.edges():
-        if u != v and (keep is None or (u in keep and v in keep)):
-            h.add_edge(u, v)
-    return h
-
-
 def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict) -> dict[str, float]:
     """A score per node for node sizes; graphgov.central's unit scores when it is installed."""
-    h = _undirected_simple(g)
-    if h.number_of_nodes() == 0:
+    keys = list(g.nodes)
+    if not keys:
         return {}
+    index = {k: i for i, k in enumerate(keys)}
+    pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in g.edges() if u != v}
     if size_by == "degree":
-        scores = dict(h.degree())
-    elif size_by == "pagerank":
-        try:
-            scores = nx.pagerank(h)
-        except nx.PowerIterationFailedConvergence:
-            scores = dict(h.degree())
+        deg = np.zeros(len(keys))
+        for a, b in pairs:
+            deg[a] += 1
+            deg[b] += 1
+        values = deg
     else:
-        k = None if h.number_of_nodes() <= 1500 else 256
-        scores = nx.betweenness_centrality(h, k=k, seed=7)
+        import igraph as ig
+
+        h = ig.Graph(n=len(keys), edges=sorted(pairs))
+        if size_by == "pagerank":
+            values = np.array(h.pagerank())
+        elif len(keys) <= 5000:
+            values = np.array(h.betweenness(directed=False))
+        else:
+            # sampled sources, scaled up (Brandes & Pich); enough to size nodes by
+            sources = np.random.default_rng(7).choice(len(keys), size=500, replace=False).tolist()
+            values = np.array(h.betweenness(directed=False, sources=sources)) * len(keys) / 500
+    scores = {k: float(v) for k, v in zip(keys, values)}
     scores.update(_central_unit_scores(tables, size_by))
     return scores
 
@@ -455,13 +466,7 @@ def _central_unit_scores(tables: dict, size_by: str) -> dict[str, float]:
     if importlib.util.find_spec("graphgov.central") is None:
         return {}
     central = importlib.import_module("graphgov.central")
-    fn = getattr(central, "centrality", None) or getattr(central, "central_units", None)
-    if fn is None:
-        return {}
-    try:
-        df = fn(tables)
-    except TypeError:
-        return {}
+    df = central.central_table(tables)
     column = {"degree": "degree", "pagerank": "pagerank", "betweenness": "betweenness"}[size_by]
     if df is None or column not in getattr(df, "columns", ()) or "id" not in df.columns:
         return {}
@@ -494,21 +499,25 @@ def _layout(keys: list[str], edge_pairs: list[tuple[str, str]], seed: int = 7) -
         return {keys[0]: (0.0, 0.0)}
     index = {k: i for i, k in enumerate(keys)}
     pairs = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in edge_pairs if a != b})
-    rng = np.random.default_rng(seed)
-    start = rng.uniform(-1, 1, size=(n, 2))
     try:
         import igraph as ig
 
         g = ig.Graph(n=n, edges=pairs)
-        if n <= 60:
-            coords = np.array(g.layout_kamada_kawai(seed=start.tolist()).coords)
-        else:
-            coords = np.array(g.layout_fruchterman_reingold(seed=start.tolist(), niter=500 if n < 2000 else 300).coords)
+        # igraph draws its starting positions from this generator: seeding it makes maps
+        # reproducible (passing seed positions instead is ten times slower above 1,000 nodes)
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            if n <= 60:
+                coords = np.array(g.layout_kamada_kawai().coords)
+            else:
+                coords = np.array(g.layout_fruchterman_reingold(niter=500).coords)
+        finally:
+            ig.set_random_number_generator(random)
     except ImportError:
         h = nx.Graph()
         h.add_nodes_from(range(n))
         h.add_edges_from(pairs)
-        pos = nx.spring_layout(h, seed=seed, pos={i: tuple(start[i]) for i in range(n)})
+        pos = nx.spring_layout(h, seed=seed)
         coords = np.array([pos[i] for i in range(n)])
     coords = coords - coords.mean(axis=0)
     spread = np.abs(coords).max() or 1.0
@@ -589,7 +598,7 @@ def _area_scope(g: nx.MultiDiGraph, index: _Index, area: str) -> set[str]:
     return {n for n in g if key in index.ar.get(n, ())}
 
 
-def _resolve_subject(g: nx.MultiDiGraph, subject, kind: str) -> list[str]:
+def _resolve_subject(g: nx.MultiDiGraph, subject, kind: str, subject_type=None) -> list[str]:
     """Node keys named by a finding's subject (``"Unit:U1"``, ``"U1"``, ``"U1 name"``, a list …)."""
     if subject is None:
         return []
@@ -598,6 +607,9 @@ def _resolve_subject(g: nx.MultiDiGraph, subject, kind: str) -> list[str]:
     else:
         tokens = re.split(r"[\s,;，；|]+", str(subject))
     order = _FINDING_LABEL_ORDER.get(kind, ("Unit", "Need", "Committee", "Resource", "Project", "Area"))
+    typed = _LABEL_OF_TYPE.get(str(subject_type).casefold()) if subject_type else None
+    if typed:
+        order = (typed, *order)
     out = []
     for tok in tokens:
         tok = tok.strip("()（）[]")
@@ -614,13 +626,13 @@ def _resolve_subject(g: nx.MultiDiGraph, subject, kind: str) -> list[str]:
     return out
 
 
-def load_findings(source):
-    """The gaps findings from graphgov.gaps, or None when that module is not installed."""
+def load_findings(source, **options):
+    """The findings of :func:`graphgov.gaps.find_gaps` (``options`` passed on), or None
+    when that module is not installed."""
     if importlib.util.find_spec("graphgov.gaps") is None:
         return None
     gaps = importlib.import_module("graphgov.gaps")
-    fn = getattr(gaps, "find_gaps", None) or getattr(gaps, "gaps", None) or getattr(gaps, "all_gaps", None)
-    return fn(source) if fn is not None else None
+    return gaps.find_gaps(source, **options)
 
 
 def load_matches(source):
@@ -806,10 +818,11 @@ def build_map(
             raise OptionError(f"findings lack the columns {sorted(missing)}")
         for rec in findings.to_dict("records"):
             kind = _text(rec.get("kind"))
-            for key in _resolve_subject(g, rec.get("subject_id", rec.get("subject")), kind):
+            subject = rec.get("subject_id") if _text(rec.get("subject_id")) else rec.get("subject")
+            for key in _resolve_subject(g, subject, kind, rec.get("subject_type")):
                 if key in keep:
                     flags.setdefault(key, []).append(
-                        {"kind": kind, "kindZh": FINDING_ZH.get(kind, kind), "severity": _text(rec.get("severity")),
+                        {"kind": kind, "kindZh": _text(rec.get("kind_zh")) or FINDING_ZH.get(kind, kind), "severity": _text(rec.get("severity")),
                          "evidence": _text(rec.get("evidence")), "suggestion": _text(rec.get("suggestion"))})
         meta["findings"] = int(len(findings))
     if view == "matches":
@@ -1045,7 +1058,7 @@ def _template(name: str) -> str:
     return (_TEMPLATES / name).read_text(encoding="utf-8")
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
+def fill_template(template: str, values: dict[str, str]) -> str:
     """Replace ``{{NAME}}`` markers in one pass, so inserted text is never scanned again."""
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], template)
 
@@ -1054,7 +1067,7 @@ def render_map(data: MapData, physics: bool = False) -> str:
     """The map as one self-contained HTML page (no network request: see the module docstring)."""
     payload = data.to_json()
     payload["options"] = _vis_options(physics)
-    return _fill(_template("map.html"), {
+    return fill_template(_template("map.html"), {
         "TITLE": html.escape(data.title),
         "CSS": _template("map.css"),
         "VIS_JS": vis_network_js(),

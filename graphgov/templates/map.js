@@ -249,7 +249,18 @@
   function search(text) {
     var q = text.trim().toLowerCase();
     if (!q) return [];
-    return nodes.get({ filter: function (n) { return String(n.name).toLowerCase().indexOf(q) >= 0; } });
+    var found = nodes.get({ filter: function (n) { return String(n.name).toLowerCase().indexOf(q) >= 0; } });
+    // exact names first, then units (what planners look for), then names that start with the text, then shorter
+    function rank(n) {
+      var name = String(n.name).toLowerCase();
+      return [name === q ? 0 : 1, n.kind === "Unit" ? 0 : 1, name.indexOf(q) === 0 ? 0 : 1, name.length];
+    }
+    found.sort(function (a, b) {
+      var ra = rank(a), rb = rank(b);
+      for (var i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+      return String(a.name) < String(b.name) ? -1 : 1;
+    });
+    return found;
   }
   api.search = function (text) { return search(text).map(function (n) { return n.id; }); };
   function showResults() {

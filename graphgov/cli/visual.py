@@ -1,0 +1,193 @@
+"""Commands that draw: map, report, and demo (the sample's map and report in one go)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from graphgov.cli.common import echo_err, handle_errors, store_option
+from graphgov.errors import OptionError
+
+
+def _source_option(func):
+    return click.option(
+        "--from", "dataset", type=click.Path(exists=True), default=None,
+        help="Draw this dataset (folder of CSV files or .xlsx) instead of the store.",
+    )(func)
+
+
+def _open_source(dataset, store_path):
+    """The tables to draw: a checked dataset, or the store's tables."""
+    from graphgov.checks import read_and_check
+    from graphgov.store import open_store
+
+    if dataset:
+        return read_and_check(dataset).tables
+    store = open_store(store_path)
+    if not store.exists():
+        raise OptionError(f"no store at {store.path}; run 'graphgov load DATASET' first or pass --from DATASET")
+    with store:
+        return store.read_tables(include_internal=False)
+
+
+def _read_frame(path: str | None):
+    """A findings or matches table written by 'graphgov gaps/match --out' (csv, json or xlsx)."""
+    if path is None:
+        return None
+    import pandas as pd
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        return pd.read_json(p, dtype=False)
+    if suffix == ".xlsx":
+        return pd.read_excel(p, dtype=object)
+    return pd.read_csv(p, dtype=str, keep_default_na=False)
+
+
+@click.command("map")
+@click.option("--view", type=click.Choice(["network", "committee", "unit", "category", "gaps", "matches"]),
+              default="network", show_default=True, help="What the map shows.")
+@click.option("--committee", default=None, metavar="ID", help="The committee view's committee; narrows other views.")
+@click.option("--unit", default=None, metavar="ID", help="The unit view's unit.")
+@click.option("--radius", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Steps from the unit in the unit view.")
+@click.option("--category", default=None, help="The category view's category (code or Chinese, e.g. 交通出行).")
+@click.option("--area", default=None, metavar="ID", help="Only this area and everything below it.")
+@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree",
+              show_default=True, help="Node size by this centrality.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=3000, show_default=True,
+              help="Above this many nodes, draw groups instead of nodes.")
+@click.option("--group-by", type=click.Choice(["auto", "committee", "area", "none"]), default="auto",
+              show_default=True, help="How large maps are grouped ('none': draw every node).")
+@click.option("--findings", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Gaps view: findings from 'graphgov gaps --out F' (default: computed now).")
+@click.option("--matches", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Matches view: assignments from 'graphgov match --all --assign --out F' (default: computed now).")
+@click.option("--include-personal", is_flag=True, help="Show phone numbers and contact names (left out by default).")
+@click.option("--title", default=None, help="The page title.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="visualizations/map.html", show_default=True,
+              help="The HTML file to write.")
+@_source_option
+@store_option
+@handle_errors
+def map_command(view, committee, unit, radius, category, area, size_by, max_nodes, group_by, findings, matches,
+                include_personal, title, out, dataset, store_path):
+    """Write an interactive network map: one HTML file that works offline.
+
+    The page needs no network: vis-network and the page's own script are inside it.
+    It has a legend, a search box (Chinese names), filters by node type, committee,
+    area and category, and a detail panel (click a unit: its committees, needs,
+    resources and projects). Layout is computed before writing; large maps are grouped.
+
+    \b
+    Example:
+      graphgov map --out 网络图.html
+      graphgov map --view committee --committee C01
+      graphgov map --view unit --unit U001 --radius 2
+      graphgov map --view category --category 交通出行
+      graphgov map --view gaps
+      graphgov map --view matches --matches assign.csv
+    """
+    from graphgov import maps
+
+    tables = _open_source(dataset, store_path)
+    findings_df = _read_frame(findings)
+    matches_df = _read_frame(matches)
+    if view == "gaps" and findings_df is None:
+        findings_df = maps.load_findings(tables)
+        if findings_df is None:
+            echo_err("note: graphgov.gaps is not installed; pass --findings FILE to mark gaps")
+    if view == "matches" and matches_df is None:
+        matches_df = maps.load_matches(tables)
+        if matches_df is None:
+            echo_err("note: graphgov.matching is not installed; pass --matches FILE to draw proposals")
+    data = maps.write_map(
+        out, tables, view=view, committee=committee, unit=unit, radius=radius, category=category, area=area,
+        size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
+        max_nodes=max_nodes, group_by=group_by, title=title,
+    )
+    if data.grouped:
+        echo_err(data.notice)
+    click.echo(f"wrote {out}: {len(data.nodes)} nodes, {len(data.edges)} edges ({data.title})")
+
+
+@click.command()
+@click.option("--committee", default=None, metavar="ID", help="Report on this committee and those below it.")
+@click.option("--area", default=None, metavar="ID", help="Report on this area and everything below it.")
+@click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The report date, for the age of open needs (default: today).")
+@click.option("--top", type=click.IntRange(min=1), default=15, show_default=True, help="Central units listed.")
+@click.option("--no-map", is_flag=True, help="Leave the embedded network map out (a smaller file).")
+@click.option("--findings", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Findings from 'graphgov gaps --out F' (default: computed now).")
+@click.option("--matches", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Assignments from 'graphgov match --all --assign --out F' (default: computed now).")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="visualizations/report.html",
+              show_default=True, help="The HTML file to write.")
+@_source_option
+@store_option
+@handle_errors
+def report(committee, area, report_date, top, no_map, findings, matches, out, dataset, store_path):
+    """Write the planner's report: key figures, charts, central units, gaps, matches, map.
+
+    One HTML file that works offline (charts are inline SVG). Figures: member units,
+    needs collected, share turned into projects, open needs by age, fulfilment rate.
+
+    \b
+    Example:
+      graphgov report --out 朝阳站区报告.html --committee C01
+      graphgov report --area A001 --date 2024-12-31
+    """
+    from graphgov.report import write_report
+
+    tables = _open_source(dataset, store_path)
+    write_report(out, tables, committee=committee, area=area,
+                 today=report_date.date() if report_date else date.today(), top=top, embed_map=not no_map,
+                 findings=_read_frame(findings), matches=_read_frame(matches))
+    click.echo(f"wrote {out}")
+
+
+@click.command()
+@click.option("--data", "dataset", type=click.Path(exists=True), default="data/sample", show_default=True,
+              help="The dataset to show.")
+@click.option("--out-dir", type=click.Path(file_okay=False), default="visualizations", show_default=True,
+              help="Where the map and report go.")
+@click.option("--load/--no-load", "do_load", default=False, show_default=True,
+              help="Also load the dataset into the store given by --store.")
+@click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The report date (default: today).")
+@store_option
+@handle_errors
+def demo(dataset, out_dir, do_load, report_date, store_path):
+    """Check the sample dataset, then write its network map and report.
+
+    Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html and prints where
+    they are; open them in any browser, no network needed.
+
+    \b
+    Example:
+      graphgov demo
+      graphgov demo --load --store sample.lbdb
+    """
+    from graphgov.checks import read_and_check
+    from graphgov.maps import write_map
+    from graphgov.report import write_report
+    from graphgov.store import open_store
+
+    ds = read_and_check(dataset)
+    counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
+    click.echo(f"checked {dataset}: {counts}")
+    if do_load:
+        store = open_store(store_path)
+        with store:
+            result = store.load(ds)
+        click.echo(f"loaded into {store.path} in {result.seconds:.2f} s")
+    out = Path(out_dir)
+    map_path = out / "sample_map.html"
+    data = write_map(map_path, ds)
+    click.echo(f"map:    {map_path.resolve()} ({len(data.nodes)} nodes, {len(data.edges)} edges)")
+    report_path = write_report(out / "sample_report.html", ds,
+                               today=report_date.date() if report_date else date.today())
+    click.echo(f"report: {report_path.resolve()}")

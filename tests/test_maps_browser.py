@@ -1,0 +1,376 @@
+"""Maps in a real browser: headless Chromium with every network request blocked.
+
+The small dataset below is checked by hand: each view's expected node set is written
+out from the tables, not computed by graphgov. One browser session serves the module.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, write_dataset
+from graphgov import maps
+from graphgov.checks import read_and_check
+from graphgov.errors import NotFoundError, OptionError
+
+XSS_ALERT = "<img src=x onerror=alert(1)>"
+XSS_FLAG = "<img src=x onerror=window.__xss=1>"
+ARTIFACTS = ROOT / "test-artifacts"
+
+TABLES = {
+    "areas": [
+        {"id": "A1", "name": "朝阳区", "level": "district"},
+        {"id": "A2", "name": "东风乡", "level": "street", "parent_id": "A1"},
+        {"id": "A3", "name": "十八里店乡", "level": "street", "parent_id": "A1"},
+    ],
+    "committees": [
+        {"id": "C1", "name": "朝阳站区党建协调委员会", "level": "station_area", "area_id": "A2"},
+        {"id": "C2", "name": "十八里店党建联盟", "level": "alliance", "area_id": "A3"},
+    ],
+    "units": [
+        {"id": "U1", "name": "北京朝阳站", "type": "railway", "area_id": "A2", "phone": "13800000000"},
+        {"id": "U2", "name": "地铁运营公司", "type": "transit", "area_id": "A2"},
+        {"id": "U3", "name": "东风乡政府", "type": "government", "area_id": "A2"},
+        {"id": "U4", "name": XSS_ALERT, "type": "private_enterprise", "area_id": "A3"},
+        {"id": "U5", "name": "中央美术学院", "type": "university", "area_id": "A3"},
+        {"id": "U6", "name": XSS_FLAG, "type": "hospital", "area_id": "A3"},
+    ],
+    "memberships": [
+        {"unit_id": "U1", "committee_id": "C1"}, {"unit_id": "U2", "committee_id": "C1"},
+        {"unit_id": "U3", "committee_id": "C1"}, {"unit_id": "U3", "committee_id": "C2"},
+        {"unit_id": "U4", "committee_id": "C2"}, {"unit_id": "U5", "committee_id": "C2"},
+        {"unit_id": "U6", "committee_id": "C2"},
+    ],
+    "needs": [
+        {"id": "N1", "title": "换乘接驳引导", "category": "transport", "unit_id": "U1", "raised": "2024-01-10",
+         "status": "open"},
+        {"id": "N2", "title": "志愿者招募", "category": "volunteering", "unit_id": "U3", "raised": "2024-05-01",
+         "status": "fulfilled"},
+        {"id": "N3", "title": "母婴室改造", "category": "maternal_child", "unit_id": "U4", "raised": "2024-06-01",
+         "status": "open"},
+    ],
+    "resources": [
+        {"id": "R1", "title": "志愿服务队", "category": "volunteering", "unit_id": "U5", "capacity": 2},
+        {"id": "R2", "title": "停车位共享", "category": "parking", "unit_id": "U2", "capacity": 150},
+    ],
+    "projects": [
+        {"id": "P1", "title": "站区志愿服务项目", "category": "volunteering", "lead_unit_id": "U5", "status": "active",
+         "need_ids": "N2"},
+    ],
+    "participations": [{"project_id": "P1", "unit_id": "U3"}],
+    "agreements": [{"unit_a": "U1", "unit_b": "U5", "kind": "智库", "signed": "2022-05-01"}],
+}
+ALL_NODES = {"Area:A1", "Area:A2", "Area:A3", "Committee:C1", "Committee:C2", *(f"Unit:U{i}" for i in range(1, 7)),
+             "Need:N1", "Need:N2", "Need:N3", "Resource:R1", "Resource:R2", "Project:P1"}
+FINDINGS = pd.DataFrame([
+    {"kind": "unmet_need", "subject": "母婴室改造（N3）", "subject_id": "N3", "severity": "high",
+     "evidence": "提出 200 天，无项目、无资源", "suggestion": "联系医院"},
+    {"kind": "inactive_member", "subject": XSS_FLAG, "subject_id": "U6", "severity": "medium",
+     "evidence": "无项目、协议、需求或资源", "suggestion": "请其提出需求"},
+    {"kind": "single_broker", "subject": "东风乡政府", "subject_id": "U3", "severity": "high",
+     "evidence": "两个委员会之间唯一的共同成员", "suggestion": "增加跨委员会的成员"},
+])
+MATCHES = pd.DataFrame([
+    {"need_id": "N1", "resource_id": "R2", "score": 0.8, "broker_id": None},
+    {"need_id": "N3", "resource_id": "R1", "score": 0.5, "broker_id": "U3"},
+])
+
+# view name -> (build_map options, expected node ids), worked out by hand from TABLES
+VIEWS = {
+    "network": ({}, ALL_NODES),
+    "committee": ({"view": "committee", "committee": "C1"},
+                  {"Committee:C1", "Unit:U1", "Unit:U2", "Unit:U3", "Area:A2", "Need:N1", "Need:N2", "Resource:R2",
+                   "Project:P1"}),
+    "unit": ({"view": "unit", "unit": "U1", "radius": 1},
+             {"Unit:U1", "Committee:C1", "Area:A2", "Need:N1", "Unit:U5"}),
+    "category": ({"view": "category", "category": "志愿服务"},
+                 {"Need:N2", "Resource:R1", "Project:P1", "Unit:U3", "Unit:U5"}),
+    "gaps": ({"view": "gaps", "findings": FINDINGS}, ALL_NODES),
+    "matches": ({"view": "matches", "matches": MATCHES},
+                {"Need:N1", "Resource:R2", "Need:N3", "Resource:R1", "Unit:U1", "Unit:U2", "Unit:U4", "Unit:U5"}),
+}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    folder = write_dataset(tmp_path_factory.mktemp("mapdata") / "ds", TABLES)
+    return read_and_check(folder).tables
+
+
+@pytest.fixture(scope="module")
+def map_files(tables, tmp_path_factory):
+    out = tmp_path_factory.mktemp("maps")
+    files = {}
+    for name, (options, _) in VIEWS.items():
+        files[name] = out / f"{name}.html"
+        maps.write_map(files[name], tables, **options)
+    files["grouped"] = out / "grouped.html"
+    maps.write_map(files["grouped"], tables, max_nodes=5, group_by="committee")
+    return files
+
+
+# -- without a browser -------------------------------------------------------------------
+
+def test_json_for_script_escapes_everything_that_could_end_a_script():
+    text = maps.json_for_script({"a": "</script><!-- & \u2028\u2029 >"})
+    assert not re.search("[<>&\u2028\u2029]", text)
+    assert json.loads(text) == {"a": "</script><!-- & \u2028\u2029 >"}
+
+
+def test_map_file_links_nothing_outside_itself(map_files):
+    page = map_files["network"].read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=", page, re.I)
+    assert "cdn" not in re.sub(r"<script>.*?</script>", "", page, flags=re.S).lower()
+    # the names only ever appear JSON-escaped, never as markup
+    assert XSS_ALERT not in page and XSS_FLAG not in page
+    assert "default-src 'none'" in page
+
+
+def test_personal_columns_are_left_out_unless_asked(tables, tmp_path):
+    assert "13800000000" not in maps.render_map(maps.build_map(tables))
+    assert "13800000000" in maps.render_map(maps.build_map(tables, include_personal=True))
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_view_selects_the_hand_worked_nodes(tables, name):
+    options, expected = VIEWS[name]
+    assert {n["id"] for n in maps.build_map(tables, **options).nodes} == expected
+
+
+def test_size_by_changes_sizes_by_the_measure(tables):
+    by_degree = {n["id"]: n["size"] for n in maps.build_map(tables, size_by="degree").nodes}
+    # U3 sits on both committees, takes part in P1 and raised N2: the best-connected unit
+    units = {k: v for k, v in by_degree.items() if k.startswith("Unit:")}
+    assert max(units, key=units.get) == "Unit:U3"
+    by_between = {n["id"]: n["size"] for n in maps.build_map(tables, size_by="betweenness").nodes}
+    assert by_between != by_degree
+
+
+@pytest.mark.parametrize("options, error", [
+    ({"view": "nope"}, OptionError), ({"view": "committee"}, OptionError), ({"size_by": "x"}, OptionError),
+    ({"view": "unit", "unit": "U99"}, NotFoundError), ({"view": "category", "category": "不存在"}, NotFoundError),
+])
+def test_bad_options_are_refused(tables, options, error):
+    with pytest.raises(error):
+        maps.build_map(tables, **options)
+
+
+def test_layout_is_reproducible(tables):
+    a = maps.build_map(tables)
+    b = maps.build_map(tables)
+    assert [(n["x"], n["y"]) for n in a.nodes] == [(n["x"], n["y"]) for n in b.nodes]
+
+
+def test_large_maps_are_grouped_and_account_for_every_node(tables):
+    data = maps.build_map(tables, max_nodes=5, group_by="committee")
+    assert data.grouped == "committee"
+    assert sum(n["count"] for n in data.nodes) == len(ALL_NODES)
+    assert all(n["id"].startswith("Group:") for n in data.nodes)
+
+
+def test_map_command_writes_a_file(tmp_path):
+    from click.testing import CliRunner
+
+    from graphgov.cli import cli
+
+    folder = write_dataset(tmp_path / "ds", TABLES)
+    out = tmp_path / "m.html"
+    result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--view", "committee", "--committee", "C1",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "9 nodes" in result.output and out.exists()
+    result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--view", "committee", "--out", str(out)])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--view", "unit", "--unit", "U99",
+                                      "--out", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "U99" in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+# -- in Chromium ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import chromium_available, start_chromium
+
+    why = chromium_available()
+    if why:
+        pytest.skip(why)
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+def open_map(driver, path: Path):
+    driver.get(path.as_uri())
+    deadline = time.monotonic() + 30
+    while not driver.execute_script("return !!(window.graphgov && window.graphgov.ready)"):
+        assert time.monotonic() < deadline, "the map never finished drawing"
+        time.sleep(0.05)
+
+
+def requests_made(driver) -> list[str]:
+    names = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    return [n for n in names if not n.startswith(("data:", "file:", "about:"))]
+
+
+def canvas_has_drawing(driver) -> bool:
+    """More than a few hundred pixels of the network's canvas are neither transparent nor near-white."""
+    return driver.execute_script("""
+        const c = document.querySelector('#gg-network canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.min(d[i], d[i + 1], d[i + 2]) < 240) n++;
+        return n > 200;""")
+
+
+def shot(driver, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def no_alert(driver) -> bool:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        driver.switch_to.alert.dismiss()
+    except NoAlertPresentException:
+        return True
+    return False
+
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [*sorted(VIEWS), "grouped"])
+def test_each_map_opens_offline_and_draws_its_nodes(browser, map_files, name):
+    open_map(browser, map_files[name])
+    assert requests_made(browser) == []
+    ids = set(browser.execute_script("return window.graphgov.nodes.getIds()"))
+    drawn = browser.execute_script("return Object.keys(window.graphgov.network.getPositions()).length")
+    if name == "grouped":
+        counts = browser.execute_script("return window.graphgov.nodes.get().map(n => n.count)")
+        assert sum(counts) == len(ALL_NODES)
+        assert browser.find_element("id", "gg-notice").is_displayed()
+    else:
+        assert ids == VIEWS[name][1]
+    assert drawn == len(ids)
+    assert canvas_has_drawing(browser)
+    assert no_alert(browser)
+    assert browser.execute_script("return window.__xss === undefined")
+    shot(browser, f"map-{name}")
+
+
+@pytest.mark.browser
+def test_search_finds_a_unit_by_its_chinese_name(browser, map_files):
+    open_map(browser, map_files["network"])
+    box = browser.find_element("id", "gg-search-input")
+    box.send_keys("朝阳站")
+    results = browser.find_elements("css selector", "#gg-search-results button")
+    # the unit first, then the committee whose name also holds the text
+    assert [r.get_attribute("data-node") for r in results] == ["Unit:U1", "Committee:C1"]
+    results[0].click()
+    assert browser.find_element("css selector", "#gg-detail h2").text == "北京朝阳站"
+    assert browser.execute_script("return window.graphgov.network.getSelectedNodes()") == ["Unit:U1"]
+    box.clear()
+    box.send_keys("美术")
+    assert browser.execute_script("return window.graphgov.search('美术')") == ["Unit:U5"]
+
+
+@pytest.mark.browser
+def test_filters_hide_what_they_should(browser, map_files):
+    open_map(browser, map_files["network"])
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element("id", "gg-filter-committee")).select_by_value("Committee:C2")
+    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
+    # members of C2 and their lists; U1, U2 and C1 sit only on C1; A2 holds only C1
+    assert visible == {"Committee:C2", "Unit:U3", "Unit:U4", "Unit:U5", "Unit:U6", "Need:N2", "Need:N3",
+                       "Resource:R1", "Project:P1", "Area:A3", "Area:A1"}
+    assert len(browser.execute_script("return Object.keys(window.graphgov.network.getPositions())")) == len(visible)
+    edges = browser.execute_script("return window.graphgov.edgesView.get().map(e => [e.from, e.to])")
+    assert edges and all(a in visible and b in visible for a, b in edges)
+    assert canvas_has_drawing(browser)
+    shot(browser, "map-filter-committee")
+
+    Select(browser.find_element("id", "gg-filter-category")).select_by_value("volunteering")
+    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
+    assert visible == {"Committee:C2", "Unit:U3", "Unit:U5", "Need:N2", "Resource:R1", "Project:P1"}
+
+    browser.find_element("id", "gg-reset").click()
+    assert len(browser.execute_script("return window.graphgov.nodesView.getIds()")) == len(ALL_NODES)
+
+    # the legend toggles a node type off and on
+    browser.find_element("css selector", "#gg-legend li[data-type='Need']").click()
+    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
+    assert visible == ALL_NODES - {"Need:N1", "Need:N2", "Need:N3"}
+    Select(browser.find_element("id", "gg-filter-area")).select_by_value("Area:A2")
+    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
+    # R2 has no area of its own: it is where U2 is; P1 is where its lead U5 is (A3)
+    assert visible == {"Area:A2", "Committee:C1", "Unit:U1", "Unit:U2", "Unit:U3", "Resource:R2"}
+
+
+@pytest.mark.browser
+def test_a_click_on_a_unit_fills_the_detail_panel_and_runs_no_script(browser, map_files):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_map(browser, map_files["network"])
+    for node, name in (("Unit:U3", "东风乡政府"), ("Unit:U4", XSS_ALERT), ("Unit:U6", XSS_FLAG)):
+        # centre the node, then click where the network says it is drawn
+        browser.execute_script(
+            "const g = window.graphgov; const p = g.network.getPositions([arguments[0]])[arguments[0]];"
+            "g.network.moveTo({position: p, scale: 1.5, animation: false});", node)
+        x, y = browser.execute_script(
+            "const g = window.graphgov; const p = g.network.getPositions([arguments[0]])[arguments[0]];"
+            "const d = g.network.canvasToDOM(p); return [d.x, d.y];", node)
+        canvas = browser.find_element("css selector", "#gg-network canvas")
+        ActionChains(browser).move_to_element_with_offset(
+            canvas, int(x - canvas.size["width"] / 2), int(y - canvas.size["height"] / 2)).click().perform()
+        deadline = time.monotonic() + 5
+        while browser.find_element("id", "gg-detail").get_attribute("data-node") != node:
+            assert time.monotonic() < deadline, f"clicking {node} did not fill the panel"
+            time.sleep(0.05)
+        assert browser.find_element("css selector", "#gg-detail h2").text == name
+        assert no_alert(browser)
+    assert browser.execute_script("return window.__xss === undefined")
+    assert not browser.find_elements("css selector", "#gg-detail img, #gg-legend img, #gg-search-results img")
+
+    browser.execute_script("window.graphgov.select('Unit:U3')")
+    sections = {s.get_attribute("data-section"): s.text for s in
+                browser.find_elements("css selector", "#gg-detail section")}
+    assert "朝阳站区党建协调委员会" in sections["所属委员会"] and "十八里店党建联盟" in sections["所属委员会"]
+    assert "志愿者招募" in sections["提出的需求"]
+    assert "站区志愿服务项目" in sections["参与的项目"]
+    assert "无" in sections["提供的资源"]
+    shot(browser, "map-detail")
+
+    box = browser.find_element("id", "gg-search-input")
+    box.send_keys("img")
+    results = browser.find_elements("css selector", "#gg-search-results button")
+    assert {r.get_attribute("data-node") for r in results} == {"Unit:U4", "Unit:U6"}
+    assert no_alert(browser) and browser.execute_script("return window.__xss === undefined")
+
+
+@pytest.mark.browser
+def test_gaps_view_marks_findings_with_their_evidence(browser, map_files):
+    open_map(browser, map_files["gaps"])
+    flagged = browser.execute_script("return window.graphgov.nodes.get({filter: n => !!n.flag}).map(n => n.id)")
+    assert set(flagged) == {"Need:N3", "Unit:U6", "Unit:U3"}
+    browser.execute_script("window.graphgov.select('Unit:U6')")
+    text = browser.find_element("id", "gg-detail").text
+    assert "不活跃成员" in text and "无项目、协议、需求或资源" in text
+    assert XSS_FLAG in text
+    assert browser.execute_script("return window.__xss === undefined")
+    shot(browser, "map-gaps-detail")
+
+
+@pytest.mark.browser
+def test_matches_view_draws_need_to_resource_proposals(browser, map_files):
+    open_map(browser, map_files["matches"])
+    pairs = browser.execute_script(
+        "return window.graphgov.edgesView.get({filter: e => e.type === 'MATCH'}).map(e => [e.from, e.to, e.label])")
+    assert sorted(map(tuple, pairs)) == [("Need:N1", "Resource:R2", "0.8"), ("Need:N3", "Resource:R1", "0.5")]
