@@ -357,30 +357,63 @@ def _silos(cx: GapContext, threshold: float, community_threshold: float, min_tie
                                 "安排该群体与其他条块单位共同参与项目或签订共建协议，打通对外联系。"))
         if by == "community":
             continue
-        # pairs of groups joined only through one unit
-        cross = e[ga != gb]
-        if cross.empty:
+        out += _group_pairs(cx, by, groups, sizes, min_ties, by_label[by])
+    return out
+
+
+def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ties: int, label: str) -> list[dict]:
+    """Pairs of groups (3+ units each) all of whose links run through one unit.
+
+    A link is a direct tie between the two groups, or a unit outside both with ties into
+    each. The pair is joined only through ``u`` when ``u`` is an end of every direct tie
+    and no other outside unit links them, and at least ``min_ties`` ties run through ``u``.
+    """
+    e = cx.unit_edges
+    both = pd.DataFrame({"u": np.r_[e["a"].to_numpy(dtype=object), e["b"].to_numpy(dtype=object)],
+                         "v": np.r_[e["b"].to_numpy(dtype=object), e["a"].to_numpy(dtype=object)]})
+    both["gu"], both["gv"] = both["u"].map(groups), both["v"].map(groups)
+    big = {g for g, k in sizes.items() if k >= 3 and g != UNKNOWN_GROUP}
+    both = both[both["gv"].isin(big) & (both["gu"] != both["gv"])]
+    # ties of each unit into each other group
+    into = both.groupby(["u", "gv"])["v"].count()
+    links: dict[tuple, dict] = {}
+    for u, rows in into.groupby(level=0):
+        gs = sorted(rows.index.get_level_values(1))
+        own = groups.get(u)
+        for i, g1 in enumerate(gs):
+            for g2 in ([own] if own in big else []) + gs[i + 1:]:
+                if g2 == g1:
+                    continue
+                key = tuple(sorted((g1, g2)))
+                entry = links.setdefault(key, {"units": {}, "direct": []})
+                ties = int(rows.get((u, g1), 0)) + (int(rows.get((u, g2), 0)) if g2 != own else 0)
+                entry["units"][u] = entry["units"].get(u, 0) + ties
+    direct = both[both["gu"].isin(big)]
+    for (gu, gv), rows in direct.groupby(["gu", "gv"]):
+        if gu < gv:
+            links.setdefault((gu, gv), {"units": {}, "direct": []})["direct"] = list(zip(rows["u"], rows["v"]))
+    out = []
+    for (g1, g2), entry in sorted(links.items()):
+        if entry["direct"]:
+            common = set.intersection(*[{a, b} for a, b in entry["direct"]])
+            outside = {u for u in entry["units"] if groups.get(u) not in (g1, g2)}
+            cands = sorted(u for u in common if outside <= {u})
+        else:
+            outside = set(entry["units"])
+            cands = sorted(outside) if len(outside) == 1 else []
+        if len(cands) != 1:
             continue
-        ca, cb = cross["a"].map(groups), cross["b"].map(groups)
-        flip = ca > cb
-        left = np.where(flip, cross["b"], cross["a"])
-        right = np.where(flip, cross["a"], cross["b"])
-        frame = pd.DataFrame({"g1": np.where(flip, cb, ca), "g2": np.where(flip, ca, cb), "u1": left, "u2": right})
-        for (g1, g2), rows in frame.groupby(["g1", "g2"], sort=True):
-            if UNKNOWN_GROUP in (g1, g2) or sizes.get(g1, 0) < 3 or sizes.get(g2, 0) < 3:
-                continue
-            ends1, ends2 = set(rows["u1"]), set(rows["u2"])
-            common = sorted((set.intersection(*[{a, b} for a, b in zip(rows["u1"], rows["u2"])])))
-            if (len(ends1) > 1 and len(ends2) > 1) or len(rows) < min_ties:
-                continue
-            via = ends1 if len(ends1) == 1 else ends2
-            (unit,) = sorted(via)[:1]
-            evidence = {"grouping": by, "groups": [g1, g2], "ties": int(len(rows)), "through": unit,
-                        "ties_list": [f"{a}-{b}" for a, b in zip(rows["u1"], rows["u2"])][:10], "common": common}
-            msg = (f"{by_label[by]}「{g1}」与「{g2}」之间的{len(rows)}条联系都经过{cx.uname(unit)}（{unit}）。")
-            out.append(_finding("silo", "medium" if len(rows) > 3 else "low", len(rows), f"group_pair:{by}",
-                                [g1, g2, unit], [g1, g2, cx.uname(unit)], msg, evidence,
-                                f"在「{g1}」与「{g2}」之间再建立一条不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
+        (unit,) = cands
+        ties = entry["units"].get(unit, 0) if not entry["direct"] else len(entry["direct"]) + sum(
+            k for u, k in entry["units"].items() if u == unit and groups.get(u) not in (g1, g2))
+        if ties < min_ties:
+            continue
+        evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": int(ties),
+                    "direct_ties": len(entry["direct"]), "unit_group": groups.get(unit)}
+        msg = f"{label}「{g1}」与「{g2}」之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+        out.append(_finding("silo", "medium" if ties > 3 else "low", ties, f"group_pair:{by}",
+                            [g1, g2, unit], [g1, g2, cx.uname(unit)], msg, evidence,
+                            f"在「{g1}」与「{g2}」之间再建立一条不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
     return out
 
 
