@@ -920,3 +920,9 @@ def test_cli_show():
     result = CliRunner().invoke(cli, ["query", "show", "paper_members"])
     assert result.exit_code == 0
     assert "// name: paper_members" in result.output and "MATCH (u:Unit)-[m:MEMBER_OF]->(c:Committee)" in result.output
+
+
+def test_docs_list_every_bundled_report():
+    text = (SAMPLE.parent.parent / "docs" / "queries.md").read_text(encoding="utf-8")
+    missing = [name for name in REPORTS if f"| `{name}` |" not in text]
+    assert missing == []
