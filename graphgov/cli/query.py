@@ -102,9 +102,12 @@ def show(name, folders):
               help="A parameter value (repeatable); dates as YYYY-MM-DD or today, durations as days.")
 @_queries_option
 @store_option
+@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
+              help="Run on a Neo4j server instead: the URI, or just --neo4j to use NEO4J_URI "
+                   "(password from NEO4J_PASSWORD or a prompt; see docs/neo4j.md).")
 @output_options
 @handle_errors
-def run(name, params, folders, store_path, fmt, out, top):
+def run(name, params, folders, store_path, neo4j_uri, fmt, out, top):
     """Run the report NAME on the store and print or write its table.
 
     Parameters left out take the defaults the report declares ('graphgov query list'
@@ -115,6 +118,7 @@ def run(name, params, folders, store_path, fmt, out, top):
       graphgov query run committee_roster --param committee=C01
       graphgov query run supply_demand --param as_of=2025-06-30 --format xlsx --out 供需.xlsx
       graphgov query run my_report --queries my_reports/
+      graphgov query run unmet_needs --neo4j neo4j://server:7687
     """
     from graphgov.queries import find_report, load_reports, run_report
     from graphgov.store import open_store
@@ -122,6 +126,12 @@ def run(name, params, folders, store_path, fmt, out, top):
     given = _split_params(params)
     report = find_report(name, load_reports(folders))
     values = report.bind(given)  # bad parameters fail before the store is opened
-    with open_store(store_path) as store:
+    if neo4j_uri is not None:
+        from graphgov.cli.neo4j import open_neo4j
+
+        opened = open_neo4j(neo4j_uri or None)
+    else:
+        opened = open_store(store_path)
+    with opened as store:
         df = run_report(store.query, report, values)
     emit_table(df, fmt, out, top, title=f"{report.name}: {report.description_zh}")
