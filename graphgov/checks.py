@@ -4,10 +4,15 @@ One pass finds every problem and reports each as ``file:row:column: message`` wi
 bad value and the fix. Nothing downstream of this module sees unchecked data.
 
 Ids are normalised before use: NFKC (full-width letters and digits become half-width)
-and trimmed. An id with white space inside is refused.
+and trimmed. An id with white space or an invisible character (zero-width space …) inside
+is refused.
+
+Warnings (an unknown column or category, a project addressing a need of another area)
+do not stop a load; ``strict=True`` turns them into errors.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -45,6 +50,8 @@ class Dataset:
 
 
 _WS = re.compile(r"\s")
+# zero-width and other format characters: invisible, so two ids that look the same would differ
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
@@ -85,8 +92,9 @@ def _parse_number(value, kind: str):
 
 
 class _Checker:
-    def __init__(self, raw: RawDataset, known_ids: dict[str, set[str]] | None, partial: bool):
+    def __init__(self, raw: RawDataset, known_ids: dict[str, set[str]] | None, partial: bool, strict: bool = False):
         self.raw = raw
+        self.strict = strict
         self.known_ids = known_ids or {}
         self.partial = partial
         self.problems: list[Problem] = list(raw.problems)
@@ -134,6 +142,10 @@ class _Checker:
         self.check_references(typed, usable)
         self.check_hierarchies(typed, usable)
         self.check_agreements(typed, usable)
+        self.check_project_areas(typed, usable)
+        if self.strict and self.warnings:
+            self.problems += [dataclasses.replace(w, severity="error", fix=(w.fix + "; " if w.fix else "")
+                                                  + "a warning, refused because of --strict") for w in self.warnings]
         if self.problems:
             raise DataError(self.problems, self.warnings)
         return Dataset(
@@ -178,17 +190,24 @@ class _Checker:
         kind = col.kind
         if kind in ("id", "ref"):
             text = normalise_id(str(v))
-            if _WS.search(text):
-                self.error(tab, i, col.name, "an id may not contain spaces", v, fix="remove the spaces or use '-' or '_'")
+            if _WS.search(text) or _INVISIBLE.search(text):
+                if _WS.search(text):
+                    self.error(tab, i, col.name, "an id may not contain spaces", v, fix="remove the spaces or use '-' or '_'")
+                else:
+                    ch = _INVISIBLE.search(text).group()
+                    self.error(tab, i, col.name, f"an id may not contain invisible characters (U+{ord(ch):04X})", v,
+                               fix="retype the id")
                 if kind == "id":
-                    self.bad_ids.setdefault(tab.name, set()).update({text, re.sub(r"\s+", "", text)})
+                    self.bad_ids.setdefault(tab.name, set()).update(
+                        {text, _INVISIBLE.sub("", re.sub(r"\s+", "", text))})
                 raise ValueError(v)
             return text
         if kind == "idlist":
             ids = [normalise_id(p) for p in re.split(r"[;；,，、]", str(v)) if p.strip()]
-            bad = [p for p in ids if _WS.search(p)]
+            bad = [p for p in ids if _WS.search(p) or _INVISIBLE.search(p)]
             if bad:
-                self.error(tab, i, col.name, "an id may not contain spaces", v, fix="separate ids with ';'")
+                self.error(tab, i, col.name, "an id may not contain spaces or invisible characters", v,
+                           fix="separate ids with ';' and retype them")
                 raise ValueError(v)
             return ";".join(dict.fromkeys(ids))
         if kind == "enum":
@@ -315,15 +334,62 @@ class _Checker:
                            fix="correct unit_a or unit_b")
 
 
-def check_dataset(raw: RawDataset, known_ids: dict[str, set[str]] | None = None, partial: bool = False) -> Dataset:
+    def check_project_areas(self, typed: dict[str, pd.DataFrame], usable: dict[str, RawTable]):
+        """Warn when a project addresses a need in an area wholly apart from its lead unit's.
+
+        Co-building across districts and station areas of one city is what committees are
+        for, so only areas with no common ancestor (another city, another hierarchy) are
+        flagged: a warning naming both, since a typo in need_ids looks the same.
+        """
+        if not all(n in typed for n in ("projects", "needs", "units")) or "need_ids" not in usable["projects"].present:
+            return
+        units, needs, projects = typed["units"], typed["needs"], typed["projects"]
+        unit_area = dict(zip(units["id"], units["area_id"]))
+        need_area = {n: (a if a is not None else unit_area.get(u)) for n, a, u in
+                     zip(needs["id"], needs["area_id"], needs["unit_id"])}
+        parent, names = {}, {}
+        if "areas" in typed:
+            parent = {i: p for i, p in zip(typed["areas"]["id"], typed["areas"]["parent_id"]) if p is not None}
+            names = dict(zip(typed["areas"]["id"], typed["areas"]["name"]))
+
+        def lineage(area) -> set:
+            seen = {area}
+            while area in parent and parent[area] not in seen:  # cycles are reported elsewhere
+                area = parent[area]
+                seen.add(area)
+            return seen
+
+        def named(area) -> str:
+            return f"{area} {names[area]}" if names.get(area) else str(area)
+
+        tab = usable["projects"]
+        for i, (pid, lead, need_ids) in enumerate(zip(projects["id"], projects["lead_unit_id"], projects["need_ids"])):
+            home = unit_area.get(lead) if lead is not None else None
+            if home is None or need_ids is None:
+                continue
+            apart = [n for n in need_ids.split(";") if need_area.get(n) is not None
+                     and not lineage(home) & lineage(need_area[n])]
+            for there in dict.fromkeys(need_area[n] for n in apart):
+                ids = [n for n in apart if need_area[n] == there]
+                self.warn(tab, i, "need_ids",
+                          f"project {pid!r} (lead unit {lead!r} in {named(home)}) addresses "
+                          f"need{'s' if len(ids) > 1 else ''} {', '.join(ids)} in {named(there)}, "
+                          f"an area apart from it", ";".join(ids),
+                          fix="fine for co-building across cities; otherwise correct need_ids")
+
+
+def check_dataset(raw: RawDataset, known_ids: dict[str, set[str]] | None = None, partial: bool = False,
+                  strict: bool = False) -> Dataset:
     """Check a read dataset; return the typed tables or raise DataError with every problem.
 
     ``partial=True`` accepts a dataset with only some tables (an update of one list);
     references may then point to ids in ``known_ids`` (table name → ids already stored).
+    ``strict=True`` refuses a dataset that has warnings, listing them as errors.
     """
-    return _Checker(raw, known_ids, partial).run()
+    return _Checker(raw, known_ids, partial, strict).run()
 
 
-def read_and_check(path: str | Path, known_ids: dict[str, set[str]] | None = None, partial: bool = False) -> Dataset:
-    """Read and check a dataset folder or workbook in one step."""
-    return check_dataset(read_dataset(path), known_ids=known_ids, partial=partial)
+def read_and_check(path: str | Path, known_ids: dict[str, set[str]] | None = None, partial: bool = False,
+                   strict: bool = False) -> Dataset:
+    """Read and check a dataset folder or workbook in one step (see :func:`check_dataset`)."""
+    return check_dataset(read_dataset(path), known_ids=known_ids, partial=partial, strict=strict)

@@ -22,10 +22,19 @@ import pandas as pd
 from graphgov import schema
 from graphgov.errors import DataError, OptionError, Problem
 
-__all__ = ["RawTable", "RawDataset", "read_dataset", "write_dataset", "MAX_ROWS", "fold"]
+__all__ = ["RawTable", "RawDataset", "read_dataset", "write_dataset", "MAX_ROWS", "MAX_CELL", "MAX_FILE_BYTES", "fold"]
 
-MAX_ROWS = 1_000_000  # rows per table; a larger table is refused, not half read
+# Limits keep memory bounded whatever a file holds. The largest real list (Beijing's
+# 40,000-odd units) is far below them; a table past a limit is refused, never half read.
+MAX_ROWS = 500_000  # rows per table
 MAX_CELL = 10_000  # characters in one cell
+MAX_FILE_BYTES = 100 * 1024 * 1024  # one CSV file or workbook, as stored
+MAX_XLSX_UNPACKED = 1024 * 1024 * 1024  # a workbook's contents once unzipped (zip bombs)
+_CHUNK = 1 << 20
+# what Excel and WPS write into a cell whose formula failed
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fold(text: str) -> str:
@@ -75,53 +84,71 @@ class RawDataset:
     unreadable: bool = False  # the workbook itself could not be opened
 
 
-def _decode(data: bytes, source: str) -> str:
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def _encoding(path: Path) -> tuple[str, int]:
+    """The text encoding of a CSV file and its number of line breaks, read in chunks.
+
+    The file is streamed, never held whole in memory. Raises _FileProblem for binary,
+    mixed-encoding or undecodable files.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _FileProblem("this is a binary file, not CSV text", "save the sheet as CSV (UTF-8) or .xlsx")
-    if data.startswith(codecs.BOM_UTF8):
+    if head.startswith(codecs.BOM_UTF8):
         encodings = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
     else:
         encodings = ["utf-8", "gb18030"]
+    utf8_failure = None  # (line, whether valid non-ASCII text came before it)
     for enc in encodings:
+        decoder = codecs.getincrementaldecoder(enc)()
+        lines, non_ascii, cjk_runs = 0, False, 0
         try:
-            text = data.decode(enc)
+            with path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as err:
+                        good = chunk[: max(err.start, 0)]
+                        non_ascii = non_ascii or any(b >= 0x80 for b in good)
+                        if enc == "utf-8":
+                            utf8_failure = (lines + good.count(b"\n") + 1, non_ascii)
+                        raise
+                    lines += chunk.count(b"\n") + chunk.count(b"\r")  # an upper bound on rows
+                    non_ascii = non_ascii or any(b >= 0x80 for b in chunk)
+                    if enc == "gb18030":
+                        cjk_runs += _utf8_cjk_runs(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        if enc == "gb18030" and _looks_mixed(data):
+        if enc == "gb18030" and cjk_runs >= 2:
             raise _FileProblem(
                 "the file mixes UTF-8 and GBK/GB18030 text",
                 "open it in a text editor and save it again with one encoding (UTF-8)",
             )
-        return text
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        good = data[: err.start]
-        if any(b >= 0x80 for b in good):
-            line = good.count(b"\n") + 1
-            raise _FileProblem(
-                f"the file mixes UTF-8 with another encoding (the first non-UTF-8 text is on line {line})",
-                "open it in a text editor and save it again with one encoding (UTF-8)",
-            ) from None
+        return enc, lines
+    if utf8_failure is not None and utf8_failure[1]:
+        raise _FileProblem(
+            f"the file mixes UTF-8 with another encoding (the first non-UTF-8 text is on line {utf8_failure[0]})",
+            "open it in a text editor and save it again with one encoding (UTF-8)",
+        )
     raise _FileProblem(
         "the text is neither UTF-8 nor GB18030/GBK",
         "save the file again as 'CSV UTF-8' from Excel or WPS",
     )
 
 
-def _looks_mixed(data: bytes) -> bool:
-    """True when a file that is not valid UTF-8 still holds long valid UTF-8 Chinese runs.
+def _utf8_cjk_runs(data: bytes) -> int:
+    """Runs of three or more UTF-8-encoded CJK characters in ``data``.
 
     GB18030 decodes almost any byte string, so a file pasted together from a UTF-8 and
     a GBK export decodes 'successfully' into mojibake; UTF-8 three-byte sequences for
-    CJK characters are rare in genuine GBK text.
+    CJK characters are rare in genuine GBK text, so two such runs mean a mixed file.
     """
     import re
 
-    runs = re.findall(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}", data)
-    return len(runs) >= 2
+    return len(re.findall(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}", data))
 
 
 class _FileProblem(Exception):
@@ -137,22 +164,64 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _FileProblem(f"the file is {size / 2**20:,.0f} MB, more than graphgov's limit of "
+                           f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one file",
+                           "split the list by area or year and load the parts")
+
+
+def _open_csv(path: Path, encoding: str):
+    fh = path.open("r", encoding=encoding, newline="")
+    first = fh.readline()
+    fh.seek(0)
+    return fh, csv.reader(fh, delimiter=_sniff_delimiter(first))
+
+
 def _csv_rows(path: Path, source: str):
-    data = path.read_bytes()
-    text = _decode(data, source)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    try:
-        for row in reader:
-            yield row
-    except csv.Error as err:
-        raise _FileProblem(f"the CSV cannot be parsed near line {reader.line_num}: {err}",
-                           "check for an unclosed quote") from err
+    """The rows of a CSV file as lists of text, streamed.
+
+    Raises _FileProblem for an unreadable file or one with more than MAX_ROWS rows; the
+    row count is taken in a first streaming pass, so a huge table is refused before any
+    of it is kept in memory.
+    """
+    _check_size(path)
+    encoding, lines = _encoding(path)
+    if lines > MAX_ROWS:  # only then can the table be too long: count its rows
+        n = sum(1 for row in _parsed(path, encoding) if any(c.strip() for c in row)) - 1
+        if n > MAX_ROWS:
+            raise _FileProblem(f"the table has {n:,} rows, more than graphgov's limit of {MAX_ROWS:,} rows "
+                               "for one table", "split the list by area or year and load the parts")
+    yield from _parsed(path, encoding)
+
+
+def _parsed(path: Path, encoding: str):
+    fh, reader = _open_csv(path, encoding)
+    with fh:
+        try:
+            yield from reader
+        except csv.Error as err:
+            if "field larger than field limit" in str(err):
+                raise _FileProblem(f"a cell near line {reader.line_num} holds more than {csv.field_size_limit():,} "
+                                   f"characters (graphgov's limit is {MAX_CELL:,})",
+                                   "shorten it, or close the quote that an unclosed \" starts") from err
+            raise _FileProblem(f"the CSV cannot be parsed near line {reader.line_num}: {err}",
+                               "check for an unclosed quote") from err
 
 
 def _xlsx_sheets(path: Path):
     from openpyxl import load_workbook
 
+    _check_size(path)
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise _FileProblem(f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, more than graphgov's limit of "
+                               f"{MAX_XLSX_UNPACKED / 2**20:,.0f} MB",
+                               "split the workbook, or save it again from Excel or WPS")
+        # data_only: a formula cell reads as the value Excel last computed, never as its formula
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise _FileProblem(f"the workbook cannot be opened ({err.__class__.__name__}: {err})",
@@ -176,10 +245,25 @@ def _cell(value):
         return repr(value)
     if isinstance(value, bool):
         return str(value).lower()
-    text = str(value)
+    # a byte-order mark inside the text comes from files pasted together; it is never data
+    text = str(value).replace("\ufeff", "")
     if text.strip() == "":
         return None
+    if text[0] == "'" and text[1:].startswith(_FORMULA_START):
+        return text[1:]  # undo the quote graphgov's exports put before formula-like text
     return text
+
+
+def _cell_problem(value) -> tuple[str, str] | None:
+    """What is wrong with a text cell no spreadsheet user means to write, with the fix; or None."""
+    if value.strip() in EXCEL_ERRORS:
+        return (f"the cell holds the spreadsheet error {value.strip()}",
+                "correct the formula in the source sheet, or paste its values only")
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
+            return (f"the cell holds the control character U+{ord(ch):04X}",
+                    "delete it (retype the cell); only printable text, tabs and line breaks are kept")
+    return None
 
 
 def _build_table(name: str, source: str, rows_iter, problems: list[Problem], warnings: list[Problem]) -> RawTable | None:
@@ -195,14 +279,20 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
             if not any(c is not None for c in cells):
                 continue  # blank lines above the header
             header = [("" if c is None else str(c)) for c in cells]
+            header_folded = [fold(c) for c in cells if c is not None]
             header_row = rownum
             continue
         if not any(c is not None for c in cells):
             continue
         if len(records) >= MAX_ROWS:
-            problems.append(Problem(source, rownum, None, f"the table has more than {MAX_ROWS:,} rows, graphgov's limit for one table",
+            problems.append(Problem(source, rownum, None, f"the table has more than {MAX_ROWS:,} rows, "
+                                    f"graphgov's limit for one table",
                                     fix="split the list by area or year and load the parts"))
             return None
+        if [fold(c) for c in cells if c is not None] == header_folded:
+            problems.append(Problem(source, rownum, None, "the header row appears again inside the table "
+                                    "(two files pasted together?)", fix="delete this row"))
+            continue
         records.append(cells)
         numbers.append(rownum)
     if header is None:
@@ -233,6 +323,9 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
             if idx < len(rec):
                 value = rec[idx]
                 if isinstance(value, str):
+                    bad = _cell_problem(value)
+                    if bad:
+                        problems.append(Problem(source, numbers[i], headers[canon], bad[0], value[:80], fix=bad[1]))
                     if len(value) > MAX_CELL:
                         problems.append(Problem(source, numbers[i], headers[canon],
                                                 f"the cell holds {len(value):,} characters, more than {MAX_CELL:,}",

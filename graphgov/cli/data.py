@@ -39,13 +39,18 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
+_strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
+                              "(an unknown column or category, a project for a need in an area apart).")
+
+
 @click.command()
 @click.argument("dataset", type=click.Path(exists=True))
 @click.option("--partial", is_flag=True, help="The dataset holds only some tables (an update); "
               "references may point to ids already in the store.")
+@_strict_option
 @store_option
 @handle_errors
-def check(dataset, partial, store_path):
+def check(dataset, partial, strict, store_path):
     """Check a dataset and report every error as file:row:column.
 
     DATASET is a folder of CSV files or one .xlsx workbook (Chinese or English sheet
@@ -64,7 +69,7 @@ def check(dataset, partial, store_path):
         store = open_store(store_path)
         known = store.known_ids() if store.exists() else None
         store.close()
-    ds = read_and_check(dataset, known_ids=known, partial=partial)
+    ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
     _print_warnings(ds.warnings)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"{dataset}: OK ({counts}; {len(ds.warnings)} warnings)")
@@ -78,9 +83,10 @@ def check(dataset, partial, store_path):
 @click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
               help="Load into a Neo4j server instead: the URI, or just --neo4j to use NEO4J_URI. "
                    "User, password and database come from NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.")
+@_strict_option
 @store_option
 @handle_errors
-def load(dataset, replace, partial, neo4j_uri, store_path):
+def load(dataset, replace, partial, neo4j_uri, strict, store_path):
     """Check a dataset and load it into the graph store, all or nothing.
 
     Everything is checked first; if any check fails nothing is written. Loading the
@@ -101,14 +107,14 @@ def load(dataset, replace, partial, neo4j_uri, store_path):
     if neo4j_uri is not None:
         from graphgov.cli.neo4j import load_neo4j
 
-        return load_neo4j(dataset, neo4j_uri, partial)
+        return load_neo4j(dataset, neo4j_uri, partial, strict=strict)
     from graphgov.errors import DataError
 
     store = open_store(store_path)
     known = store.known_ids() if partial and store.exists() else None
     store.close()
     try:
-        ds = read_and_check(dataset, known_ids=known, partial=partial)
+        ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
     except DataError as err:
         raise _unchanged(err, store.path) from None
     _print_warnings(ds.warnings)

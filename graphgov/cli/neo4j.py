@@ -25,7 +25,7 @@ def open_neo4j(uri: str | None):
     return Neo4jStore(neo4j_settings(uri))
 
 
-def load_neo4j(dataset: str, uri: str, partial: bool) -> None:
+def load_neo4j(dataset: str, uri: str, partial: bool, strict: bool = False) -> None:
     """``graphgov load DATASET --neo4j URI``: check, then load in batches with a progress bar."""
     from graphgov.checks import read_and_check
     from graphgov.cli.data import _print_warnings, _Progress
@@ -35,7 +35,7 @@ def load_neo4j(dataset: str, uri: str, partial: bool) -> None:
         known = None
         if partial:
             known = {t: set(df["id"]) for t, df in store.read_tables(include_internal=False).items() if "id" in df}
-        ds = read_and_check(dataset, known_ids=known, partial=partial)
+        ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
         _print_warnings(ds.warnings)
         bar = _Progress("loading into Neo4j")
         try:
