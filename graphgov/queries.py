@@ -42,7 +42,7 @@ import datetime as dt
 import difflib
 import importlib.metadata
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -123,7 +123,6 @@ class Report:
     path: Path
     first_line: int  # the file's line number of the query's first line
     bundled: bool = False
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
         for p in self.params:

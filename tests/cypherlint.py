@@ -54,17 +54,9 @@ INSTALL_HINT = (
     "and run `npm ci --prefix tests/cypherlint` from the repository root"
 )
 
-# The Graph Data Science procedures and functions graphgov calls on Neo4j. Anything else
-# outside Neo4j's built-in functions is an unknown function to the linter.
-GDS_PROCEDURES = (
-    "gds.graph.project",
-    "gds.graph.drop",
-    "gds.graph.exists",
-    "gds.pageRank.stream",
-    "gds.betweenness.stream",
-    "gds.degree.stream",
-)
-GDS_FUNCTIONS = ("gds.version", "gds.util.asNode")
+# The Graph Data Science procedures and functions graphgov calls on Neo4j (graphgov.gds). Any
+# other function outside Neo4j's built-in ones is an unknown function to the linter.
+from graphgov.gds import GDS_FUNCTIONS, GDS_PROCEDURES  # noqa: E402
 
 
 class LinterMissing(RuntimeError):

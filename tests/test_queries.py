@@ -11,7 +11,6 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
