@@ -16,6 +16,7 @@ from graphgov.central import METRICS, articulation_cuts, betweenness_error, cent
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError
 from graphgov.network import CoordinationNetwork, build_network, coordination_network, scope_units
+from conftest import load_tables
 from planted import planted_tables
 
 
@@ -253,13 +254,16 @@ def test_large_committee_becomes_a_hub_with_the_same_distances():
 
 
 # -- the planted dataset -----------------------------------------------------------------------------
-@pytest.fixture
-def planted(make_store):
-    return make_store(planted_tables(), name="planted")
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """The planted dataset loaded once for the read-only tests of this module."""
+    store = load_tables(tmp_path_factory.mktemp("planted"), planted_tables())
+    yield store
+    store.close()
 
 
-def test_planted_bridge_ranks_first(planted):
-    df = central_table(planted)
+def test_planted_bridge_ranks_first(make_store):
+    df = central_table(make_store(planted_tables(), name="planted"))
     assert df.loc[0, "id"] == "B" and df.loc[0, "rank"] == 1
     assert df.loc[0, "name"] == "东风街道办事处"
     assert set(df.loc[df["articulation"], "id"]) == {"B"}

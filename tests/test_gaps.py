@@ -1,0 +1,238 @@
+"""Coordination gaps: the planted dataset's known answers, each rule on a small case, the
+sample's deliberate gaps, and the ``graphgov gaps`` command in every format."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import load_tables
+from graphgov.cli import cli
+from graphgov.errors import OptionError
+from graphgov.gaps import COLUMNS, KINDS, find_gaps
+from planted import AS_OF, EDUCATION, TRANSPORT, planted_tables
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    store = load_tables(tmp_path_factory.mktemp("planted"), planted_tables())
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def found(planted):
+    return find_gaps(planted, as_of=AS_OF)
+
+
+def of_kind(df, kind):
+    return df[df["kind"] == kind]
+
+
+def test_every_finding_has_the_fields(found):
+    assert list(found.columns) == COLUMNS
+    assert set(found["kind"]) == set(KINDS)
+    for row in found.itertuples():
+        assert row.severity in ("high", "medium", "low")
+        assert isinstance(row.evidence, dict) and row.evidence
+        assert row.subject and row.message and row.suggestion
+        assert len(row.subject_ids) == len(row.subject_names)
+    order = found["severity"].map({"high": 0, "medium": 1, "low": 2})
+    assert order.is_monotonic_increasing
+
+
+def test_paper_members_are_inactive_and_one_project_is_enough(planted, make_store):
+    df = of_kind(find_gaps(make_store(planted_tables(), name="planted"), as_of=AS_OF), "inactive_member")
+    assert sorted(df["subject_id"]) == ["P1", "P2"]  # A1 takes part in one project: not inactive
+    p1 = df.set_index("subject_id").loc["P1"]
+    assert p1["subject_names"] == ["站前旅业公司"]
+    assert p1["evidence"]["projects"] == p1["evidence"]["agreements"] == 0
+    assert p1["evidence"]["committees"] == ["站前交通党建协调委员会（C1）"]
+    assert p1["evidence"]["days_as_member"] == (dt.date(2025, 12, 31) - dt.date(2022, 1, 1)).days
+
+
+def test_the_bridge_is_the_single_broker(found):
+    df = of_kind(found, "single_broker")
+    assert list(df["subject_id"]) == ["B"]
+    ev = df.iloc[0]["evidence"]
+    assert ev["stranded_units"] == len(EDUCATION)  # the smaller side falls away
+    assert ev["stranded_open_needs"] == 1  # E1's legal need
+    assert sorted(ev["cut_off"]) == EDUCATION
+    assert df.iloc[0]["severity"] == "high"
+
+
+def test_category_without_resources_is_a_supply_gap(found):
+    df = of_kind(found, "supply_gap").set_index("subject_id")
+    assert "legal" in df.index
+    ev = df.loc["legal", "evidence"]
+    assert (ev["open_needs"], ev["resources"], ev["ratio"]) == (2, 0, None)
+    assert sorted(ev["needs"]) == ["N2", "N3"]
+    assert df.loc["legal", "severity"] == "high"
+    assert not any(i.startswith(("transport", "education")) for i in df.index)  # supplied
+
+
+def test_unmet_needs_with_their_age(found):
+    df = of_kind(found, "unmet_need").set_index("subject_id")
+    assert sorted(df.index) == ["N2", "N3"]  # N1 has a project; N4 is young with supply in reach
+    assert df.loc["N2", "evidence"]["age_days"] == 364
+    assert df.loc["N2", "evidence"]["reachable_resources"] == 0
+    assert df.loc["N2", "severity"] == "high"  # urgent, nobody can serve it
+    assert df.loc["N3", "severity"] == "medium"
+
+
+def test_as_of_makes_results_reproducible(planted):
+    later = of_kind(find_gaps(planted, as_of="2026-06-30", kinds="unmet_need"), "unmet_need").set_index("subject_id")
+    assert later.loc["N2", "evidence"]["age_days"] == 364 + 181
+    assert "N4" in later.index  # now older than the 90 stale days
+    assert later.loc["N4", "evidence"]["reachable_resources"] == 1
+    assert later.loc["N3", "severity"] == "high"  # more than a year old
+
+
+def test_idle_committee(found):
+    df = of_kind(found, "idle_committee").set_index("subject_id")
+    assert list(df.index) == ["C2"]
+    ev = df.loc["C2", "evidence"]
+    assert (ev["member_projects"], ev["cadence"], ev["expected_meetings"], ev["meetings"]) == (0, "quarterly", 4, 1)
+    assert df.loc["C2", "severity"] == "high"
+
+
+def test_suggested_tie_pairs_need_and_resource(found):
+    df = of_kind(found, "suggested_tie")
+    assert list(df["subject_id"]) == ["T4;E3"]
+    ev = df.iloc[0]["evidence"]
+    assert ev["needs"] == ["N4"] and ev["resources"] == ["R2"]
+
+
+def test_sectors_joined_through_one_unit(found):
+    df = of_kind(found, "silo")
+    pairs = df[df["subject_type"] == "group_pair:sector"]
+    assert list(pairs["subject_ids"]) == [["交通", "教育", "B"]]
+    assert pairs.iloc[0]["evidence"]["ties_through_unit"] == len(TRANSPORT) + len(EDUCATION)
+    ei = df[df["subject_type"] == "group:sector"].set_index("subject_id")
+    # transport: 7 units, 21 ties inside, 7 ties to B → E-I = (7 - 21) / 28
+    assert ei.loc["交通", "evidence"]["ei_index"] == pytest.approx(-0.5)
+
+
+def test_kinds_and_scope(planted):
+    only = find_gaps(planted, as_of=AS_OF, kinds=["supply_gap", "idle_committee"])
+    assert set(only["kind"]) == {"supply_gap", "idle_committee"}
+    c1 = find_gaps(planted, as_of=AS_OF, committee="C1", kinds="inactive_member,idle_committee,single_broker")
+    assert sorted(c1["subject_id"]) == ["P1", "P2"]  # C1 is not idle; B is no bridge inside C1
+    with pytest.raises(OptionError, match="unknown gap kind"):
+        find_gaps(planted, kinds="gossip")
+    with pytest.raises(OptionError, match="bad date"):
+        find_gaps(planted, as_of="31.12.2025")
+
+
+def test_supply_gap_is_named_by_the_smallest_area_holding_it(make_store):
+    tables = planted_tables()
+    tables["areas"].append({"id": "G1", "name": "一号网格", "level": "grid", "parent_id": "S1"})
+    tables["needs"] += [
+        {"id": f"NP{i}", "title": f"停车需求{i}", "category": "parking", "unit_id": "T1", "area_id": "G1",
+         "raised": "2025-10-01", "status": "open"} for i in range(4)]
+    tables["resources"].append({"id": "RP", "title": "错时停车位", "category": "parking", "unit_id": "T3",
+                                "area_id": "G1", "capacity": 10})
+    df = of_kind(find_gaps(make_store(tables, name="parking"), as_of=AS_OF, kinds="supply_gap"), "supply_gap")
+    parking = df[df["subject_id"].str.startswith("parking")].set_index("subject_id")
+    # 4 needs and 1 resource in G1, and nothing else anywhere: the grid names the gap
+    assert list(parking.index) == ["parking", "parking@G1"]
+    assert parking.loc["parking@G1", "evidence"]["ratio"] == pytest.approx(4.0)
+    assert parking.loc["parking@G1", "subject_names"] == ["停车·一号网格"]
+
+
+# -- the command ---------------------------------------------------------------------------------------
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_cli_text(planted):
+    result = run("gaps", "--store", str(planted.path), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "单点依赖" in result.output and "东风街道办事处" in result.output and "建议" in result.output
+
+
+def test_cli_json(planted):
+    result = run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--format", "json", "--severity", "high")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all(r["severity"] == "high" for r in rows)
+    for key in ("kind", "subject", "severity", "evidence", "suggestion"):
+        assert key in rows[0]
+    broker = next(r for r in rows if r["kind"] == "single_broker")
+    assert broker["subject_ids"] == ["B"] and broker["evidence"]["stranded_units"] == 4
+
+
+def test_cli_csv_round_trips(planted, tmp_path):
+    out = tmp_path / "gaps.csv"
+    result = run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--format", "csv", "--out", str(out),
+                 "--kind", "inactive_member,unmet_need")
+    assert result.exit_code == 0, result.output
+    df = pd.read_csv(out, encoding="utf-8-sig")
+    assert sorted(df["subject_id"]) == ["N2", "N3", "P1", "P2"]
+    evidence = json.loads(df.set_index("subject_id").loc["N2", "evidence"])
+    assert evidence["age_days"] == 364
+
+
+def test_cli_xlsx(planted, tmp_path):
+    out = tmp_path / "gaps.xlsx"
+    result = run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--format", "xlsx", "--out", str(out),
+                 "--top", "3")
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out).active
+    assert [c.value for c in ws[1]][:3] == ["kind", "kind_zh", "severity"] and ws.max_row == 4
+
+
+@pytest.mark.parametrize("args", [
+    ["--kind", "gossip"],
+    ["--as-of", "2025/12/31"],
+    ["--layers", "friendship"],
+    ["--severity", "urgent"],
+    ["--format", "yaml"],
+])
+def test_cli_bad_options_exit_2(planted, args):
+    result = CliRunner().invoke(cli, ["gaps", "--store", str(planted.path), *args])
+    assert result.exit_code == 2, result.output
+
+
+# -- the sample's deliberate gaps (data/sample/README.md) -------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_gaps(sample_store):
+    return find_gaps(sample_store, as_of="2025-12-31")
+
+
+def test_sample_paper_members(sample_gaps):
+    assert set(of_kind(sample_gaps, "inactive_member")["subject_id"]) == {
+        "U031", "U061", "U083", "U093", "U094", "U185", "U190"}
+
+
+def test_sample_supply_gaps(sample_gaps):
+    df = of_kind(sample_gaps, "supply_gap").set_index("subject_id")
+    legal = df.loc["legal", "evidence"]
+    assert (legal["open_needs"], legal["resources"]) == (7, 0)
+    parking = df.loc["parking@BJ-ST-CY", "evidence"]
+    assert (parking["open_needs"], parking["resources"]) == (8, 1)
+    assert sorted(parking["needs"]) == [f"N000{i}" for i in range(1, 9)]
+    maternal = df.loc["maternal_child@BJ", "evidence"]
+    assert (maternal["open_needs"], maternal["resources"]) == (4, 0)
+
+
+def test_sample_old_needs(sample_gaps):
+    df = of_kind(sample_gaps, "unmet_need").set_index("subject_id")
+    for need in ("N0017", "N0018", "N0019", "N0020", "N0021", "N0022"):
+        assert df.loc[need, "evidence"]["age_days"] > 365
+        assert df.loc[need, "severity"] == "high"
+    for need in ("N0023", "N0024", "N0025", "N0026"):  # maternal-child: the only supplier is in Fuzhou
+        assert df.loc[need, "evidence"]["reachable_resources"] == 0
+
+
+def test_sample_single_broker_and_committees(sample_gaps):
+    brokers = of_kind(sample_gaps, "single_broker").set_index("subject_id")
+    assert "U009" in brokers.index and brokers.loc["U009", "severity"] == "high"
+    idle = of_kind(sample_gaps, "idle_committee").set_index("subject_id")
+    assert set(idle.index) == {"C06", "C13"}
+    assert idle.loc["C13", "evidence"]["member_projects"] == 0
+    assert (idle.loc["C06", "evidence"]["meetings"], idle.loc["C06", "evidence"]["expected_meetings"]) == (3, 12)
