@@ -266,6 +266,22 @@ def _text(value) -> str:
     return str(value)
 
 
+def format_evidence(value) -> str:
+    """A finding's evidence or a match's reasons as one line of text (dicts as ``key：value；…``)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, dict):
+        parts = []
+        for k, v in value.items():
+            text = format_evidence(v)
+            if text:
+                parts.append(f"{k}：{text}")
+        return "；".join(parts)
+    if isinstance(value, (list, tuple, set, np.ndarray)):
+        return "、".join(t for t in (format_evidence(v) for v in value) if t)
+    return _text(value)
+
+
 def _display_value(label: str, column: str, value) -> str:
     t = _LABEL_TABLE.get(label)
     if t is not None:
@@ -520,9 +536,16 @@ def _layout(keys: list[str], edge_pairs: list[tuple[str, str]], seed: int = 7) -
         pos = nx.spring_layout(h, seed=seed)
         coords = np.array([pos[i] for i in range(n)])
     coords = coords - coords.mean(axis=0)
-    spread = np.abs(coords).max() or 1.0
-    scale = 90.0 * math.sqrt(n) / spread
-    coords = coords * scale
+    # scale so that a typical tie is at least 110 px long: labels stay readable at zoom 1,
+    if pairs:
+        ends = np.array(pairs)
+        lengths = np.linalg.norm(coords[ends[:, 0]] - coords[ends[:, 1]], axis=1)
+        typical = float(np.median(lengths[lengths > 0])) if (lengths > 0).any() else 0.0
+    else:
+        typical = 0.0
+    # and the whole drawing at least 90·√n px across, so hubs' neighbours do not pile up
+    by_spread = 90.0 * math.sqrt(n) / (np.abs(coords).max() or 1.0)
+    coords = coords * max(by_spread, 110.0 / typical if typical > 0 else 0.0)
     return {k: (round(float(x), 1), round(float(y), 1)) for k, (x, y) in zip(keys, coords)}
 
 
@@ -635,15 +658,13 @@ def load_findings(source, **options):
     return gaps.find_gaps(source, **options)
 
 
-def load_matches(source):
-    """Proposed need → resource assignments from graphgov.matching, or None when not installed."""
+def load_matches(source, **options):
+    """Proposed need → resource assignments of :func:`graphgov.matching.assign_all`
+    (``options`` passed on), or None when that module is not installed."""
     if importlib.util.find_spec("graphgov.matching") is None:
         return None
     matching = importlib.import_module("graphgov.matching")
-    fn = getattr(matching, "assign_all", None)
-    if fn is None:
-        return None
-    result = fn(source)
+    result = matching.assign_all(source, **options)
     # assign_all may return (assigned, unmatched)
     if isinstance(result, tuple):
         result = result[0]
@@ -823,7 +844,8 @@ def build_map(
                 if key in keep:
                     flags.setdefault(key, []).append(
                         {"kind": kind, "kindZh": _text(rec.get("kind_zh")) or FINDING_ZH.get(kind, kind), "severity": _text(rec.get("severity")),
-                         "evidence": _text(rec.get("evidence")), "suggestion": _text(rec.get("suggestion"))})
+                         "message": _text(rec.get("message")), "evidence": format_evidence(rec.get("evidence")),
+                         "suggestion": _text(rec.get("suggestion"))})
         meta["findings"] = int(len(findings))
     if view == "matches":
         if matches is None:

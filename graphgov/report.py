@@ -42,6 +42,7 @@ AGE_BUCKETS = ((0, 30, "30天以内"), (31, 90, "31–90天"), (91, 180, "91–1
                (366, None, "一年以上"))
 UNKNOWN_AGE = "提出日期不详"
 CLOSED_STATUSES = ("fulfilled", "closed")
+_SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
 def age_bucket(days) -> str:
@@ -207,8 +208,8 @@ def _findings(tables, committee, area, today) -> pd.DataFrame | None:
     return _call_scoped(fn, tables, committee, area, today) if fn else None
 
 
-def _matches(tables, committee, area) -> pd.DataFrame | None:
-    result = maps.load_matches(tables)
+def _matches(tables, committee, area, today) -> pd.DataFrame | None:
+    result = maps.load_matches(tables, as_of=today)
     if result is None:
         return None
     units = scope_units(tables, committee, area)
@@ -264,7 +265,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     if findings is None:
         findings = _findings(tables, committee, area, fig["today"])
     if matches is None:
-        matches = _matches(tables, committee, area)
+        matches = _matches(tables, committee, area, fig["today"])
     central = _central(tables, committee, area)
 
     parts = [
@@ -319,8 +320,12 @@ def render_report(source, committee: str | None = None, area: str | None = None,
         f = findings.copy()
         if "kind" in f.columns and "kind_zh" not in f.columns:
             f["kind_zh"] = [maps.FINDING_ZH.get(k, k) for k in f["kind"]]
-        cols = [("kind_zh", "类型"), ("subject", "对象"), ("severity", "严重程度"), ("evidence", "依据"),
-                ("suggestion", "建议")]
+        if "severity" in f.columns:
+            f["severity"] = [_SEVERITY_ZH.get(v, v) for v in f["severity"]]
+        if "evidence" in f.columns:
+            f["evidence"] = [maps.format_evidence(v) for v in f["evidence"]]
+        cols = [("kind_zh", "类型"), ("severity", "严重程度"), ("subject", "对象"), ("message", "说明"),
+                ("evidence", "依据"), ("suggestion", "建议")]
         parts.append(_html_table(f, [c for c in cols if c[0] in f.columns], "gaps-table", 60))
     parts.append("</section>")
 
@@ -336,8 +341,16 @@ def render_report(source, committee: str | None = None, area: str | None = None,
         if "need_id" in m.columns:
             m["need"] = [titles["need_id"].get(i, i) for i in m["need_id"]]
             m["resource"] = [titles["resource_id"].get(i, i) for i in m["resource_id"]]
-        cols = [("need_id", "需求编号"), ("need", "需求"), ("resource_id", "资源编号"), ("resource", "资源"),
-                ("score", "得分"), ("broker_id", "引荐单位"), ("reasons", "理由")]
+        units = _frame(tables, "units")
+        unit_names = dict(zip(units["id"], units["name"])) if not units.empty else {}
+        if "broker_id" in m.columns:
+            m["broker"] = [unit_names.get(b, b) if isinstance(b, str) else None for b in m["broker_id"]]
+        if "provider_id" in m.columns:
+            m["provider"] = [unit_names.get(b, b) if isinstance(b, str) else None for b in m["provider_id"]]
+        if "reasons" in m.columns:
+            m["reasons"] = [maps.format_evidence(r) for r in m["reasons"]]
+        cols = [("need", "需求"), ("resource", "资源"), ("provider", "提供单位"), ("score", "得分"),
+                ("broker", "引荐单位"), ("reasons", "理由")]
         parts.append(_html_table(m, [c for c in cols if c[0] in m.columns], "matches-table", 60))
     parts.append("</section>")
 

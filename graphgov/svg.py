@@ -96,7 +96,7 @@ def histogram(counts: dict[int, int], title: str, xlabel: str, ylabel: str, char
            f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11" data-chart="{_e(chart_id)}">',
            f"<title>{_e(title)}</title>",
            f'<text x="0" y="16" font-size="14" font-weight="bold">{_e(title)}</text>']
-    bw = plot_w / max(1, len(keys))
+    bw = min(plot_w / max(1, len(keys)), 48.0)
     base = top + plot_h
     for i, k in enumerate(keys):
         v = counts.get(k, 0)

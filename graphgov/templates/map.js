@@ -189,7 +189,8 @@
       d.findings.forEach(function (f) {
         var box = el("div", null, "gg-finding");
         box.appendChild(el("strong", f.kindZh + (f.severity ? "（" + f.severity + "）" : "")));
-        if (f.evidence) box.appendChild(el("div", "依据：" + f.evidence));
+        if (f.message) box.appendChild(el("div", f.message));
+        if (f.evidence) box.appendChild(el("div", "依据：" + f.evidence, "gg-evidence"));
         if (f.suggestion) box.appendChild(el("div", "建议：" + f.suggestion));
         detail.appendChild(box);
       });

@@ -1,0 +1,215 @@
+"""The planner's report: its figures against pandas on the raw CSV files, its charts, and the page offline."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, SAMPLE
+from graphgov import svg
+from graphgov.checks import read_and_check
+from graphgov.cli import cli
+from graphgov.errors import NotFoundError
+from graphgov.report import AGE_BUCKETS, UNKNOWN_AGE, age_bucket, render_report, report_figures
+
+TODAY = date(2025, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def sample_tables():
+    return read_and_check(SAMPLE).tables
+
+
+@pytest.fixture(scope="module")
+def csv():
+    """The sample's CSV files read with nothing but pandas."""
+    return {name: pd.read_csv(SAMPLE / f"{name}.csv", dtype=str, keep_default_na=False)
+            for name in ("areas", "committees", "units", "memberships", "needs", "resources", "projects",
+                         "participations")}
+
+
+def _below(frame: pd.DataFrame, root: str) -> set[str]:
+    """``root`` and every row reaching it through parent_id, by repeated passes."""
+    found = {root}
+    while True:
+        more = set(frame.loc[frame["parent_id"].isin(found), "id"]) - found
+        if not more:
+            return found
+        found |= more
+
+
+def expected_figures(csv, committee=None, area=None) -> dict:
+    units = set(csv["units"]["id"])
+    m = csv["memberships"]
+    if committee:
+        units &= set(m.loc[m["committee_id"].isin(_below(csv["committees"], committee)), "unit_id"])
+    if area:
+        areas = _below(csv["areas"], area)
+        located = set(csv["units"].loc[csv["units"]["area_id"].isin(areas), "id"])
+        local = set(csv["committees"].loc[csv["committees"]["area_id"].isin(areas), "id"])
+        located |= set(m.loc[m["committee_id"].isin(local), "unit_id"])
+        units &= located
+    needs = csv["needs"][csv["needs"]["unit_id"].isin(units)]
+    named = set(csv["projects"]["need_ids"].str.split(";").explode().str.strip()) - {""}
+    closed = int((needs["status"] == "closed").sum())
+    fulfilled = int((needs["status"] == "fulfilled").sum())
+    open_needs = needs[~needs["status"].isin(["fulfilled", "closed"])]
+    ages = (pd.Timestamp(TODAY) - pd.to_datetime(open_needs["raised"].replace("", None))).dt.days
+    edges = [0, 30, 90, 180, 365, 10**9]
+    labels = [b[2] for b in AGE_BUCKETS]
+    by_age = pd.cut(ages, bins=[-10**9] + edges[1:], labels=labels).value_counts().to_dict()
+    by_age[UNKNOWN_AGE] = int(ages.isna().sum())
+    return {
+        "units": len(units),
+        "needs": len(needs),
+        "needs_with_project": int(needs["id"].isin(named).sum()),
+        "fulfilled": fulfilled,
+        "closed": closed,
+        "fulfilment_rate": fulfilled / (len(needs) - closed) if len(needs) > closed else None,
+        "open_needs": len(open_needs),
+        "open_by_age": {k: int(v) for k, v in by_age.items()},
+        "resources": int(csv["resources"]["unit_id"].isin(units).sum()),
+        "need_categories": needs["category"].value_counts().to_dict(),
+        "resource_categories": csv["resources"].loc[csv["resources"]["unit_id"].isin(units), "category"]
+        .value_counts().to_dict(),
+    }
+
+
+SCOPES = [{}, {"committee": "C01"}, {"committee": "C02"}]
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=lambda s: str(s) or "all")
+def test_figures_equal_an_independent_pandas_computation(sample_tables, csv, scope):
+    got = report_figures(sample_tables, today=TODAY, **scope)
+    want = expected_figures(csv, **scope)
+    assert got["needs"] > 0
+    for key in ("units", "needs", "needs_with_project", "fulfilled", "closed", "open_needs", "resources"):
+        assert got[key] == want[key], key
+    assert got["fulfilment_rate"] == pytest.approx(want["fulfilment_rate"])
+    assert got["project_share"] == pytest.approx(want["needs_with_project"] / want["needs"])
+    assert got["open_by_age"] == want["open_by_age"]
+    sd = got["supply_demand"].set_index("category")
+    assert sd["needs"][sd["needs"] > 0].to_dict() == want["need_categories"]
+    assert sd["resources"][sd["resources"] > 0].to_dict() == want["resource_categories"]
+    assert got["needs_by_area"]["needs"].sum() == want["needs"]
+
+
+def test_figures_for_an_area(sample_tables, csv):
+    area = csv["areas"].loc[csv["areas"]["level"] == "district", "id"].iloc[0]
+    got = report_figures(sample_tables, area=area, today=TODAY)
+    want = expected_figures(csv, area=area)
+    assert (got["units"], got["needs"], got["open_needs"]) == (want["units"], want["needs"], want["open_needs"])
+
+
+@pytest.mark.parametrize("days, bucket", [(0, "30天以内"), (30, "30天以内"), (31, "31–90天"), (90, "31–90天"),
+                                          (180, "91–180天"), (365, "181–365天"), (366, "一年以上"),
+                                          (None, UNKNOWN_AGE), (-3, "30天以内")])
+def test_age_buckets(days, bucket):
+    assert age_bucket(days) == bucket
+
+
+def test_unknown_scope_is_refused(sample_tables):
+    with pytest.raises(NotFoundError, match="C99"):
+        report_figures(sample_tables, committee="C99")
+
+
+def test_svg_charts_escape_labels_and_carry_values():
+    chart = svg.grouped_bars(["<script>x</script>", "交通出行"], [("需求", "#f57c00", [3, 0]), ("资源", "#2e7d32", [1, 2])],
+                             "供需 & 对比", chart_id="t")
+    assert "<script>" not in chart and "&lt;script&gt;" in chart and "供需 &amp; 对比" in chart
+    values = re.findall(r'data-label="([^"]*)" data-series="([^"]*)" data-value="([^"]*)"', chart)
+    assert values == [("&lt;script&gt;x&lt;/script&gt;", "需求", "3"), ("&lt;script&gt;x&lt;/script&gt;", "资源", "1"),
+                      ("交通出行", "需求", "0"), ("交通出行", "资源", "2")]
+    hist = svg.histogram({1: 4, 3: 2}, "度分布", "度", "单位数")
+    assert re.findall(r'data-label="(\d+)" data-value="(\d+)"', hist) == [("1", "4"), ("2", "0"), ("3", "2")]
+
+
+@pytest.fixture(scope="module")
+def report_file(sample_tables, tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(render_report(sample_tables, committee="C02", today=TODAY), encoding="utf-8")
+    return path
+
+
+def test_report_page_is_self_contained(report_file):
+    page = report_file.read_text(encoding="utf-8")
+    outside_scripts = re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+    assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)\s*=", outside_scripts, re.I)
+    assert page.count('class="gg-chart"') == 3
+    assert "srcdoc=" in page
+
+
+def test_report_and_demo_commands(tmp_path):
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", "--from", str(SAMPLE), "--committee", "C02", "--date", "2025-12-31",
+                                      "--no-map", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "srcdoc" not in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "--from", str(SAMPLE), "--committee", "C99", "--out",
+                                      str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "C99" in result.output
+    assert not (tmp_path / "x.html").exists()
+    result = CliRunner().invoke(cli, ["demo", "--data", str(SAMPLE), "--out-dir", str(tmp_path / "vis"),
+                                      "--date", "2025-12-31"])
+    assert result.exit_code == 0, result.output
+    for name in ("sample_map.html", "sample_report.html"):
+        assert (tmp_path / "vis" / name).exists()
+        assert str((tmp_path / "vis" / name).resolve()) in result.output
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import chromium_available, start_chromium
+
+    why = chromium_available()
+    if why:
+        pytest.skip(why)
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.browser
+def test_report_opens_offline_with_charts_figures_and_map(browser, report_file, csv):
+    browser.get(report_file.as_uri())
+    names = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [n for n in names if not n.startswith(("data:", "file:", "about:"))] == []
+    charts = browser.find_elements("css selector", "svg.gg-chart")
+    assert {c.get_attribute("data-chart") for c in charts} == {"supply-demand", "needs-by-area", "degree-distribution"}
+    assert all(c.size["height"] > 50 and c.size["width"] > 200 for c in charts)
+
+    want = expected_figures(csv, committee="C02")
+    shown = {f.get_attribute("data-figure"): f.get_attribute("data-value")
+             for f in browser.find_elements("css selector", ".gg-figure")}
+    assert int(shown["units"]) == want["units"]
+    assert int(shown["needs"]) == want["needs"]
+    assert int(shown["open_needs"]) == want["open_needs"]
+    assert float(shown["fulfilment_rate"]) == pytest.approx(want["fulfilment_rate"])
+    assert float(shown["project_share"]) == pytest.approx(want["needs_with_project"] / want["needs"])
+    rows = {r.get_attribute("data-bucket"): int(r.find_elements("tag name", "td")[1].text)
+            for r in browser.find_elements("css selector", "#open-by-age tbody tr")}
+    assert rows == want["open_by_age"]
+    bars = browser.find_elements("css selector", "svg[data-chart='supply-demand'] rect.gg-bar[data-series='需求']")
+    assert sum(int(b.get_attribute("data-value")) for b in bars) == want["needs"]
+
+    frame = browser.find_element("css selector", "iframe.gg-map")
+    # Chromium does not paint a frame outside the viewport; a reader scrolls to it too
+    browser.execute_script("arguments[0].scrollIntoView()", frame)
+    browser.switch_to.frame(frame)
+    deadline = time.monotonic() + 30
+    while not browser.execute_script("return !!(window.graphgov && window.graphgov.ready)"):
+        assert time.monotonic() < deadline, "the embedded map never drew"
+        time.sleep(0.05)
+    assert browser.execute_script("return window.graphgov.nodes.length") > 10
+    browser.switch_to.default_content()
+    browser.execute_script("window.scrollTo(0, 0)")
+
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    height = browser.execute_script("return document.body.scrollHeight")
+    browser.set_window_size(1200, min(height + 40, 7000))
+    browser.save_screenshot(str(ROOT / "test-artifacts" / "report.png"))
+    browser.set_window_size(1400, 900)
