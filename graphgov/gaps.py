@@ -168,6 +168,9 @@ def _finding(kind, severity, score, subject_type, ids, names, message, evidence,
 def _inactive_members(cx: GapContext, committees: set[str]) -> list[dict]:
     members = cx.t.get("memberships", pd.DataFrame(columns=["unit_id", "committee_id", "since"]))
     members = members[members["unit_id"].isin(cx.scope_ids) & members["committee_id"].isin(committees)]
+    active = (set(cx.project_count.index) | set(cx.agreement_count.index) | set(cx.need_count.index)
+              | set(cx.resource_count.index))
+    members = members[~members["unit_id"].isin(active)]
     out = []
     for uid, rows in members.groupby("unit_id", sort=True):
         facts = {"projects": int(cx.project_count.get(uid, 0)), "agreements": int(cx.agreement_count.get(uid, 0)),
@@ -361,12 +364,16 @@ def _silos(cx: GapContext, threshold: float, community_threshold: float, min_tie
     return out
 
 
-def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ties: int, label: str) -> list[dict]:
+def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ties: int, label: str,
+                 max_groups: int = 60) -> list[dict]:
     """Pairs of groups (3+ units each) all of whose links run through one unit.
 
     A link is a direct tie between the two groups, or a unit outside both with ties into
-    each. The pair is joined only through ``u`` when ``u`` is an end of every direct tie
-    and no other outside unit links them, and at least ``min_ties`` ties run through ``u``.
+    each. The pair is joined only through ``u`` when either no direct tie exists and
+    ``u`` is the only outside unit with ties into both, or no outside unit links them and
+    ``u`` is the only unit of one group with ties into the other; at least ``min_ties``
+    ties must run through ``u``. Units with ties into more than ``max_groups`` groups are
+    not enumerated as outside links; a pair they link is left out rather than misreported.
     """
     e = cx.unit_edges
     both = pd.DataFrame({"u": np.r_[e["a"].to_numpy(dtype=object), e["b"].to_numpy(dtype=object)],
@@ -374,42 +381,45 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
     both["gu"], both["gv"] = both["u"].map(groups), both["v"].map(groups)
     big = {g for g, k in sizes.items() if k >= 3 and g != UNKNOWN_GROUP}
     both = both[both["gv"].isin(big) & (both["gu"] != both["gv"])]
-    # ties of each unit into each other group
-    into = both.groupby(["u", "gv"])["v"].count()
-    links: dict[tuple, dict] = {}
-    for u, rows in into.groupby(level=0):
-        gs = sorted(rows.index.get_level_values(1))
-        own = groups.get(u)
-        for i, g1 in enumerate(gs):
-            for g2 in ([own] if own in big else []) + gs[i + 1:]:
-                if g2 == g1:
-                    continue
-                key = tuple(sorted((g1, g2)))
-                entry = links.setdefault(key, {"units": {}, "direct": []})
-                ties = int(rows.get((u, g1), 0)) + (int(rows.get((u, g2), 0)) if g2 != own else 0)
-                entry["units"][u] = entry["units"].get(u, 0) + ties
-    direct = both[both["gu"].isin(big)]
-    for (gu, gv), rows in direct.groupby(["gu", "gv"]):
-        if gu < gv:
-            links.setdefault((gu, gv), {"units": {}, "direct": []})["direct"] = list(zip(rows["u"], rows["v"]))
-    out = []
-    for (g1, g2), entry in sorted(links.items()):
-        if entry["direct"]:
-            common = set.intersection(*[{a, b} for a, b in entry["direct"]])
-            outside = {u for u in entry["units"] if groups.get(u) not in (g1, g2)}
-            cands = sorted(u for u in common if outside <= {u})
+    if both.empty:
+        return []
+    into = both.groupby(["u", "gu", "gv"]).size().rename("ties").reset_index()
+    # inside links: u in g1 with ties into g2
+    inside = into[into["gu"].isin(big)]
+    ins = pd.DataFrame({"g1": np.minimum(inside["gu"], inside["gv"]), "g2": np.maximum(inside["gu"], inside["gv"]),
+                        "u": inside["u"], "side": np.where(inside["gu"] < inside["gv"], 1, 2), "ties": inside["ties"]})
+    # outside links: u with ties into both groups
+    fan = into.groupby("u")["gv"].transform("size")
+    wide = set(into.loc[fan > max_groups, "u"])
+    small = into[fan <= max_groups]
+    pair = small.merge(small, on="u", suffixes=("1", "2"))
+    pair = pair[(pair["gv1"] < pair["gv2"]) & (pair["gu1"] != pair["gv1"]) & (pair["gu1"] != pair["gv2"])]
+    outs = pd.DataFrame({"g1": pair["gv1"], "g2": pair["gv2"], "u": pair["u"], "ties": pair["ties1"] + pair["ties2"]})
+    in_n = ins.groupby(["g1", "g2", "side"])["u"].agg(["nunique", "first"]).unstack("side")
+    out_n = outs.groupby(["g1", "g2"])["u"].agg(["nunique", "first"])
+    direct = ins[ins["side"] == 1].groupby(["g1", "g2"])["ties"].sum()
+    keys = set(in_n.index) | set(out_n.index)
+    touch = {u: set(into.loc[into["u"] == u, "gv"]) for u in wide}
+    found = []
+    for g1, g2 in sorted(keys):
+        n_out = int(out_n["nunique"].get((g1, g2), 0)) if len(out_n) else 0
+        n1 = int(in_n[("nunique", 1)].get((g1, g2), 0) or 0) if ("nunique", 1) in in_n.columns else 0
+        n2 = int(in_n[("nunique", 2)].get((g1, g2), 0) or 0) if ("nunique", 2) in in_n.columns else 0
+        if n1 == 0 and n2 == 0 and n_out == 1:
+            unit = out_n["first"][(g1, g2)]
+            ties = int(outs[(outs["g1"] == g1) & (outs["g2"] == g2)]["ties"].sum())
+        elif n_out == 0 and (n1 == 1 or n2 == 1) and n1 + n2 > 0:
+            unit = in_n[("first", 1 if n1 == 1 else 2)][(g1, g2)]
+            ties = int(direct.get((g1, g2), 0))
         else:
-            outside = set(entry["units"])
-            cands = sorted(outside) if len(outside) == 1 else []
-        if len(cands) != 1:
             continue
-        (unit,) = cands
-        ties = entry["units"].get(unit, 0) if not entry["direct"] else len(entry["direct"]) + sum(
-            k for u, k in entry["units"].items() if u == unit and groups.get(u) not in (g1, g2))
-        if ties < min_ties:
+        if ties < min_ties or any(u != unit and {g1, g2} <= gs for u, gs in touch.items()):
             continue
-        evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": int(ties),
-                    "direct_ties": len(entry["direct"]), "unit_group": groups.get(unit)}
+        found.append((g1, g2, unit, ties, n1 + n2 > 0))
+    out = []
+    for g1, g2, unit, ties, has_direct in found:
+        evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": ties,
+                    "direct_ties": has_direct, "unit_group": groups.get(unit)}
         msg = f"{label}「{g1}」与「{g2}」之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
         out.append(_finding("silo", "medium" if ties > 3 else "low", ties, f"group_pair:{by}",
                             [g1, g2, unit], [g1, g2, cx.uname(unit)], msg, evidence,
@@ -417,7 +427,7 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
     return out
 
 
-def _single_brokers(cx: GapContext, limit_detail: int = 30) -> list[dict]:
+def _single_brokers(cx: GapContext, limit_detail: int = 20) -> list[dict]:
     net = cx.net
     n = len(net.units)
     if n < 3:
@@ -474,19 +484,23 @@ def _idle_committees(cx: GapContext, committees: set[str]) -> list[dict]:
     if comms is None or comms.empty:
         return []
     members = cx.t.get("memberships", pd.DataFrame(columns=["unit_id", "committee_id"]))
-    up = cx.unit_projects
+    members = members[members["committee_id"].isin(committees)][["unit_id", "committee_id"]].drop_duplicates()
+    size = members.groupby("committee_id")["unit_id"].count()
+    involved = members.merge(cx.unit_projects, on="unit_id")
+    per_project = involved.groupby(["committee_id", "project_id"])["unit_id"].nunique()
+    member_projects = per_project.groupby(level=0).size()
+    joint_projects = (per_project >= 2).groupby(level=0).sum()
     out = []
     for row in comms[comms["id"].isin(committees)].sort_values("id").itertuples(index=False):
-        mem = set(members.loc[members["committee_id"] == row.id, "unit_id"])
-        involved = up[up["unit_id"].isin(mem)]
-        member_projects = involved["project_id"].nunique()
-        joint = int((involved.groupby("project_id")["unit_id"].nunique() >= 2).sum())
+        mem = range(int(size.get(row.id, 0)))
+        member_projects_ = int(member_projects.get(row.id, 0))
+        joint = int(joint_projects.get(row.id, 0))
         cadence = _s(getattr(row, "cadence", None))
         meetings = getattr(row, "meetings", None)
         meetings = None if meetings is None or pd.isna(meetings) else int(meetings)
         expected = MEETINGS_PER_YEAR.get(cadence) if cadence else None
         below = expected is not None and meetings is not None and meetings < expected
-        no_project = member_projects == 0
+        no_project = member_projects_ == 0
         if not (below or no_project):
             continue
         reasons = []
@@ -495,7 +509,7 @@ def _idle_committees(cx: GapContext, committees: set[str]) -> list[dict]:
         if below:
             reasons.append(f"按{vocab.zh_label('cadence', cadence)}例会一年应开{expected}次，实际只开了{meetings}次")
         severity = "high" if (no_project and below) or (below and meetings < expected / 2) else "medium"
-        evidence = {"members": len(mem), "member_projects": int(member_projects), "joint_projects": joint,
+        evidence = {"members": len(mem), "member_projects": member_projects_, "joint_projects": joint,
                     "cadence": cadence, "expected_meetings": expected, "meetings": meetings}
         score = (1 if no_project else 0) + ((expected - meetings) / expected if below else 0)
         out.append(_finding("idle_committee", severity, score, "Committee", [row.id], [row.name],
