@@ -249,7 +249,18 @@ def parameters_used(text: str) -> list[str]:
 
 
 def parse_report(source: str, path: str | Path = "<text>", bundled: bool = False) -> Report:
-    """Parse a report file's text; raise QueryFileError naming ``path`` and the line."""
+    r"""Parse a report file's text into a :class:`Report`.
+
+    Raises QueryFileError naming ``path`` and the line for a malformed header, an
+    undeclared or unused parameter, or more than one statement.
+
+    Examples
+    --------
+    >>> r = parse_report("// name: top_units\n// description: d\n// 说明: 说明\n"
+    ...                  "// param: k = 2\nMATCH (u:Unit) RETURN u.id AS id LIMIT $k\n")
+    >>> r.name, [(p.name, p.kind, p.default) for p in r.params], r.first_line
+    ('top_units', [('k', 'int', 2)], 5)
+    """
     path = Path(path)
     lines = source.splitlines()
     fields: dict[str, tuple[int, str]] = {}
