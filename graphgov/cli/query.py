@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from graphgov.cli.common import emit_table, handle_errors, output_options, store_option
+from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
 
 __all__ = ["query"]
 
@@ -105,9 +105,11 @@ def show(name, folders):
 @click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
               help="Run on a Neo4j server instead: the URI, or just --neo4j to use NEO4J_URI "
                    "(password from NEO4J_PASSWORD or a prompt; see docs/neo4j.md).")
+@click.option("--include-personal", is_flag=True,
+              help="Keep columns with phone numbers and contact names (left out by default).")
 @output_options
 @handle_errors
-def run(name, params, folders, store_path, neo4j_uri, fmt, out, top):
+def run(name, params, folders, store_path, neo4j_uri, include_personal, fmt, out, top):
     """Run the report NAME on the store and print or write its table.
 
     Parameters left out take the defaults the report declares ('graphgov query list'
@@ -134,4 +136,10 @@ def run(name, params, folders, store_path, neo4j_uri, fmt, out, top):
         opened = open_store(store_path)
     with opened as store:
         df = run_report(store.query, report, values)
+    if not include_personal:
+        from graphgov.privacy import strip_personal
+
+        df, dropped = strip_personal(df)
+        if dropped:
+            echo_err(f"left out personal data: {', '.join(dropped)} (--include-personal keeps it)")
     emit_table(df, fmt, out, top, title=f"{report.name}: {report.description_zh}")
