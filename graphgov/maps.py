@@ -250,7 +250,7 @@ def _vis_options(physics: bool) -> dict:
     opts["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True, "multiselect": False,
                            "navigationButtons": False, "keyboard": False}
     opts["layout"] = {"improvedLayout": False}
-    opts["physics"] = {"enabled": physics}
+    opts["physics"] = {"enabled": physics, "stabilization": {"enabled": physics}}
     return opts
 
 
@@ -473,21 +473,38 @@ def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict) -> dict[str, flo
 
 
 def _central_unit_scores(tables: dict, size_by: str) -> dict[str, float]:
-    """Unit scores from graphgov.central (the coordination network), rescaled to the graph's range.
+    """Unit scores in the unit-to-unit coordination network of :mod:`graphgov.network`.
 
-    graphgov.central ranks units in the unit-to-unit coordination network, which is
-    what a planner means by a central actor; when that module is not there the map
-    falls back to the same measure on the whole graph.
+    That network (ties through shared committees, projects, agreements, party
+    organizations) is what :mod:`graphgov.central` ranks and what a planner means by a
+    central actor, so unit sizes follow it. Only the one measure asked for is computed
+    (betweenness from 256 sampled sources above 2,000 units), to keep maps fast; the
+    exact figures are ``graphgov central``'s job. Empty when that module is missing.
     """
-    if importlib.util.find_spec("graphgov.central") is None:
+    if importlib.util.find_spec("graphgov.network") is None:
         return {}
-    central = importlib.import_module("graphgov.central")
-    df = central.central_table(tables)
-    column = {"degree": "degree", "pagerank": "pagerank", "betweenness": "betweenness"}[size_by]
-    if df is None or column not in getattr(df, "columns", ()) or "id" not in df.columns:
+    network = importlib.import_module("graphgov.network")
+    units = tables.get("units")
+    if units is None or units.empty:
         return {}
-    vals = pd.to_numeric(df[column], errors="coerce").fillna(0.0)
-    return {schema.node_key("Unit", str(i)): float(v) for i, v in zip(df["id"], vals)}
+    net = network.build_network(tables)
+    if net.units.empty:
+        return {}
+    g = net.to_igraph()
+    n = len(net.units)
+    vertices = list(range(n))
+    if size_by == "degree":
+        values = g.degree(vertices)
+    elif size_by == "pagerank":
+        values = g.pagerank(vertices=vertices, weights="weight", directed=False)
+    else:
+        if n > 2000:
+            sources = sorted(np.random.default_rng(7).choice(n, size=256, replace=False).tolist())
+        else:
+            sources = vertices
+        values = g.betweenness(vertices=vertices, directed=False, weights="distance", sources=sources,
+                               targets=vertices)
+    return {key: float(v) for key, v in zip(net.units.index, values)}
 
 
 def _sizes(keys: list[str], scores: dict[str, float], labels: dict[str, str]) -> dict[str, float]:
@@ -683,7 +700,7 @@ def _edge_kept(g: nx.MultiDiGraph, u: str, v: str, k: str) -> bool:
     return True
 
 
-def _details(g: nx.MultiDiGraph, key: str) -> dict:
+def _details(g: nx.MultiDiGraph, key: str, names: dict[str, str]) -> dict:
     a = g.nodes[key]
     label = a.get("label")
     rows = []
@@ -699,7 +716,7 @@ def _details(g: nx.MultiDiGraph, key: str) -> dict:
     sections: dict[str, list] = {}
 
     def add(section: str, other: str):
-        sections.setdefault(section, []).append([other, _text(g.nodes[other].get("name", other))])
+        sections.setdefault(section, []).append([other, names[other]])
 
     for _, v, k in g.out_edges(key, keys=True):
         if label == "Unit":
@@ -935,7 +952,8 @@ def build_map(
             rec["title"] = tip
         out_edges.append(rec)
 
-    details = {k: _details(g, k) for k in keys}
+    names = {k: _text(a.get("name", k)) for k, a in g.nodes(data=True)}
+    details = {k: _details(g, k, names) for k in keys}
     for k, fl in flags.items():
         if k in details:
             details[k]["findings"] = fl

@@ -3,7 +3,9 @@
    value set with setAttribute; nothing from the data is ever parsed as HTML. */
 (function () {
   "use strict";
+  var timings = { start: performance.now() };
   var data = JSON.parse(document.getElementById("gg-data").textContent);
+  timings.parsed = performance.now();
   var SVGNS = "http://www.w3.org/2000/svg";
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
@@ -36,17 +38,20 @@
   var edgesView = new vis.DataView(edges, {
     filter: function (e) { return visible.has(e.from) && visible.has(e.to); }
   });
+  timings.datasets = performance.now();
   var container = document.getElementById("gg-network");
   var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, data.options);
   var api = {
     data: data, nodes: nodes, edges: edges, nodesView: nodesView, edgesView: edgesView, network: network,
-    ready: false, renderedAt: null
+    ready: false, renderedAt: null, timings: timings
   };
+  timings.network = performance.now();
   window.graphgov = api;
 
   network.once("afterDrawing", function () {
     api.ready = true;
     api.renderedAt = performance.now();
+    timings.drawn = api.renderedAt;
   });
   network.fit({ animation: false });
 
