@@ -126,6 +126,7 @@ RELATION_STYLE = {
     "PART_OF": ("区域隶属", "#9e9e9e", [1, 4], 1.0, False),
     "MATCH": ("拟匹配（需求→资源）", "#00c853", [6, 3], 3.0, True),
     "GROUP_TIE": ("组间联系", "#90a4ae", False, 1.0, False),
+    "SUGGESTED_TIE": ("建议结对", "#00bfa5", [3, 5], 3.0, False),
 }
 
 # Finding kinds (graphgov.gaps) and how the gaps view marks them.
@@ -847,6 +848,7 @@ def build_map(
 
     extra_edges: list[tuple[str, str, str, dict]] = []
     flags: dict[str, list[dict]] = {}
+    notes: dict[str, list[dict]] = {}  # findings shown in a node's panel without marking it
     meta: dict = {}
     if view == "gaps":
         if findings is None:
@@ -854,15 +856,26 @@ def build_map(
         missing = {"kind", "subject"} - set(findings.columns)
         if missing:
             raise OptionError(f"findings lack the columns {sorted(missing)}")
+        kinds: dict[str, list] = {}
         for rec in findings.to_dict("records"):
             kind = _text(rec.get("kind"))
             subject = rec.get("subject_id") if _text(rec.get("subject_id")) else rec.get("subject")
-            for key in _resolve_subject(g, subject, kind, rec.get("subject_type")):
-                if key in keep:
-                    flags.setdefault(key, []).append(
-                        {"kind": kind, "kindZh": _text(rec.get("kind_zh")) or FINDING_ZH.get(kind, kind), "severity": _text(rec.get("severity")),
-                         "message": _text(rec.get("message")), "evidence": format_evidence(rec.get("evidence")),
-                         "suggestion": _text(rec.get("suggestion"))})
+            found = {"kind": kind, "kindZh": _text(rec.get("kind_zh")) or FINDING_ZH.get(kind, kind),
+                     "severity": _text(rec.get("severity")), "message": _text(rec.get("message")),
+                     "evidence": format_evidence(rec.get("evidence")), "suggestion": _text(rec.get("suggestion"))}
+            keys_found = [k for k in _resolve_subject(g, subject, kind, rec.get("subject_type")) if k in keep]
+            kinds.setdefault(kind, [found["kindZh"], 0, 0])[1] += 1
+            if kind == "suggested_tie" and len(keys_found) == 2:
+                # a suggestion is a tie to make, not a fault of either unit: draw it as an edge
+                extra_edges.append((keys_found[0], keys_found[1], "SUGGESTED_TIE", {"title": found["message"]}))
+                for key in keys_found:
+                    notes.setdefault(key, []).append(found)
+                kinds[kind][2] += 1
+                continue
+            for key in keys_found:
+                flags.setdefault(key, []).append(found)
+            kinds[kind][2] += bool(keys_found)
+        meta["findingKinds"] = [[zh, n, shown] for zh, n, shown in kinds.values()]
         meta["findings"] = int(len(findings))
     if view == "matches":
         if matches is None:
@@ -942,6 +955,8 @@ def build_map(
                "width": width}
         if arrow:
             rec["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
+        if k == "SUGGESTED_TIE" and d.get("title"):
+            rec["title"] = d["title"]
         if k == "MATCH":
             tip = "拟匹配"
             if "score" in d:
@@ -954,9 +969,9 @@ def build_map(
 
     names = {k: _text(a.get("name", k)) for k, a in g.nodes(data=True)}
     details = {k: _details(g, k, names) for k in keys}
-    for k, fl in flags.items():
+    for k in set(flags) | set(notes):
         if k in details:
-            details[k]["findings"] = fl
+            details[k]["findings"] = flags.get(k, []) + notes.get(k, [])
     legend = [{"type": t, "name": _type_zh(t), "colour": _type_colour(t),
                "shape": LABEL_SHAPE.get(t.split(":")[0], "dot"), "count": c}
               for t, c in sorted(type_counts.items(), key=lambda x: _legend_order(x[0]))]

@@ -74,6 +74,8 @@ FINDINGS = pd.DataFrame([
      "evidence": "无项目、协议、需求或资源", "suggestion": "请其提出需求"},
     {"kind": "single_broker", "subject": "东风乡政府", "subject_id": "U3", "severity": "high",
      "evidence": "两个委员会之间唯一的共同成员", "suggestion": "增加跨委员会的成员"},
+    {"kind": "suggested_tie", "subject": "地铁运营公司；" + XSS_ALERT, "subject_id": "U2;U4", "severity": "low",
+     "evidence": {"need": "N3", "resource": "R2"}, "suggestion": "结对共建"},
 ])
 MATCHES = pd.DataFrame([
     {"need_id": "N1", "resource_id": "R2", "score": 0.8, "broker_id": None},
@@ -140,6 +142,14 @@ def test_personal_columns_are_left_out_unless_asked(tables, tmp_path):
 def test_view_selects_the_hand_worked_nodes(tables, name):
     options, expected = VIEWS[name]
     assert {n["id"] for n in maps.build_map(tables, **options).nodes} == expected
+
+
+def test_gaps_view_marks_subjects_and_draws_suggested_ties(tables):
+    data = maps.build_map(tables, view="gaps", findings=FINDINGS)
+    assert {n["id"] for n in data.nodes if n.get("flag")} == {"Need:N3", "Unit:U6", "Unit:U3"}
+    assert [(e["from"], e["to"]) for e in data.edges if e["type"] == "SUGGESTED_TIE"] == [("Unit:U2", "Unit:U4")]
+    assert "need：N3；resource：R2" in data.details["Unit:U4"]["findings"][0]["evidence"]
+    assert {k[0]: k[1:] for k in data.meta["findingKinds"]}["未满足需求"] == [1, 1]
 
 
 def test_size_by_changes_sizes_by_the_measure(tables):

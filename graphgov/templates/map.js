@@ -133,6 +133,17 @@
   });
   if (data.meta && data.meta.severity) {
     var sev = document.getElementById("gg-severity");
+    if (data.meta.findingKinds && data.meta.findingKinds.length) {
+      sev.appendChild(el("h3", "发现的问题（图中标出 / 共计）"));
+      var kl = el("ul", null, "gg-legend");
+      data.meta.findingKinds.forEach(function (k) {
+        var li = el("li");
+        li.appendChild(el("span", k[0]));
+        li.appendChild(el("span", k[2] + " / " + k[1], "gg-count-badge"));
+        kl.appendChild(li);
+      });
+      sev.appendChild(kl);
+    }
     sev.appendChild(el("h3", "问题严重程度（节点边框）"));
     var ul = el("ul", null, "gg-legend");
     var zh = { high: "高", medium: "中", low: "低" };
