@@ -222,9 +222,15 @@ class LadybugStore:
         """Run a Cypher query; values only through ``params``. Returns a DataFrame."""
         try:
             result = self.conn.execute(cypher, params or {})
-            return result.get_as_df()
+            df = result.get_as_df()
+            types = result.get_column_data_types()
         except RuntimeError as err:
             raise _store_error(self.path, err, cypher) from err
+        # sum() of integers is INT128 in LadybugDB and arrives as float; Neo4j gives integers
+        for name, kind in zip(df.columns, types):
+            if kind == "INT128" and df[name].notna().all():
+                df[name] = df[name].astype("int64")
+        return df
 
     def read_tables(self, include_internal: bool = True) -> dict[str, pd.DataFrame]:
         """Every table as stored, in the dataset's shape (one DataFrame per table)."""
