@@ -1033,23 +1033,23 @@ def _grouped_map(g, index: _Index, keys, edges, group_by, title, view, total, ma
     """One node per committee (or area) with the count of nodes it stands for."""
     if group_by == "auto":
         group_by = "committee" if any(index.cm.get(k) for k in keys if k.startswith("Unit:")) else "area"
-    area_level_rank = None
+    area_depth = 1
 
     def group_of(k):
         if group_by == "committee":
             cms = index.cm.get(k, [])
             # the most specific committee: the one with the longest chain of parents
             return max(cms, key=lambda c: (len(index.committee_chain(c)), c)) if cms else None
-        chain = index.ar.get(k, [])
-        if not chain:
+        areas = index.ar.get(k, [])
+        if not areas:
             return None
-        # group at the level two below the root (districts under a city) or the deepest available
-        rooted = list(reversed(chain))
-        return rooted[min(len(rooted) - 1, area_level_rank)]
+        # the area at the target depth (districts under a city), else the deepest one above it
+        at_depth = [a for a in areas if len(index.area_chain(a)) == area_depth]
+        return min(at_depth) if at_depth else max(areas, key=lambda a: (len(index.area_chain(a)), a))
 
     if group_by == "area":
-        depths = [len(index.ar.get(k, [])) for k in keys if index.ar.get(k)]
-        area_level_rank = 1 if depths and max(depths) > 1 else 0
+        depths = [len(index.area_chain(a)) for k in keys for a in index.ar.get(k, [])]
+        area_depth = 2 if depths and max(depths) > 1 else 1
     members: dict[str, list[str]] = {}
     gkey = {}
     for k in keys:
@@ -1102,7 +1102,7 @@ def _grouped_map(g, index: _Index, keys, edges, group_by, title, view, total, ma
         title=title, view=view, nodes=nodes, edges=out_edges,
         legend=[{"type": "Group", "name": f"节点组（按{by}）", "colour": _type_colour("Group"), "shape": "hexagon", "count": len(nodes)}],
         edge_legend=[{"type": "GROUP_TIE", "name": "组间联系（线宽=联系数）", "colour": RELATION_STYLE["GROUP_TIE"][1], "dashes": False, "count": len(out_edges)}],
-        filters=_filter_choices(g, [k for k in gids if k in g], index) | {"present": len(nodes)},
+        filters=_filter_choices(g, keys, index) | {"present": len(nodes)},
         details=details, notice=notice, grouped=group_by, total_nodes=total, meta=meta,
     )
 
