@@ -202,6 +202,22 @@ def test_map_command_writes_a_file(tmp_path):
     assert not (tmp_path / "x.html").exists()
 
 
+def test_map_command_reads_the_store(make_store, tmp_path):
+    from click.testing import CliRunner
+
+    from graphgov.cli import cli
+
+    store = make_store(TABLES)
+    path = str(store.path)
+    store.close()
+    out = tmp_path / "m.html"
+    result = CliRunner().invoke(cli, ["map", "--store", path, "--view", "unit", "--unit", "U1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5 nodes" in result.output
+    result = CliRunner().invoke(cli, ["map", "--store", str(tmp_path / "none.lbdb"), "--out", str(out)])
+    assert result.exit_code == 2 and "graphgov load" in result.output
+
+
 # -- in Chromium ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

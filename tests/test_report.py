@@ -213,3 +213,23 @@ def test_report_opens_offline_with_charts_figures_and_map(browser, report_file, 
     browser.set_window_size(1200, min(height + 40, 7000))
     browser.save_screenshot(str(ROOT / "test-artifacts" / "report.png"))
     browser.set_window_size(1400, 900)
+
+
+@pytest.mark.browser
+def test_report_of_hostile_names_runs_nothing(browser, tmp_path):
+    from test_maps_browser import TABLES, XSS_ALERT, XSS_FLAG
+
+    from conftest import write_dataset
+
+    tables = read_and_check(write_dataset(tmp_path / "ds", TABLES)).tables
+    path = tmp_path / "r.html"
+    path.write_text(render_report(tables, today=TODAY), encoding="utf-8")
+    browser.get(path.as_uri())
+    assert browser.execute_script("return window.__xss === undefined")
+    from selenium.common.exceptions import NoAlertPresentException
+
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert
+    text = browser.find_element("id", "central").text
+    assert XSS_ALERT in text and XSS_FLAG in text
+    assert not browser.find_elements("css selector", "#central img, #gaps img, #matches img")

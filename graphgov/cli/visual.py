@@ -46,6 +46,18 @@ def _read_frame(path: str | None):
     return pd.read_csv(p, dtype=str, keep_default_na=False)
 
 
+def _sample_folder() -> Path:
+    here = Path("data/sample")
+    if here.is_dir():
+        return here
+    import graphgov
+
+    beside = Path(graphgov.__file__).resolve().parent.parent / "data" / "sample"
+    if beside.is_dir():
+        return beside
+    raise OptionError("no data/sample folder here or beside the package; pass --data DATASET")
+
+
 @click.command("map")
 @click.option("--view", type=click.Choice(["network", "committee", "unit", "category", "gaps", "matches"]),
               default="network", show_default=True, help="What the map shows.")
@@ -150,8 +162,8 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
 
 
 @click.command()
-@click.option("--data", "dataset", type=click.Path(exists=True), default="data/sample", show_default=True,
-              help="The dataset to show.")
+@click.option("--data", "dataset", type=click.Path(exists=True), default=None,
+              help="The dataset to show (default: data/sample here, else the sample beside the package).")
 @click.option("--out-dir", type=click.Path(file_okay=False), default="visualizations", show_default=True,
               help="Where the map and report go.")
 @click.option("--load/--no-load", "do_load", default=False, show_default=True,
@@ -176,6 +188,8 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     from graphgov.report import write_report
     from graphgov.store import open_store
 
+    if dataset is None:
+        dataset = _sample_folder()
     ds = read_and_check(dataset)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"checked {dataset}: {counts}")
