@@ -498,16 +498,15 @@ def _reasons(ctx: MatchContext, row, need: _Columns, res: _Columns) -> list[str]
         terms = _shared_terms(ctx, n, r)
         out.append(f"文本相似 similar text {row.text:.2f}" + (f": {'、'.join(terms)}" if terms else ""))
     lv = row.area_level
-    if lv:
+    nd, rd = need(n, "anc_district"), res(r, "anc_district")
+    if nd and rd and nd != rd:
+        out.append(f"跨区 other district: {ctx.area_names.get(rd, rd)} (need in {ctx.area_names.get(nd, nd)})")
+    elif lv:
         aid = need(n, "area") if lv == "same" else need(n, f"anc_{lv}")
         zh, en = ("区域", "area") if lv == "same" else (_LEVEL_ZH[lv], lv.replace("_", " "))
         out.append(f"同一{zh} same {en}: {ctx.area_names.get(aid, aid)}")
     else:
-        nd, rd = need(n, "anc_district"), res(r, "anc_district")
-        if nd and rd and nd != rd:
-            out.append(f"跨区 other district: {ctx.area_names.get(rd, rd)} (need in {ctx.area_names.get(nd, nd)})")
-        else:
-            out.append("区域不明 area unknown")
+        out.append("区域不明 area unknown")
     left, asked = int(res(r, "remaining") or 0), int(need(n, "outstanding") or 0)
     word = "容量不足 capacity short" if row.capacity < 1 else "容量充足 capacity enough"
     out.append(f"{word}: {left} left for {asked} asked")

@@ -13,6 +13,15 @@ from graphgov import __version__
 
 # name -> "module:attribute" of a click command
 COMMANDS: dict[str, str] = {
+    "match": "graphgov.cli.matching:match",
+    "dispatch": "graphgov.cli.matching:dispatch_command",
+    "accept": "graphgov.cli.matching:accept",
+    "decline": "graphgov.cli.matching:decline",
+    "fulfil": "graphgov.cli.matching:fulfil",
+    "withdraw": "graphgov.cli.matching:withdraw",
+    "close": "graphgov.cli.matching:close",
+    "reopen": "graphgov.cli.matching:reopen",
+    "history": "graphgov.cli.matching:history",
     "map": "graphgov.cli.visual:map_command",
     "report": "graphgov.cli.visual:report",
     "demo": "graphgov.cli.visual:demo",

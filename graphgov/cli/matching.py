@@ -1,0 +1,280 @@
+"""Commands for matching and the order–dispatch–accept loop (点单-派单-接单).
+
+``match``, ``dispatch``, ``accept``, ``decline``, ``fulfil``, ``withdraw``, ``close``,
+``reopen`` and ``history``. Each parses options, calls one library function of
+:mod:`graphgov.matching` or :mod:`graphgov.lifecycle` and prints the result.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+import pandas as pd
+
+from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
+from graphgov.errors import OptionError
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def on_option(func):
+    return click.option("--on", "on", callback=_date, default=None, metavar="YYYY-MM-DD",
+                        help="Date of the step (default: today).")(func)
+
+
+def note_option(func):
+    return click.option("--note", default=None, help="A note kept with the step.")(func)
+
+
+def _open(store_path):
+    from graphgov.store import open_store
+
+    return open_store(store_path)
+
+
+def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """Reasons as one text cell for the terminal; lists stay lists in JSON."""
+    if fmt == "json" or "reasons" not in df.columns:
+        return df
+    out = df.copy()
+    out["reasons"] = out["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
+    return out
+
+
+@click.command()
+@click.argument("need_id", required=False)
+@click.option("--all", "all_needs", is_flag=True, help="Every need still waiting (not fulfilled or closed).")
+@click.option("--assign", is_flag=True, help="With --all: assign needs to resources, maximising the total score "
+              "without exceeding any resource's capacity.")
+@click.option("--dispatch", "record", is_flag=True, help="With --assign: record the assignment as dispatches "
+              "(派单) in one transaction.")
+@click.option("--greedy", is_flag=True, help="With --assign: use the greedy baseline instead of the optimum.")
+@click.option("--unmatched", "show_unmatched", is_flag=True,
+              help="With --assign: output the needs left unmatched (with why) instead of the dispatch list.")
+@click.option("-k", "--limit", type=click.IntRange(min=1), default=None,
+              help="Resources per need (default 10 for one need, 3 with --all).")
+@click.option("--weight", "weight_items", multiple=True, metavar="PART=VALUE",
+              help="Change one weight: category, text, area, capacity, trust (repeatable), e.g. --weight text=0.4.")
+@click.option("--weights", "weights_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A TOML file of weights (top level or a [weights] table).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out pairs scoring below this.")
+@click.option("--scope", type=click.Choice(["district", "city"]), default="district", show_default=True,
+              help="With --all: look for resources in the need's district first (city: everywhere at once).")
+@click.option("--default-capacity", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Capacity of a resource whose capacity is not stated.")
+@on_option
+@store_option
+@output_options
+@handle_errors
+def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, weight_items, weights_file, min_score,
+          scope, default_capacity, on, store_path, fmt, out, top):
+    """Match needs to resources (需求-资源匹配), with reasons and a broker.
+
+    NEED_ID: the best resources for one need, ranked, with the score's parts
+    (category, text, area, capacity, trust), who can make the introduction
+    (broker_id) and why. --all: the best few for every waiting need. --all --assign:
+    one exact assignment of all waiting needs; the dispatch list goes to the output,
+    the needs left unmatched follow (or alone with --unmatched), and a summary with
+    the greedy baseline's total goes to stderr.
+
+    \b
+    Example:
+      graphgov match N001
+      graphgov match N001 --weight text=0.5 --format json
+      graphgov match --all --assign --format csv --out dispatch.csv
+      graphgov match --all --assign --dispatch --on 2024-03-01
+    """
+    from graphgov import matching
+
+    if bool(need_id) == bool(all_needs):
+        raise OptionError("give one NEED_ID or --all")
+    if (assign or record or greedy or show_unmatched) and not all_needs:
+        raise OptionError("--assign, --dispatch, --greedy and --unmatched go with --all")
+    if (record or greedy or show_unmatched) and not assign:
+        raise OptionError("--dispatch, --greedy and --unmatched go with --assign")
+    weights = matching.parse_weights(weight_items, weights_file)
+    store = _open(store_path)
+    try:
+        ctx = matching.build_context(store, weights, default_capacity, on)
+        if need_id:
+            df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx)
+            emit_table(_reasons_text(df, fmt), fmt, out, top, title=f"resources for need {need_id}")
+            return
+        if not assign:
+            df = matching.match_all(None, per_need=limit or 3, min_score=min_score, scope=scope, context=ctx)
+            emit_table(_reasons_text(df, fmt), fmt, out, top)
+            return
+        stats: dict = {}
+        assignments, unmatched = matching.assign_all(None, min_score=min_score, scope=scope,
+                                                     method="greedy" if greedy else "optimal", context=ctx,
+                                                     stats=stats)
+        if record:
+            from graphgov import lifecycle
+
+            made = lifecycle.dispatch_assignments(store, assignments, on=on, default_capacity=default_capacity)
+            ids = dict(zip(zip(made["need_id"], made["resource_id"]), made["dispatch_id"]))
+            assignments.insert(0, "dispatch_id", [ids.get(k) for k in zip(assignments["need_id"],
+                                                                          assignments["resource_id"])])
+    finally:
+        store.close()
+    if show_unmatched:
+        emit_table(unmatched, fmt, out, top, title="needs left unmatched")
+    else:
+        emit_table(_reasons_text(assignments, fmt), fmt, out, top, title="dispatch list (派单清单)")
+        if fmt == "table" and not out and len(unmatched):
+            click.echo("")
+            emit_table(unmatched, fmt, None, top, title="needs left unmatched (未匹配需求)")
+    total, base = stats["total_score"], stats["greedy_score"]
+    ratio = f" ({100 * base / total:.1f}% of it)" if total > 0 else ""
+    echo_err(f"{len(assignments)} dispatches for {assignments['need_id'].nunique()} needs, "
+             f"{int(assignments['units'].sum()) if len(assignments) else 0} units; "
+             f"{len(unmatched)} needs short; total score {total:.3f}; greedy baseline {base:.3f}{ratio}; "
+             f"{stats['candidates']} candidate pairs"
+             + ("; recorded as dispatches" if record else ""))
+
+
+def _emit_step(row: dict, fmt, out, top) -> None:
+    keys = ["id", "need_id", "resource_id", "status", "quantity", "fulfilled_quantity", "need_status"]
+    df = pd.DataFrame([{("dispatch_id" if k == "id" else k): row.get(k) for k in keys}])
+    emit_table(df, fmt, out, top)
+
+
+@click.command("dispatch")
+@click.argument("need_id")
+@click.argument("resource_id")
+@click.option("--quantity", type=click.IntRange(min=1), default=None,
+              help="Units to reserve (default: what the need still lacks, up to the capacity left).")
+@click.option("--broker", "broker_id", default=None, metavar="UNIT_ID", help="The unit making the introduction.")
+@click.option("--default-capacity", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Capacity of a resource whose capacity is not stated.")
+@on_option
+@note_option
+@store_option
+@output_options
+@handle_errors
+def dispatch_command(need_id, resource_id, quantity, broker_id, default_capacity, on, note, store_path, fmt, out,
+                     top):
+    """Dispatch a need to a resource (派单). Prints the new dispatch's id.
+
+    \b
+    Example:
+      graphgov dispatch N001 R017 --on 2024-03-01
+    """
+    from graphgov import lifecycle
+
+    store = _open(store_path)
+    try:
+        row = lifecycle.dispatch(store, need_id, resource_id, quantity=quantity, on=on, broker_id=broker_id, note=note,
+                                 default_capacity=default_capacity)
+    finally:
+        store.close()
+    _emit_step(row, fmt, out, top)
+
+
+def _step_command(name: str, zh: str, doc: str):
+    @click.command(name)
+    @click.argument("dispatch_id")
+    @on_option
+    @note_option
+    @store_option
+    @output_options
+    @handle_errors
+    def command(dispatch_id, on, note, store_path, fmt, out, top):
+        from graphgov import lifecycle
+
+        store = _open(store_path)
+        try:
+            row = getattr(lifecycle, name)(store, dispatch_id, on=on, note=note)
+        finally:
+            store.close()
+        _emit_step(row, fmt, out, top)
+
+    command.help = f"{doc} ({zh}).\n\n\b\nExample:\n  graphgov {name} D000001 --on 2024-03-02"
+    return command
+
+
+accept = _step_command("accept", "接单", "The provider accepts a dispatch")
+decline = _step_command("decline", "拒单", "The provider declines a dispatch; its units go back to the resource")
+withdraw = _step_command("withdraw", "撤回", "Withdraw a dispatch; undelivered units go back to the resource")
+
+
+@click.command()
+@click.argument("dispatch_id")
+@click.option("--quantity", type=click.IntRange(min=1), default=None,
+              help="Units delivered now (default: all still due); fewer leave the dispatch partial.")
+@on_option
+@note_option
+@store_option
+@output_options
+@handle_errors
+def fulfil(dispatch_id, quantity, on, note, store_path, fmt, out, top):
+    """Record delivery on an accepted dispatch (完成).
+
+    \b
+    Example:
+      graphgov fulfil D000001 --quantity 2 --on 2024-03-10
+    """
+    from graphgov import lifecycle
+
+    store = _open(store_path)
+    try:
+        row = lifecycle.fulfil(store, dispatch_id, quantity=quantity, on=on, note=note)
+    finally:
+        store.close()
+    _emit_step(row, fmt, out, top)
+
+
+def _need_command(name: str, func: str, doc: str):
+    @click.command(name)
+    @click.argument("need_id")
+    @on_option
+    @note_option
+    @store_option
+    @output_options
+    @handle_errors
+    def command(need_id, on, note, store_path, fmt, out, top):
+        from graphgov import lifecycle
+
+        store = _open(store_path)
+        try:
+            row = getattr(lifecycle, func)(store, need_id, on=on, note=note)
+        finally:
+            store.close()
+        emit_table(pd.DataFrame([{"need_id": row["id"], "status": row["status"]}]), fmt, out, top)
+
+    command.help = f"{doc}\n\n\b\nExample:\n  graphgov {name} N001"
+    return command
+
+
+close = _need_command("close", "close_need", "Close a need by hand (关闭); refused while a dispatch is pending.")
+reopen = _need_command("reopen", "reopen_need", "Reopen a closed need (重新开放).")
+
+
+@click.command()
+@click.argument("need_id")
+@store_option
+@output_options
+@handle_errors
+def history(need_id, store_path, fmt, out, top):
+    """The history of a need (办理记录): every step with its date.
+
+    \b
+    Example:
+      graphgov history N001
+    """
+    from graphgov import lifecycle
+
+    store = _open(store_path)
+    try:
+        df = lifecycle.history(store, need_id)
+    finally:
+        store.close()
+    emit_table(df, fmt, out, top, title=f"history of need {need_id}")

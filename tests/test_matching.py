@@ -1,0 +1,394 @@
+"""Matching: planted cases checked by hand, exact assignment against brute force, CLI."""
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from graphgov import matching
+from graphgov.cli import cli
+from graphgov.errors import NotFoundError, OptionError
+
+AREAS = [
+    {"id": "BJ", "name": "北京市", "level": "city"},
+    {"id": "CY", "name": "朝阳区", "level": "district", "parent_id": "BJ"},
+    {"id": "FT", "name": "丰台区", "level": "district", "parent_id": "BJ"},
+    {"id": "S1", "name": "东风乡", "level": "street", "parent_id": "CY"},
+    {"id": "C1", "name": "东风社区", "level": "community", "parent_id": "S1"},
+    {"id": "C2", "name": "将台社区", "level": "community", "parent_id": "S1"},
+    {"id": "S2", "name": "卢沟桥街道", "level": "street", "parent_id": "FT"},
+    {"id": "C3", "name": "丽泽社区", "level": "community", "parent_id": "S2"},
+]
+
+PLANTED = {
+    "areas": AREAS,
+    "committees": [{"id": "K1", "name": "朝阳站区党建协调委员会", "level": "station_area", "area_id": "S1"}],
+    "units": [
+        {"id": "U1", "name": "朝阳站", "type": "railway", "area_id": "C1"},
+        {"id": "U2", "name": "安保服务公司", "type": "private_enterprise", "area_id": "C1"},
+        {"id": "U3", "name": "地铁运营公司", "type": "transit", "area_id": "C2"},
+        {"id": "U4", "name": "丽泽医院", "type": "hospital", "area_id": "C3"},
+        {"id": "U5", "name": "东风乡政府", "type": "government", "area_id": "S1"},
+        {"id": "U6", "name": "将台社区居委会", "type": "community", "area_id": "C2"},
+    ],
+    "memberships": [{"unit_id": "U1", "committee_id": "K1"}, {"unit_id": "U5", "committee_id": "K1"}],
+    "agreements": [{"unit_a": "U5", "unit_b": "U2", "kind": "共建", "signed": "2023-05-01"}],
+    "needs": [
+        {"id": "N1", "title": "春运站前广场安保力量", "category": "safety", "unit_id": "U1", "area_id": "C1",
+         "quantity": 2, "description": "春运客流高峰需要安保人员协助疏导"},
+        {"id": "N2", "title": "居民义诊服务", "category": "health", "unit_id": "U6", "area_id": "C2", "quantity": 1},
+        {"id": "N3", "title": "老年人助餐服务", "category": "elderly_care", "unit_id": "U6", "area_id": "C2"},
+        {"id": "N4", "title": "社区老年助餐", "category": "elderly_care", "unit_id": "U3", "area_id": "C2"},
+        {"id": "N5", "title": "居民法律咨询", "category": "legal", "unit_id": "U6", "area_id": "C2"},
+    ],
+    "resources": [
+        {"id": "R1", "title": "春运安保力量支援", "category": "safety", "unit_id": "U2", "area_id": "C1",
+         "capacity": 2, "description": "可派安保人员协助客流疏导"},
+        {"id": "R2", "title": "消防演练指导", "category": "safety", "unit_id": "U3", "area_id": "C2", "capacity": 5},
+        {"id": "R3", "title": "应急救援志愿服务", "category": "emergency", "unit_id": "U3", "area_id": "C2",
+         "capacity": 3},
+        {"id": "R4", "title": "医生进社区义诊服务", "category": "health", "unit_id": "U4", "area_id": "C3",
+         "capacity": 1},
+        {"id": "R5", "title": "老年助餐配送", "category": "elderly_care", "unit_id": "U5", "area_id": "S1",
+         "capacity": 1},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def planted_store(tmp_path_factory):
+    from conftest import load_tables
+
+    store = load_tables(tmp_path_factory.mktemp("planted"), PLANTED)
+    yield store
+    store.close()
+
+
+# --------------------------------------------------------------------------- parts
+def test_text_tokens_bigrams_and_words():
+    assert matching.text_tokens("春运安保 Guards") == ["春运", "运安", "安保", "guards"]
+    assert matching.text_tokens("车") == ["车"]
+    assert matching.text_tokens(None) == []
+
+
+def test_text_similarity_matches_a_hand_computed_cosine():
+    tables = {"areas": [], "units": [{"id": "U1", "name": "a", "type": "railway"}],
+              "needs": [{"id": "N1", "title": "安保", "category": "safety", "unit_id": "U1"}],
+              "resources": [{"id": "R1", "title": "安保人员", "category": "safety", "unit_id": "U1"},
+                            {"id": "R2", "title": "消防", "category": "safety", "unit_id": "U1"}]}
+    ctx = matching.build_context(_frames(tables))
+    scored = matching.score_pairs(ctx, matching.candidate_pairs(ctx, scope="city"))
+    # three documents; tokens (title counted twice): N1 {安保:2}, R1 {安保:2, 保人:2, 人员:2}, R2 {消防:2}
+    idf = {t: math.log(4 / (1 + df)) + 1 for t, df in {"安保": 2, "保人": 1, "人员": 1, "消防": 1}.items()}
+    r1 = {t: 2 * idf[t] for t in ("安保", "保人", "人员")}
+    expected = r1["安保"] / math.sqrt(sum(v * v for v in r1.values()))
+    got = dict(zip(scored["r"], scored["text"]))
+    assert got[0] == pytest.approx(expected)
+    assert got[1] == 0
+
+
+def test_planted_exact_fit_ranks_first_with_reasons_and_broker(planted_store):
+    ranked = matching.match_need(planted_store, "N1")
+    assert ranked["resource_id"].iloc[0] == "R1"
+    top = ranked.iloc[0]
+    assert top["category"] == 1 and top["area"] == 1 and top["capacity"] == 1
+    # U1 -K1- U5 -agreement- U2: two unit-steps, broker U5
+    assert top["trust"] == pytest.approx(1 - 2 / 3, abs=1e-4)
+    assert top["broker_id"] == "U5"
+    assert top["text"] > ranked["text"].iloc[1:].max()
+    reasons = " | ".join(top["reasons"])
+    assert "同类别" in reasons and "同一社区" in reasons and "东风乡政府" in reasons
+    w = matching.DEFAULT_WEIGHTS
+    parts = sum(w[p] * top[p] for p in w) / sum(w.values())
+    assert top["score"] == pytest.approx(parts, abs=1e-4)
+    # the related category (emergency for safety) is a candidate, scored lower
+    assert "R3" in set(ranked["resource_id"])
+    assert ranked.set_index("resource_id").at["R3", "category"] == pytest.approx(0.7, abs=1e-4)
+
+
+def test_unknown_need_is_not_found(planted_store):
+    with pytest.raises(NotFoundError, match="N9"):
+        matching.match_need(planted_store, "N9")
+
+
+def test_weights_change_the_ranking(planted_store):
+    # with only area mattering, R2 (same street) still trails R1 (same community)
+    only_area = matching.parse_weights(["category=0", "text=0", "capacity=0", "trust=0"])
+    ranked = matching.match_need(planted_store, "N1", weights=only_area)
+    assert list(ranked["resource_id"][:2]) == ["R1", "R2"]
+    assert ranked["score"].iloc[0] == pytest.approx(1.0)
+    assert ranked["score"].iloc[1] == pytest.approx(matching.AREA_LEVEL_SCORES["street"], abs=1e-4)
+
+
+def test_parse_weights_file_and_errors(tmp_path):
+    f = tmp_path / "w.toml"
+    f.write_text("[weights]\ntext = 0.5\ntrust = 0\n", encoding="utf-8")
+    w = matching.parse_weights(["area=0.3"], f)
+    assert w == {**matching.DEFAULT_WEIGHTS, "text": 0.5, "trust": 0.0, "area": 0.3}
+    with pytest.raises(OptionError, match="unknown weight 'speed'"):
+        matching.parse_weights(["speed=1"])
+    with pytest.raises(OptionError, match="non-negative"):
+        matching.parse_weights(["text=-1"])
+    with pytest.raises(OptionError, match="NAME=VALUE"):
+        matching.parse_weights(["text"])
+    with pytest.raises(OptionError, match="all zero"):
+        matching.parse_weights([f"{p}=0" for p in matching.PARTS])
+
+
+# --------------------------------------------------------------------------- assignment cases
+def test_capacity_one_resource_wanted_by_two_needs_goes_to_exactly_one(make_store):
+    store = make_store({
+        "areas": AREAS,
+        "committees": PLANTED["committees"],
+        "units": PLANTED["units"],
+        "needs": [n for n in PLANTED["needs"] if n["id"] in ("N3", "N4")],
+        "resources": [r for r in PLANTED["resources"] if r["id"] == "R5"],
+    })
+    assignments, unmatched = matching.assign_all(store)
+    assert list(assignments["resource_id"]) == ["R5"] and list(assignments["units"]) == [1]
+    winner, = assignments["need_id"]
+    assert list(unmatched["need_id"]) == [({"N3", "N4"} - {winner}).pop()]
+    assert "higher scores" in unmatched["reason"].iloc[0]
+    # the winner is the better-scored need for R5
+    ranked = {n: matching.match_need(store, n)["score"].iloc[0] for n in ("N3", "N4")}
+    assert ranked[winner] == max(ranked.values())
+
+
+def test_resource_in_another_district_scores_lower_with_the_reason(planted_store):
+    # R4 (health, 丰台) is the only health resource; R3 (emergency, related, same district) also fits
+    ranked = matching.match_need(planted_store, "N2").set_index("resource_id")
+    assert ranked.at["R4", "area"] == pytest.approx(matching.AREA_LEVEL_SCORES["city"])
+    assert ranked.at["R4", "area"] < ranked.at["R3", "area"]
+    assert any("跨区 other district: 丰台区 (need in 朝阳区)" in r for r in ranked.at["R4", "reasons"])
+
+
+def test_need_whose_only_resource_is_in_another_district_still_gets_it(make_store):
+    tables = {
+        "areas": AREAS,
+        "committees": PLANTED["committees"],
+        "units": [{"id": "U1", "name": "甲", "type": "railway", "area_id": "C1"},
+                  {"id": "U2", "name": "乙", "type": "hospital", "area_id": "C3"},
+                  {"id": "U3", "name": "丙", "type": "hospital", "area_id": "C1"}],
+        "needs": [{"id": "N1", "title": "站区义诊", "category": "health", "unit_id": "U1"},
+                  {"id": "N2", "title": "站区义诊", "category": "health", "unit_id": "U1"}],
+        "resources": [{"id": "R1", "title": "义诊服务", "category": "health", "unit_id": "U2", "capacity": 1},
+                      {"id": "R2", "title": "义诊服务", "category": "health", "unit_id": "U3", "capacity": 1}],
+    }
+    store = make_store(tables)
+    assignments, unmatched = matching.assign_all(store)
+    assert sorted(assignments["resource_id"]) == ["R1", "R2"] and unmatched.empty
+    by_res = assignments.set_index("resource_id")
+    assert by_res.at["R1", "score"] < by_res.at["R2", "score"]
+    assert any("跨区" in r for r in by_res.at["R1", "reasons"])
+
+
+def test_candidates_stay_in_district_when_there_are_some(planted_store):
+    ctx = matching.build_context(planted_store)
+    pairs = matching.candidate_pairs(ctx)
+    nd = ctx.needs["anc_district"].to_numpy(object)[pairs["n"]]
+    rd = ctx.resources["anc_district"].to_numpy(object)[pairs["r"]]
+    cross = pairs[nd != rd]
+    # only N2 (whose in-district candidates exist: R3 related) ... none cross when a need has local candidates
+    local = set(pairs.loc[nd == rd, "n"])
+    assert not set(cross["n"]) & local
+    city = matching.candidate_pairs(ctx, scope="city")
+    assert len(city) >= len(pairs)
+
+
+def test_no_unrelated_category_is_a_candidate(planted_store):
+    ctx = matching.build_context(planted_store)
+    pairs = matching.candidate_pairs(ctx, scope="city")
+    cats = zip(ctx.needs["category"].to_numpy(object)[pairs["n"]], ctx.resources["category"].to_numpy(object)[pairs["r"]])
+    from graphgov.vocab import category_relatedness
+
+    assert all(category_relatedness(a, b) > 0 for a, b in cats)
+
+
+# --------------------------------------------------------------------------- optimality
+def _frames(tables: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+    from graphgov import schema
+
+    return {t.name: pd.DataFrame(tables.get(t.name, []), columns=None if tables.get(t.name) else t.column_names)
+            for t in schema.ALL_TABLES}
+
+
+def _random_tables(rng: random.Random, n_needs: int, n_res: int) -> dict[str, list[dict]]:
+    cats = ["safety", "emergency", "health", "venue"]
+    words = ["安保", "巡逻", "义诊", "急救", "场地", "会议", "志愿", "培训"]
+    units = [{"id": f"U{i}", "name": f"单位{i}", "type": "government", "area_id": rng.choice(["C1", "C2", "S1"])}
+             for i in range(5)]
+    needs = [{"id": f"N{i}", "title": "".join(rng.sample(words, 2)), "category": rng.choice(cats),
+              "unit_id": rng.choice(units)["id"], "quantity": rng.randint(1, 3)} for i in range(n_needs)]
+    res = [{"id": f"R{i}", "title": "".join(rng.sample(words, 2)), "category": rng.choice(cats),
+            "unit_id": rng.choice(units)["id"], "capacity": rng.randint(1, 3)} for i in range(n_res)]
+    ags = [{"unit_a": "U0", "unit_b": f"U{rng.randint(1, 4)}"}, {"unit_a": "U2", "unit_b": "U3"}]
+    return {"areas": AREAS, "units": units, "needs": needs, "resources": res, "agreements": ags}
+
+
+def _brute_force(pairs: pd.DataFrame, demand: np.ndarray, supply: np.ndarray) -> float:
+    """Best total over every integral way of serving needs (enumerated per need)."""
+    by_need: dict[int, list[tuple[int, float]]] = {}
+    for n, r, v in zip(pairs["n"], pairs["r"], pairs["value"]):
+        by_need.setdefault(int(n), []).append((int(r), float(v)))
+    options = []
+    for n, cands in by_need.items():
+        ways = []
+        for units in itertools.product(*[range(min(demand[n], supply[r]) + 1) for r, _ in cands]):
+            if sum(units) <= demand[n]:
+                ways.append([(r, u, u * v) for (r, v), u in zip(cands, units) if u])
+        options.append(ways)
+    best = 0.0
+    for combo in itertools.product(*options):
+        used = Counter()
+        for way in combo:
+            for r, u, _ in way:
+                used[r] += u
+        if all(used[r] <= supply[r] for r in used):
+            best = max(best, sum(x for way in combo for _, _, x in way))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_assignment_equals_brute_force_optimum(seed):
+    rng = random.Random(seed)
+    tables = _frames(_random_tables(rng, n_needs=rng.randint(2, 4), n_res=rng.randint(2, 3)))
+    ctx = matching.build_context(tables)
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, scope="city", context=ctx, stats=stats)
+    pairs = matching.score_pairs(ctx, matching.candidate_pairs(ctx, scope="city"))
+    q = ctx.needs["quantity"].to_numpy()
+    pairs["value"] = pairs["score"] / q[pairs["n"]]
+    best = _brute_force(pairs, ctx.needs["outstanding"].to_numpy(), ctx.resources["remaining"].to_numpy())
+    assert stats["total_score"] == pytest.approx(best, abs=1e-5)
+    assert assignments["contribution"].sum() == pytest.approx(best, abs=1e-4)
+    assert stats["greedy_score"] <= stats["total_score"] + 1e-9
+    # never over capacity, never more than asked
+    used = assignments.groupby("resource_id")["units"].sum()
+    cap = ctx.resources.set_index("id")["capacity"]
+    assert (used <= cap[used.index]).all()
+    got = assignments.groupby("need_id")["units"].sum()
+    asked = ctx.needs.set_index("id")["quantity"]
+    assert (got <= asked[got.index]).all()
+    short = (asked - got.reindex(asked.index).fillna(0))
+    assert set(unmatched["need_id"]) == set(short[short > 0].index)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_both_solvers_reach_the_brute_force_optimum(seed):
+    rng = np.random.default_rng(seed)
+    n_needs, n_res = 4, 3
+    pairs = pd.DataFrame([(n, r) for n in range(n_needs) for r in range(n_res) if rng.random() < 0.7],
+                         columns=["n", "r"])
+    pairs["score"] = rng.random(len(pairs)).round(3)
+    demand, supply = rng.integers(1, 3, n_needs), rng.integers(1, 3, n_res)
+    pairs["value"] = pairs["score"] / demand[pairs["n"]]
+    best = _brute_force(pairs, demand, supply)
+    for solver in ("ortools", "scipy"):
+        units = matching.solve_assignment(pairs, demand, supply, solver=solver)
+        assert float((units * pairs["value"]).sum()) == pytest.approx(best, abs=1e-5), solver
+    greedy = matching.greedy_assign(pairs, demand, supply)
+    assert float((greedy * pairs["value"]).sum()) <= best + 1e-9
+
+
+def test_greedy_can_be_worse_than_the_optimum():
+    # need 0 likes both resources; need 1 only resource 0: greedy takes 0-0 first and strands need 1
+    pairs = pd.DataFrame({"n": [0, 0, 1], "r": [0, 1, 0], "score": [0.9, 0.8, 0.7]})
+    pairs["value"] = pairs["score"]
+    demand, supply = np.array([1, 1]), np.array([1, 1])
+    opt = matching.solve_assignment(pairs, demand, supply)
+    greedy = matching.greedy_assign(pairs, demand, supply)
+    assert float((opt * pairs["value"]).sum()) == pytest.approx(1.5)
+    assert float((greedy * pairs["value"]).sum()) == pytest.approx(0.9)
+
+
+def test_dispatches_hold_capacity_and_cover_needs(planted_store):
+    tables = {k: v.copy() for k, v in planted_store.read_tables().items()}
+    tables["dispatches"] = pd.DataFrame([{"id": "D1", "need_id": "N3", "resource_id": "R5", "status": "accepted",
+                                          "quantity": 1, "fulfilled_quantity": 0}])
+    assignments, unmatched = matching.assign_all(tables)
+    assert "R5" not in set(assignments["resource_id"])  # its one unit is held
+    assert "N3" not in set(assignments["need_id"]) | set(unmatched["need_id"])  # covered already
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_match_one_need_json(planted_store):
+    result = CliRunner().invoke(cli, ["match", "N1", "--store", str(planted_store.path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows[0]["resource_id"] == "R1" and rows[0]["broker_id"] == "U5"
+    for key in ("need_id", "resource_id", "provider_id", "score", "broker_id", "reasons"):
+        assert key in rows[0]
+    assert isinstance(rows[0]["reasons"], list)
+
+
+def test_cli_assign_formats_and_summary(planted_store, tmp_path):
+    runner = CliRunner()
+    base = ["match", "--all", "--assign", "--store", str(planted_store.path)]
+    result = runner.invoke(cli, base + ["--format", "json"])
+    assert result.exit_code == 0, result.output
+    json_part = result.stdout
+    rows = json.loads(json_part)
+    assert {r["resource_id"] for r in rows if r["need_id"] == "N1"} == {"R1"}
+    assert all(r["broker_id"] is None or isinstance(r["broker_id"], str) for r in rows)
+    assert "greedy baseline" in result.stderr
+    out = tmp_path / "d.csv"
+    result = runner.invoke(cli, base + ["--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0
+    assert len(pd.read_csv(out, encoding="utf-8-sig")) == len(rows)
+    result = runner.invoke(cli, base + ["--unmatched", "--format", "json"])
+    unmatched = json.loads(result.stdout)
+    assert [r["need_id"] for r in unmatched] == ["N5"]
+    assert "no resource in the same or a related category" in unmatched[0]["reason"]
+    result = runner.invoke(cli, base)
+    assert result.exit_code == 0 and "dispatch list" in result.stdout and "needs left unmatched" in result.stdout
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["match", "N9"], 1, "not in the store"),
+    (["match", "N1", "--weight", "speed=1"], 2, "unknown weight"),
+    (["match"], 2, "NEED_ID or --all"),
+    (["match", "N1", "--assign"], 2, "go with --all"),
+    (["match", "--all", "--dispatch"], 2, "go with --assign"),
+    (["match", "N1", "--on", "2024-13-01"], 2, "not a date"),
+])
+def test_cli_errors(planted_store, args, code, message):
+    result = CliRunner().invoke(cli, args + ["--store", str(planted_store.path)])
+    assert result.exit_code == code
+    assert message in result.output
+
+
+def test_cli_weights_file(planted_store, tmp_path):
+    f = tmp_path / "w.toml"
+    f.write_text("category = 0\ntext = 0\ncapacity = 0\ntrust = 0\narea = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["match", "N1", "--weights", str(f), "--format", "json",
+                                      "--store", str(planted_store.path)])
+    rows = json.loads(result.stdout)
+    assert rows[0]["score"] == pytest.approx(1.0) and rows[1]["score"] == pytest.approx(0.6)
+
+
+def test_cli_assign_dispatch_records_everything_in_one_go(make_store):
+    store = make_store(PLANTED, name="rec")
+    path = str(store.path)
+    store.close()
+    result = CliRunner().invoke(cli, ["match", "--all", "--assign", "--dispatch", "--on", "2024-03-01",
+                                      "--format", "json", "--store", path])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    tables = store.read_tables()
+    d = tables["dispatches"]
+    assert len(d) == len(rows) and set(d["id"]) == {r["dispatch_id"] for r in rows}
+    assert (d["status"] == "dispatched").all()
+    assert len(tables["need_events"]) == len(rows)
+    needs = tables["needs"].set_index("id")
+    assert set(needs.loc[list(d["need_id"]), "status"]) == {"dispatched"}
+    # a second run finds the capacity held and the needs covered
+    again = CliRunner().invoke(cli, ["match", "--all", "--assign", "--format", "json", "--store", path])
+    assert not {(r["need_id"], r["resource_id"]) for r in json.loads(again.stdout)} & \
+        {(r["need_id"], r["resource_id"]) for r in rows}
