@@ -1,0 +1,259 @@
+"""The order–dispatch–accept loop: every legal and illegal step, refusals change nothing, CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from graphgov import lifecycle, matching
+from graphgov.cli import cli
+from graphgov.errors import NotFoundError, OptionError, TransitionError
+from graphgov.store import open_store
+
+TABLES = {
+    "areas": [{"id": "A1", "name": "东风社区", "level": "community"}],
+    "committees": [{"id": "K1", "name": "站区委员会", "level": "station_area", "area_id": "A1"}],
+    "units": [{"id": "U1", "name": "朝阳站", "type": "railway", "area_id": "A1"},
+              {"id": "U2", "name": "安保公司", "type": "private_enterprise", "area_id": "A1"}],
+    "needs": [{"id": "N1", "title": "春运安保力量", "category": "safety", "unit_id": "U1", "quantity": 2},
+              {"id": "N2", "title": "站前安保", "category": "safety", "unit_id": "U1", "quantity": 1}],
+    "resources": [{"id": "R1", "title": "安保力量支援", "category": "safety", "unit_id": "U2", "capacity": 2},
+                  {"id": "R2", "title": "保安人员", "category": "safety", "unit_id": "U2", "capacity": 1,
+                   "available_until": "2024-06-30"}],
+}
+DAY = dt.date(2024, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    from conftest import load_tables
+
+    folder = tmp_path_factory.mktemp("lifecycle")
+    store = load_tables(folder, TABLES)
+    store.close()
+    return store.path
+
+
+@pytest.fixture
+def store(template, tmp_path):
+    """A fresh copy of the loaded template store for each test (faster than loading)."""
+    path = tmp_path / "s.lbdb"
+    shutil.copy2(template, path)
+    s = open_store(path)
+    yield s
+    s.close()
+
+
+def snapshot(store) -> dict[str, list]:
+    return {k: df.astype(object).where(df.notna(), None).values.tolist() for k, df in store.read_tables().items()}
+
+
+def bring_to(store, status: str) -> str:
+    """Create a dispatch of N1 (2 units) on R1 and walk it to ``status``; return its id."""
+    d = lifecycle.dispatch(store, "N1", "R1", on=DAY)["id"]
+    steps = {
+        "dispatched": [],
+        "accepted": [("accept", {})],
+        "partial": [("accept", {}), ("fulfil", {"quantity": 1})],
+        "fulfilled": [("accept", {}), ("fulfil", {})],
+        "declined": [("decline", {})],
+        "withdrawn": [("withdraw", {})],
+    }[status]
+    for step, kw in steps:
+        getattr(lifecycle, step)(store, d, on=DAY, **kw)
+    return d
+
+
+def dispatch_row(store, did: str) -> dict:
+    d = store.read_tables()["dispatches"].set_index("id")
+    return d.loc[did].to_dict()
+
+
+def need_of(store, nid: str) -> str:
+    return store.read_tables()["needs"].set_index("id").at[nid, "status"]
+
+
+# --------------------------------------------------------------------------- legal steps
+@pytest.mark.parametrize("start, step, kwargs, dispatch_after, need_after", [
+    ("dispatched", "accept", {}, "accepted", "accepted"),
+    ("dispatched", "decline", {}, "declined", "open"),
+    ("dispatched", "withdraw", {}, "withdrawn", "open"),
+    ("accepted", "fulfil", {}, "fulfilled", "fulfilled"),
+    ("accepted", "fulfil", {"quantity": 1}, "partial", "partial"),
+    ("accepted", "withdraw", {}, "withdrawn", "open"),
+    ("partial", "fulfil", {}, "fulfilled", "fulfilled"),
+    ("partial", "withdraw", {}, "withdrawn", "partial"),
+])
+def test_every_legal_step(store, start, step, kwargs, dispatch_after, need_after):
+    did = bring_to(store, start)
+    events_before = len(store.read_tables()["need_events"])
+    row = getattr(lifecycle, step)(store, did, on=DAY + dt.timedelta(days=1), **kwargs)
+    assert row["status"] == dispatch_after and row["need_status"] == need_after
+    assert dispatch_row(store, did)["status"] == dispatch_after
+    assert need_of(store, "N1") == need_after
+    events = store.read_tables()["need_events"]
+    assert len(events) == events_before + 1
+    last = events.sort_values("id").iloc[-1]
+    assert last["step"] == step and last["status_after"] == need_after
+    assert last["on_date"].date() == DAY + dt.timedelta(days=1)
+
+
+ILLEGAL = [(status, step) for status, allowed in lifecycle.DISPATCH_ACTIONS.items()
+           for step in ("accept", "decline", "withdraw", "fulfil") if step not in allowed]
+
+
+@pytest.mark.parametrize("start, step", ILLEGAL)
+def test_every_illegal_step_is_refused_and_changes_nothing(store, start, step):
+    did = bring_to(store, start)
+    before = snapshot(store)
+    with pytest.raises(TransitionError, match=f"dispatch {did} is {start}; cannot {step} it") as err:
+        getattr(lifecycle, step)(store, did, on=DAY)
+    allowed = lifecycle.DISPATCH_ACTIONS[start]
+    if allowed:
+        assert all(a in str(err.value) for a in allowed)
+    else:
+        assert "final" in str(err.value)
+    assert snapshot(store) == before
+
+
+def test_illegal_steps_cover_the_whole_table():
+    assert len(ILLEGAL) == 4 * 6 - sum(len(a) for a in lifecycle.DISPATCH_ACTIONS.values())
+
+
+# --------------------------------------------------------------------------- need-level rules
+@pytest.mark.parametrize("setup, action, message", [
+    (None, lambda s, d: lifecycle.dispatch(s, "N2", "R1", quantity=2, on=DAY), "asks for 1 more units"),
+    (None, lambda s, d: lifecycle.dispatch(s, "N2", "R2", on=dt.date(2024, 7, 1)), "available until 2024-06-30"),
+    ("accepted", lambda s, d: lifecycle.fulfil(s, d, quantity=3, on=DAY), "2 of 2 units still to deliver"),
+    ("dispatched", lambda s, d: lifecycle.accept(s, d, on=DAY - dt.timedelta(days=1)), "earlier than"),
+    ("accepted", lambda s, d: lifecycle.close_need(s, "N1", on=DAY), "withdraw them"),
+    (None, lambda s, d: lifecycle.reopen_need(s, "N1", on=DAY), "reopen is allowed from closed"),
+])
+def test_need_rules_refuse_and_change_nothing(store, setup, action, message):
+    did = bring_to(store, setup) if setup else None
+    before = snapshot(store)
+    with pytest.raises(TransitionError, match=message):
+        action(store, did)
+    assert snapshot(store) == before
+
+
+def test_capacity_is_never_exceeded(store):
+    lifecycle.dispatch(store, "N1", "R1", on=DAY)  # takes both units of R1
+    before = snapshot(store)
+    with pytest.raises(TransitionError, match="R1 has no capacity left"):
+        lifecycle.dispatch(store, "N2", "R1", on=DAY)
+    assert snapshot(store) == before
+    d = lifecycle.dispatch(store, "N2", "R2", on=DAY)
+    assert d["quantity"] == 1
+    with pytest.raises(TransitionError, match="already covered"):
+        lifecycle.dispatch(store, "N2", "R2", on=DAY)
+
+
+def test_declined_units_return_to_the_resource(store):
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY)["id"]
+    lifecycle.decline(store, did, on=DAY)
+    again = lifecycle.dispatch(store, "N1", "R1", on=DAY)
+    assert again["quantity"] == 2 and again["id"] != did
+
+
+def test_partial_fulfilment_then_withdraw_frees_the_rest(store):
+    did = bring_to(store, "partial")
+    lifecycle.withdraw(store, did, on=DAY)
+    ctx = matching.build_context(store)
+    assert ctx.resources.set_index("id").at["R1", "remaining"] == 1  # one delivered, one back
+    assert ctx.needs.set_index("id").at["N1", "outstanding"] == 1
+    d = lifecycle.dispatch(store, "N1", "R1", on=DAY)
+    assert d["quantity"] == 1 and d["need_status"] == "partial"
+
+
+def test_fulfilled_need_cannot_be_dispatched(store):
+    bring_to(store, "fulfilled")
+    before = snapshot(store)
+    with pytest.raises(TransitionError, match="N1 is fulfilled; it cannot be dispatched"):
+        lifecycle.dispatch(store, "N1", "R2", on=DAY)
+    assert snapshot(store) == before
+
+
+def test_close_and_reopen(store):
+    assert lifecycle.close_need(store, "N2", on=DAY)["status"] == "closed"
+    with pytest.raises(TransitionError, match="reopens it first"):
+        lifecycle.dispatch(store, "N2", "R1", on=DAY)
+    assert lifecycle.reopen_need(store, "N2", on=DAY)["status"] == "open"
+    assert lifecycle.dispatch(store, "N2", "R1", on=DAY)["need_status"] == "dispatched"
+
+
+def test_unknown_ids(store):
+    with pytest.raises(NotFoundError, match="need 'N9'"):
+        lifecycle.dispatch(store, "N9", "R1")
+    with pytest.raises(NotFoundError, match="resource 'R9'"):
+        lifecycle.dispatch(store, "N1", "R9")
+    with pytest.raises(NotFoundError, match="broker unit 'U9'"):
+        lifecycle.dispatch(store, "N1", "R1", broker_id="U9")
+    with pytest.raises(NotFoundError, match="dispatch 'D9'"):
+        lifecycle.accept(store, "D9")
+    with pytest.raises(OptionError, match="YYYY-MM-DD"):
+        lifecycle.accept(store, "D9", on="1st of May")
+
+
+def test_history_in_date_order(store):
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY, broker_id="U2", note="经站区委员会")["id"]
+    lifecycle.accept(store, did, on=DAY + dt.timedelta(days=2))
+    lifecycle.fulfil(store, did, quantity=1, on=DAY + dt.timedelta(days=5))
+    h = lifecycle.history(store, "N1")
+    assert list(h["step"]) == ["dispatch", "accept", "fulfil"]
+    assert list(h["status_after"]) == ["dispatched", "accepted", "partial"]
+    assert list(h["quantity"]) == [2, pd.NA, 1] or list(h["quantity"].fillna(-1)) == [2, -1, 1]
+    assert set(h["resource_id"]) == {"R1"} and h["note"].iloc[0] == "经站区委员会"
+    assert dispatch_row(store, did)["broker_id"] == "U2"
+    assert lifecycle.history(store, "N2").empty
+
+
+def test_need_status_rule():
+    d = [{"status": "accepted", "fulfilled_quantity": 0}, {"status": "dispatched", "fulfilled_quantity": None}]
+    assert lifecycle.need_status(2, d) == "accepted"
+    assert lifecycle.need_status(2, [{"status": "partial", "fulfilled_quantity": 1}]) == "partial"
+    assert lifecycle.need_status(2, [{"status": "withdrawn", "fulfilled_quantity": 2}]) == "fulfilled"
+    assert lifecycle.need_status(2, []) == "open"
+    assert lifecycle.need_status(2, d, closed=True) == "closed"
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_walk_dispatch_accept_fulfil_history(store):
+    runner = CliRunner()
+    s = ["--store", str(store.path)]
+    store.close()
+    r = runner.invoke(cli, ["dispatch", "N1", "R1", "--on", "2024-03-01", "--format", "json"] + s)
+    assert r.exit_code == 0, r.output
+    did = json.loads(r.stdout)[0]["dispatch_id"]
+    r = runner.invoke(cli, ["accept", did, "--on", "2024-03-02"] + s)
+    assert r.exit_code == 0 and "accepted" in r.stdout
+    r = runner.invoke(cli, ["accept", did] + s)
+    assert r.exit_code == 1 and "cannot accept it (allowed from accepted: fulfil, withdraw)" in r.output
+    r = runner.invoke(cli, ["fulfil", did, "--quantity", "1", "--on", "2024-03-05", "--format", "csv"] + s)
+    assert r.exit_code == 0 and "partial" in r.stdout
+    r = runner.invoke(cli, ["fulfil", did, "--on", "2024-03-06"] + s)
+    assert r.exit_code == 0 and "fulfilled" in r.stdout
+    r = runner.invoke(cli, ["history", "N1", "--format", "json"] + s)
+    rows = json.loads(r.stdout)
+    assert [x["step"] for x in rows] == ["dispatch", "accept", "fulfil", "fulfil"]
+    assert rows[0]["on_date"] == "2024-03-01" and rows[-1]["status_after"] == "fulfilled"
+    r = runner.invoke(cli, ["close", "N1"] + s)
+    assert r.exit_code == 1 and "close is allowed from" in r.output
+
+
+@pytest.mark.parametrize("args, code", [
+    (["dispatch", "N1", "R1", "--on", "2024-02-30"], 2),
+    (["dispatch", "N1", "R1", "--quantity", "0"], 2),
+    (["dispatch", "N9", "R1"], 1),
+    (["accept", "D404"], 1),
+    (["history", "N9"], 1),
+])
+def test_cli_exit_codes(store, args, code):
+    path = str(store.path)
+    store.close()
+    r = CliRunner().invoke(cli, args + ["--store", path])
+    assert r.exit_code == code, r.output
