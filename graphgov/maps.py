@@ -456,6 +456,14 @@ def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict) -> dict[str, flo
             deg[a] += 1
             deg[b] += 1
         values = deg
+    elif importlib.util.find_spec("igraph") is None:
+        h = nx.Graph(list(pairs))
+        h.add_nodes_from(range(len(keys)))
+        if size_by == "pagerank":
+            pr = nx.pagerank(h)
+        else:
+            pr = nx.betweenness_centrality(h, k=None if len(keys) <= 1500 else 256, seed=7, normalized=False)
+        values = np.array([pr[i] for i in range(len(keys))])
     else:
         import igraph as ig
 
@@ -482,7 +490,7 @@ def _central_unit_scores(tables: dict, size_by: str) -> dict[str, float]:
     (betweenness from 256 sampled sources above 2,000 units), to keep maps fast; the
     exact figures are ``graphgov central``'s job. Empty when that module is missing.
     """
-    if importlib.util.find_spec("graphgov.network") is None:
+    if importlib.util.find_spec("graphgov.network") is None or importlib.util.find_spec("igraph") is None:
         return {}
     network = importlib.import_module("graphgov.network")
     units = tables.get("units")
@@ -701,6 +709,9 @@ def _edge_kept(g: nx.MultiDiGraph, u: str, v: str, k: str) -> bool:
     return True
 
 
+_UNIT_SECTIONS = ("所属委员会", "提出的需求", "提供的资源", "牵头的项目", "参与的项目", "共建协议单位", "党组织")
+
+
 def _details(g: nx.MultiDiGraph, key: str, names: dict[str, str]) -> dict:
     a = g.nodes[key]
     label = a.get("label")
@@ -751,8 +762,10 @@ def _details(g: nx.MultiDiGraph, key: str, names: dict[str, str]) -> dict:
         if sec:
             add(sec, u)
     if label == "Unit":
-        for sec in ("所属委员会", "提出的需求", "提供的资源", "牵头的项目", "参与的项目"):
+        for sec in _UNIT_SECTIONS[:5]:
             sections.setdefault(sec, [])
+    order = {name: i for i, name in enumerate(_UNIT_SECTIONS)}
+    sections = dict(sorted(sections.items(), key=lambda item: order.get(item[0], len(order))))
     return {"name": _text(a.get("name", key)), "kind": LABEL_ZH.get(label, label), "rows": rows,
             "sections": [[s, items] for s, items in sections.items()]}
 

@@ -6,6 +6,7 @@ out from the tables, not computed by graphgov. One browser session serves the mo
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -226,6 +227,9 @@ def browser():
 
     why = chromium_available()
     if why:
+        # CI sets GRAPHGOV_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping
+        if os.environ.get("GRAPHGOV_REQUIRE_BROWSER"):
+            pytest.fail(why)
         pytest.skip(why)
     driver = start_chromium()
     yield driver
