@@ -209,6 +209,7 @@ def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None
                      note, now, default_capacity: int, taken_d: set, taken_e: set) -> dict:
     need = _one(store, _Q_NEED, need_id, "need", "'graphgov export needs' lists the needs")
     res = _one(store, _Q_RESOURCE, resource_id, "resource", "'graphgov export resources' lists the resources")
+    broker_id = _value(broker_id)  # NaN from a DataFrame cell means none
     if broker_id is not None:
         _one(store, _Q_UNIT, broker_id, "broker unit", "give a unit id from the units list")
     need_ds = _rows(store.query(_Q_NEED_DISPATCHES, {"id": need_id}))
@@ -281,8 +282,7 @@ def dispatch_assignments(store, assignments: pd.DataFrame, on=None, note: str | 
     taken_d, taken_e = set(), set()
     with store.transaction():
         for a in assignments.itertuples(index=False):
-            broker = a.broker_id if isinstance(a.broker_id, str) else None
-            row = _create_dispatch(store, a.need_id, a.resource_id, int(a.units), on, broker, float(a.score),
+            row = _create_dispatch(store, a.need_id, a.resource_id, int(a.units), on, a.broker_id, float(a.score),
                                    note, now, default_capacity, taken_d, taken_e)
             out.append({"dispatch_id": row["id"], "need_id": a.need_id, "resource_id": a.resource_id,
                         "quantity": row["quantity"], "need_status": row["need_status"]})

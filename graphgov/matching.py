@@ -797,8 +797,8 @@ def _unmatched(ctx: MatchContext, waiting: np.ndarray, demand: np.ndarray, min_s
         elif s < q:
             why = f"部分满足 {q - s} of {q} units assigned; fitting resources had no more capacity"
         else:
-            why = ("候选资源已分配给得分更高的需求或得分低于阈值 fitting resources went to needs with higher "
-                   f"scores, or scored below the minimum {min_score:g}")
+            why = ("候选资源已分配给其他需求 fitting resources went to needs with higher scores per unit asked"
+                   + (f", or scored below the minimum {min_score:g}" if min_score > 0 else ""))
         reasons.append(why)
     return pd.DataFrame({"need_id": nd["id"].to_numpy(object)[short], "need_title": nd["title"].to_numpy(object)[short],
                          "category": nd["category"].to_numpy(object)[short],

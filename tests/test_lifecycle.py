@@ -257,3 +257,29 @@ def test_cli_exit_codes(store, args, code):
     store.close()
     r = CliRunner().invoke(cli, args + ["--store", path])
     assert r.exit_code == code, r.output
+
+
+def test_coordinator_walk_on_the_sample(sample_store, tmp_path):
+    """Pick a need, see ranked resources with reasons and a broker, assign all, walk one need through."""
+    path = tmp_path / "sample.lbdb"
+    shutil.copy2(sample_store.path, path)
+    store = open_store(path)
+    ctx = matching.build_context(store)
+    need = ctx.needs.loc[ctx.needs["status"] == "open", "id"].iloc[0]
+    ranked = matching.match_need(None, need, context=ctx)
+    assert len(ranked) and ranked["score"].is_monotonic_decreasing
+    assert all(len(r) >= 4 for r in ranked["reasons"])
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, context=ctx, stats=stats)
+    assert len(assignments) > 0 and assignments["broker_id"].notna().any()
+    assert stats["greedy_score"] <= stats["total_score"] + 1e-9
+    used = assignments.groupby("resource_id")["units"].sum()
+    assert (used <= ctx.resources.set_index("id")["remaining"][used.index]).all()
+    top = ranked.iloc[0]
+    d = lifecycle.dispatch(store, need, top["resource_id"], quantity=1, on=DAY, broker_id=top["broker_id"],
+                           score=top["score"])
+    lifecycle.accept(store, d["id"], on=DAY)
+    done = lifecycle.fulfil(store, d["id"], on=DAY)
+    assert done["status"] == "fulfilled"
+    assert list(lifecycle.history(store, need)["step"]) == ["dispatch", "accept", "fulfil"]
+    store.close()
