@@ -52,6 +52,7 @@ class Dataset:
 _WS = re.compile(r"\s")
 # zero-width and other format characters: invisible, so two ids that look the same would differ
 _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_BAD_ID = re.compile(_WS.pattern + "|" + _INVISIBLE.pattern)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
@@ -190,7 +191,7 @@ class _Checker:
         kind = col.kind
         if kind in ("id", "ref"):
             text = normalise_id(str(v))
-            if _WS.search(text) or _INVISIBLE.search(text):
+            if _BAD_ID.search(text):
                 if _WS.search(text):
                     self.error(tab, i, col.name, "an id may not contain spaces", v, fix="remove the spaces or use '-' or '_'")
                 else:
@@ -204,7 +205,7 @@ class _Checker:
             return text
         if kind == "idlist":
             ids = [normalise_id(p) for p in re.split(r"[;；,，、]", str(v)) if p.strip()]
-            bad = [p for p in ids if _WS.search(p) or _INVISIBLE.search(p)]
+            bad = [p for p in ids if _BAD_ID.search(p)]
             if bad:
                 self.error(tab, i, col.name, "an id may not contain spaces or invisible characters", v,
                            fix="separate ids with ';' and retype them")
@@ -344,9 +345,12 @@ class _Checker:
         if not all(n in typed for n in ("projects", "needs", "units")) or "need_ids" not in usable["projects"].present:
             return
         units, needs, projects = typed["units"], typed["needs"], typed["projects"]
+        wanted = {n for ids in projects["need_ids"] if ids is not None for n in ids.split(";")}
+        if not wanted:
+            return
         unit_area = dict(zip(units["id"], units["area_id"]))
         need_area = {n: (a if a is not None else unit_area.get(u)) for n, a, u in
-                     zip(needs["id"], needs["area_id"], needs["unit_id"])}
+                     zip(needs["id"], needs["area_id"], needs["unit_id"]) if n in wanted}
         parent, names = {}, {}
         if "areas" in typed:
             parent = {i: p for i, p in zip(typed["areas"]["id"], typed["areas"]["parent_id"]) if p is not None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ _CHUNK = 1 << 20
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
                           "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode category Cc but tab and line breaks
 
 
 def fold(text: str) -> str:
@@ -146,8 +147,6 @@ def _utf8_cjk_runs(data: bytes) -> int:
     a GBK export decodes 'successfully' into mojibake; UTF-8 three-byte sequences for
     CJK characters are rare in genuine GBK text, so two such runs mean a mixed file.
     """
-    import re
-
     return len(re.findall(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}", data))
 
 
@@ -256,13 +255,13 @@ def _cell(value):
 
 def _cell_problem(value) -> tuple[str, str] | None:
     """What is wrong with a text cell no spreadsheet user means to write, with the fix; or None."""
-    if value.strip() in EXCEL_ERRORS:
+    if "#" in value and value.strip() in EXCEL_ERRORS:
         return (f"the cell holds the spreadsheet error {value.strip()}",
                 "correct the formula in the source sheet, or paste its values only")
-    for ch in value:
-        if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
-            return (f"the cell holds the control character U+{ord(ch):04X}",
-                    "delete it (retype the cell); only printable text, tabs and line breaks are kept")
+    control = _CONTROL.search(value)
+    if control:
+        return (f"the cell holds the control character U+{ord(control.group()):04X}",
+                "delete it (retype the cell); only printable text, tabs and line breaks are kept")
     return None
 
 
@@ -280,6 +279,8 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
                 continue  # blank lines above the header
             header = [("" if c is None else str(c)) for c in cells]
             header_folded = [fold(c) for c in cells if c is not None]
+            first = next(i for i, c in enumerate(cells) if c is not None)
+            header_first = str(cells[first]).strip()
             header_row = rownum
             continue
         if not any(c is not None for c in cells):
@@ -289,7 +290,8 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
                                     f"graphgov's limit for one table",
                                     fix="split the list by area or year and load the parts"))
             return None
-        if [fold(c) for c in cells if c is not None] == header_folded:
+        if cells[first] is not None and cells[first].strip() == header_first and \
+                [fold(c) for c in cells if c is not None] == header_folded:
             problems.append(Problem(source, rownum, None, "the header row appears again inside the table "
                                     "(two files pasted together?)", fix="delete this row"))
             continue

@@ -193,20 +193,26 @@ PEAK = textwrap.dedent("""
     import json, resource, sys, time
     from graphgov.checks import read_and_check
     from graphgov.errors import DataError
-    # resident memory now (after the imports), in KB; the peak below is the high-water mark
-    try:
-        base = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize() // 1024
-    except OSError:
-        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    def memory_kb(field):
+        # VmHWM is this process's own high-water mark; ru_maxrss would carry the parent's across exec
+        try:
+            with open("/proc/self/status") as fh:
+                return next(int(line.split()[1]) for line in fh if line.startswith(field + ":"))
+        except OSError:
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    base = memory_kb("VmRSS")  # after the imports
     t = time.perf_counter()
     try:
         read_and_check(sys.argv[1])
         message = "loaded"
     except DataError as err:
         message = str(err)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = memory_kb("VmHWM")
     print(json.dumps({"message": message, "base_kb": base, "peak_kb": peak, "seconds": time.perf_counter() - t}))
 """)
+
 
 
 def test_million_row_table_is_refused_with_the_limit_and_bounded_memory(tmp_path):
