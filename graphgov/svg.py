@@ -52,7 +52,7 @@ def grouped_bars(labels: list[str], series: list[tuple[str, str, list[float]]], 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gg-chart" role="img" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="12" data-chart="{_e(chart_id)}">',
            f"<title>{_e(title)}</title>",
-           f'<text x="0" y="16" font-size="14" font-weight="bold">{_e(title)}</text>']
+           f'<text x="8" y="18" font-size="14" font-weight="bold">{_e(title)}</text>']
     x = label_width
     for name, colour, _ in series if show_legend else ():
         out.append(f'<rect x="{x}" y="{top - 2}" width="12" height="12" fill="{_e(colour)}"/>'
@@ -95,7 +95,7 @@ def histogram(counts: dict[int, int], title: str, xlabel: str, ylabel: str, char
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gg-chart" role="img" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11" data-chart="{_e(chart_id)}">',
            f"<title>{_e(title)}</title>",
-           f'<text x="0" y="16" font-size="14" font-weight="bold">{_e(title)}</text>']
+           f'<text x="8" y="18" font-size="14" font-weight="bold">{_e(title)}</text>']
     bw = min(plot_w / max(1, len(keys)), 48.0)
     base = top + plot_h
     for i, k in enumerate(keys):
