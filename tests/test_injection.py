@@ -225,6 +225,28 @@ def test_html_outputs_have_no_live_markup_from_names(hostile, tmp_path, cmd):
     assert "ZQ8" in html  # the name is there, escaped
 
 
+@pytest.mark.skipif(not {"dispatch", "accept", "history"} <= set(COMMANDS), reason="the dispatch loop is not there yet")
+def test_dispatch_loop_takes_hostile_ids(hostile):
+    """Ids with quotes and backslashes go through dispatch, accept and history as plain values."""
+    store, _ = hostile
+    need, resource = "N'ZQ1", 'R"ZQ1'  # both volunteering
+    result = invoke("dispatch", need, resource, "--on", "2024-03-01", "--broker", UNIT_IDS[0], "--store", store,
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    assert (row["need_id"], row["resource_id"]) == (need, resource)
+    dispatch_id = row["dispatch_id"]
+    assert invoke("accept", dispatch_id, "--on", "2024-03-02", "--store", store).exit_code == 0
+    result = invoke("history", need, "--store", store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["step"] for r in rows] == ["dispatch", "accept"] and rows[0]["resource_id"] == resource
+    with open_store(store) as s:
+        dispatches = s.read_tables()["dispatches"]
+    row = dispatches[dispatches["id"] == dispatch_id].iloc[0]
+    assert (row["need_id"], row["resource_id"], row["broker_id"]) == (need, resource, UNIT_IDS[0])
+
+
 def test_no_data_value_is_ever_part_of_a_cypher_text(hostile, recorded):
     # runs last in this module's order of definition: by now load, info, reports and analyses ran
     assert len(recorded) > 20
@@ -241,6 +263,7 @@ CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE|RETURN|DELETE|DETACH|UNWIND|COPY|CAL
 SCHEMA_NAMES = {
     "t.label", "t.name", "rel.type", "rtype", "a", "b", "src", "dst", "rel.from_col", "rel.to_col",
     "cols", "sets", "', '.join(parts)", "', '.join(cols)",
+    "_RETURN_D",  # lifecycle.py: the Dispatch table's property names
 }
 
 
