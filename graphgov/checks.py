@@ -240,6 +240,9 @@ class _Checker:
                 what = "a whole number" if kind == "int" else "a number"
                 self.error(tab, i, col.name, f"not {what}", v, fix=f"write {what}, e.g. 3")
                 raise
+            if kind == "int" and not -2**63 < num < 2**63:  # what a 64-bit integer column holds
+                self.error(tab, i, col.name, "the number is too large", v, fix="check the cell")
+                raise ValueError(v)
             if col.minimum is not None and num < col.minimum:
                 self.error(tab, i, col.name, f"{col.name} may not be negative", v, fix="write 0 or more")
                 raise ValueError(v)

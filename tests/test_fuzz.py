@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -155,6 +155,7 @@ def test_random_workbooks(tmp_path, sheets):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=csv_tables(), table=st.sampled_from(["units", "needs", "projects", "areas"]),
        garbage=st.binary(max_size=200))
+@example(text="quantity\n9.223372036854776e+18\n", table="needs", garbage=b"")  # found by this test: int64 overflow
 def test_check_command_exits_0_or_1_without_traceback(tmp_path, text, table, garbage):
     folder = fresh_copy(tmp_path, "cli")
     (folder / f"{table}.csv").write_text(text, encoding="utf-8", errors="surrogatepass")

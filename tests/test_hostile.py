@@ -79,6 +79,8 @@ CASES = [
      "units.csv:6:name:", "more than 10,000"),
     ("huge_cell", lambda d: append(d, "units.csv", UNIT_ROW.format(name="x" * 300_000)),
      "units.csv:", "graphgov's limit is 10,000"),
+    ("huge_number", lambda d: append(d, "needs.csv", "N9,x,parking,U1,A3,2024-01-08,high,9.3e18,open\n"),
+     "needs.csv:4:quantity:", "the number is too large"),
     ("duplicate_header", lambda d: (d / "units.csv").write_text("id,name,名称,type\nU1,a,b,railway\n"),
      "units.csv:1:名称:", "two columns mean 'name'"),
     ("zero_width_id", lambda d: append(d, "units.csv", "U\u200b9,某单位,government,,A3\n"),
