@@ -19,8 +19,8 @@ parts, each in [0, 1]:
 ``trust``
     ``1 - d / 3`` for the shortest path of ``d`` unit-steps (0–2) between the unit that
     raised the need and the unit that offers the resource, where one step is a
-    co-building agreement, a shared committee or a shared project. The first unit on
-    the path between them is the *broker*: who can make the introduction.
+    co-building agreement, a shared committee or a shared project. On a two-step path
+    the unit in between is the *broker*: who can make the introduction.
 
 The assignment (:func:`assign_all`) counts capacity in units: a need asks for
 ``quantity`` units (1 when not stated), a resource offers ``capacity`` units
@@ -41,7 +41,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
 
 from graphgov import vocab
 from graphgov.errors import NotFoundError, OptionError
@@ -183,8 +182,10 @@ class MatchContext:
     need_vec: sp.csr_matrix
     res_vec: sp.csr_matrix
     idf: dict[str, float]
-    graph: sp.csr_matrix  # units + committees + projects, undirected, weights in unit-steps
-    node_ids: np.ndarray  # node index -> id
+    ties: sp.csr_matrix  # unit x unit: 1 where two units share an agreement, committee or project
+    groups: sp.csr_matrix  # unit x node: 1 where the unit sits on the committee / takes part in the project
+    agree: sp.csr_matrix  # unit x unit: 1 where the units signed an agreement
+    node_ids: np.ndarray  # node index (units first, then committees, projects) -> id
     node_kind: np.ndarray  # node index -> "Unit" | "Committee" | "Project"
     node_name: np.ndarray
     unit_index: dict[str, int]
@@ -258,7 +259,8 @@ def build_context(source, weights: dict[str, float] | None = None, default_capac
     needs["quantity"] = _int_or(needs["quantity"], 1).clip(lower=1)
     needs["status"] = needs["status"].where(needs["status"].notna(), "open")
     needs["outstanding"] = (needs["quantity"] - needs["id"].map(used_by_need).fillna(0)).clip(lower=0).astype("int64")
-    needs = needs.merge(anc, on="area", how="left").reset_index(drop=True)
+    # sorted by id so that ties between equal scores break the same way on every run
+    needs = needs.merge(anc, on="area", how="left").sort_values("id", kind="stable").reset_index(drop=True)
 
     res = t["resources"][["id", "title", "category", "unit_id", "description", "area_id", "capacity",
                           "available_until"]].copy()
@@ -269,26 +271,27 @@ def build_context(source, weights: dict[str, float] | None = None, default_capac
     if as_of is not None:
         until = pd.to_datetime(res["available_until"], errors="coerce")
         res["expired"] = (until < pd.Timestamp(as_of)).fillna(False).astype(bool)
-    res = res.merge(anc, on="area", how="left").reset_index(drop=True)
+    res = res.merge(anc, on="area", how="left").sort_values("id", kind="stable").reset_index(drop=True)
 
     docs = [_doc_tokens(a, b) for a, b in zip(needs["title"], needs["description"])]
     docs += [_doc_tokens(a, b) for a, b in zip(res["title"], res["description"])]
     vec, index, idf = _tfidf(docs)
     inv = {k: float(idf[v]) for k, v in index.items()}
 
-    graph, ids, kinds, names, unit_index = _unit_graph(t)
+    ties, groups, agree, ids, kinds, names, unit_index = _unit_graph(t)
     terms = [set(d) for d in docs]
-    return MatchContext(needs, res, vec[:len(needs)], vec[len(needs):], inv, graph, ids, kinds, names, unit_index,
+    return MatchContext(needs, res, vec[:len(needs)], vec[len(needs):], inv, ties, groups, agree, ids, kinds, names,
+                        unit_index,
                         dict(zip(areas["id"], areas["name"])), weights, default_capacity, as_of,
                         terms[:len(needs)], terms[len(needs):])
 
 
 def _unit_graph(t: dict[str, pd.DataFrame]):
-    """Units, committees and projects as one undirected weighted graph (CSR).
+    """The ties between units: agreements, shared committees and shared projects.
 
-    An agreement joins two units with weight 1; membership and project participation
-    join a unit to a committee or project with weight 1/2, so two units sharing a
-    committee are one unit-step apart, as are two units with an agreement.
+    Returns (ties, groups, agree, node ids, node kinds, node names, unit index): ``ties``
+    is the unit x unit matrix of one-step ties, ``groups`` the unit x node incidence of
+    committees and projects (membership, participation, lead), ``agree`` the agreements.
     """
     units, committees, projects = t["units"], t["committees"], t["projects"]
     ids = np.concatenate([units["id"].to_numpy(object), committees["id"].to_numpy(object),
@@ -296,40 +299,39 @@ def _unit_graph(t: dict[str, pd.DataFrame]):
     kinds = np.array(["Unit"] * len(units) + ["Committee"] * len(committees) + ["Project"] * len(projects), dtype=object)
     names = np.concatenate([units["name"].to_numpy(object), committees["name"].to_numpy(object),
                             projects["title"].to_numpy(object)])
+    nu, n = len(units), len(ids)
     unit_index = {u: i for i, u in enumerate(units["id"])}
-    com_index = {c: i + len(units) for i, c in enumerate(committees["id"])}
-    prj_index = {p: i + len(units) + len(committees) for i, p in enumerate(projects["id"])}
-    parts = []
+    com_index = {c: i + nu for i, c in enumerate(committees["id"])}
+    prj_index = {p: i + nu + len(committees) for i, p in enumerate(projects["id"])}
 
-    def edges(a, b, idx_a, idx_b, w):
-        ea, eb = a.map(idx_a), b.map(idx_b)
+    def pairs(a, b, idx_b):
+        ea, eb = a.map(unit_index), b.map(idx_b)
         ok = ea.notna() & eb.notna()
-        parts.append(pd.DataFrame({"a": ea[ok].astype("int64").values, "b": eb[ok].astype("int64").values, "w": w}))
+        return ea[ok].astype("int64").to_numpy(), eb[ok].astype("int64").to_numpy()
 
+    rows, cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for df, ucol, gcol, idx in ((t["memberships"], "unit_id", "committee_id", com_index),
+                                (t["participations"], "unit_id", "project_id", prj_index),
+                                (projects, "lead_unit_id", "id", prj_index)):
+        if len(df):
+            a, b = pairs(df[ucol], df[gcol], idx)
+            rows.append(a)
+            cols.append(b)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    groups = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(nu, n))
+    groups.data[:] = 1.0
     ag = t.get("agreements")
     if ag is not None and len(ag):
-        edges(ag["unit_a"], ag["unit_b"], unit_index, unit_index, 1.0)
-    ms = t["memberships"]
-    if len(ms):
-        edges(ms["unit_id"], ms["committee_id"], unit_index, com_index, 0.5)
-    pa = t["participations"]
-    if len(pa):
-        edges(pa["unit_id"], pa["project_id"], unit_index, prj_index, 0.5)
-    if len(projects):
-        edges(projects["lead_unit_id"], projects["id"], unit_index, prj_index, 0.5)
-    n = len(ids)
-    if parts:
-        e = pd.concat(parts, ignore_index=True)
-        e = e[e["a"] != e["b"]]
-        lo, hi = np.minimum(e["a"], e["b"]), np.maximum(e["a"], e["b"])
-        e = pd.DataFrame({"a": lo, "b": hi, "w": e["w"]}).groupby(["a", "b"], as_index=False)["w"].min()
-        rows = np.concatenate([e["a"], e["b"]])
-        cols = np.concatenate([e["b"], e["a"]])
-        data = np.concatenate([e["w"], e["w"]])
-        g = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
+        a, b = pairs(ag["unit_a"], ag["unit_b"], unit_index)
+        agree = sp.csr_matrix((np.ones(2 * len(a)), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(nu, nu))
     else:
-        g = sp.csr_matrix((n, n))
-    return g, ids, kinds, names, unit_index
+        agree = sp.csr_matrix((nu, nu))
+    ties = (groups @ groups.T + agree).tocsr()
+    ties.setdiag(0)
+    ties.eliminate_zeros()
+    ties.data[:] = 1.0
+    agree.data[:] = 1.0
+    return ties, groups.tocsr(), agree.tocsr(), ids, kinds, names, unit_index
 
 
 # --------------------------------------------------------------------------- candidates
@@ -410,15 +412,27 @@ def _area_scores(ctx: MatchContext, n: np.ndarray, r: np.ndarray) -> tuple[np.nd
     return score, level
 
 
-def _trust(ctx: MatchContext, n: np.ndarray, r: np.ndarray, chunk: int = 256):
-    """Unit-steps between need unit and resource unit (inf beyond 3), and the path's middle nodes."""
+def _has_entries(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Whether ``m[rows[k], cols[k]]`` is stored, for many k at once (sorted-key search)."""
+    m = m.tocsr()
+    m.sort_indices()
+    width = np.int64(m.shape[1])
+    keys = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr)) * width + m.indices
+    want = rows.astype(np.int64) * width + cols
+    pos = np.searchsorted(keys, want)
+    found = pos < len(keys)
+    found[found] = keys[pos[found]] == want[found]
+    return found
+
+
+def _trust(ctx: MatchContext, n: np.ndarray, r: np.ndarray, chunk: int = 2048) -> np.ndarray:
+    """Unit-steps (0, 1, 2) between the need's unit and the resource's unit; inf beyond."""
     src = ctx.needs["unit_id"].map(ctx.unit_index).to_numpy(float)[n]
     dst = ctx.resources["unit_id"].map(ctx.unit_index).to_numpy(float)[r]
     steps = np.full(len(n), np.inf)
-    via = np.full((len(n), 5), -1, dtype=np.int64)
     idx = np.flatnonzero(~np.isnan(src) & ~np.isnan(dst))
     if not len(idx):
-        return steps, via
+        return steps
     idx = idx[np.argsort(src[idx], kind="stable")]  # pairs grouped by source unit
     s_all, d_all = src[idx].astype(np.int64), dst[idx].astype(np.int64)
     sources, first = np.unique(s_all, return_index=True)
@@ -426,26 +440,19 @@ def _trust(ctx: MatchContext, n: np.ndarray, r: np.ndarray, chunk: int = 256):
     for c in range(0, len(sources), chunk):
         srcs = sources[c:c + chunk]
         lo, hi = bounds[c], bounds[min(c + chunk, len(sources))]
-        dist, pred = dijkstra(ctx.graph, directed=True, indices=srcs, limit=MAX_TRUST_STEPS + 1e-9,
-                              return_predecessors=True)
-        rows = np.searchsorted(srcs, s_all[lo:hi])
-        tgt, home = d_all[lo:hi], s_all[lo:hi]
-        steps[idx[lo:hi]] = dist[rows, tgt]
-        # walk predecessors back from the target: the nodes strictly between source and target
-        chain = []
-        cur = pred[rows, tgt].astype(np.int64)
-        for _ in range(2 * MAX_TRUST_STEPS):
-            good = (cur >= 0) & (cur != home)
-            chain.append(np.where(good, cur, -1))
-            cur = np.where(good, pred[rows, np.maximum(cur, 0)], -9999).astype(np.int64)
-        chain = np.array(chain[::-1]).T  # source side first, padding in front
-        order = np.argsort(chain < 0, axis=1, kind="stable")
-        via[idx[lo:hi], :min(5, chain.shape[1])] = np.take_along_axis(chain, order, axis=1)[:, :5]
-    return steps, via
+        one = ctx.ties[srcs]
+        two = (one @ ctx.ties).tocsr()  # units two steps away (a unit in between)
+        rows, tgt = np.searchsorted(srcs, s_all[lo:hi]), d_all[lo:hi]
+        d = np.full(hi - lo, np.inf)
+        d[_has_entries(two, rows, tgt)] = 2
+        d[_has_entries(one, rows, tgt)] = 1
+        d[s_all[lo:hi] == tgt] = 0
+        steps[idx[lo:hi]] = d
+    return steps
 
 
 def score_pairs(ctx: MatchContext, pairs: pd.DataFrame) -> pd.DataFrame:
-    """Add the five parts, ``score``, ``broker`` (node index or -1) and ``via`` to pairs."""
+    """Add the five parts, ``score``, ``steps`` and ``area_level`` to candidate pairs."""
     out = pairs.copy()
     n, r = out["n"].to_numpy(np.int64), out["r"].to_numpy(np.int64)
     out["category"] = out["category_fit"].astype(float)
@@ -454,15 +461,9 @@ def score_pairs(ctx: MatchContext, pairs: pd.DataFrame) -> pd.DataFrame:
     need_q = ctx.needs["outstanding"].to_numpy(float)[n]
     remaining = ctx.resources["remaining"].to_numpy(float)[r]
     out["capacity"] = np.where(need_q > 0, np.minimum(1.0, remaining / np.maximum(need_q, 1)), 1.0)
-    steps, via = _trust(ctx, n, r)
+    steps = _trust(ctx, n, r)
     out["steps"] = steps
     out["trust"] = np.where(np.isfinite(steps), np.clip(1 - np.round(steps) / (MAX_TRUST_STEPS + 1), 0, 1), 0.0)
-    unit_node = ctx.node_kind == "Unit"
-    is_unit = (via >= 0) & unit_node[np.maximum(via, 0)] if len(unit_node) else np.zeros(via.shape, bool)
-    first_unit = np.where(is_unit.any(axis=1), via[np.arange(len(out)), is_unit.argmax(axis=1)], -1)
-    out["broker"] = first_unit
-    for k in range(via.shape[1]):
-        out[f"via{k}"] = via[:, k]
     total = sum(ctx.weights.values())
     out["score"] = sum(ctx.weights[p] * out[p] for p in PARTS) / total
     return out
@@ -485,7 +486,7 @@ class _Columns:
         return None if v is None or (isinstance(v, float) and v != v) else v
 
 
-def _reasons(ctx: MatchContext, row, need: _Columns, res: _Columns) -> list[str]:
+def _reasons(ctx: MatchContext, row, need: _Columns, res: _Columns, link: str) -> list[str]:
     n, r = int(row.n), int(row.r)
     out = []
     ncat, rcat = need(n, "category"), res(r, "category")
@@ -510,7 +511,7 @@ def _reasons(ctx: MatchContext, row, need: _Columns, res: _Columns) -> list[str]
     left, asked = int(res(r, "remaining") or 0), int(need(n, "outstanding") or 0)
     word = "容量不足 capacity short" if row.capacity < 1 else "容量充足 capacity enough"
     out.append(f"{word}: {left} left for {asked} asked")
-    out.append(_trust_reason(ctx, row))
+    out.append(link)
     return out
 
 
@@ -519,26 +520,49 @@ def _node_text(ctx: MatchContext, i: int) -> str:
     return f"{kind} {ctx.node_name[i]} ({ctx.node_ids[i]})"
 
 
-def _trust_reason(ctx: MatchContext, row) -> str:
-    steps = row.steps
+def _row(m: sp.csr_matrix, i: int) -> np.ndarray:
+    return m.indices[m.indptr[i]:m.indptr[i + 1]]
+
+
+def _tie_text(ctx: MatchContext, a: int, b: int) -> str:
+    """How two tied units know each other: their agreement, or a committee/project they share."""
+    if b in set(_row(ctx.agree, a).tolist()):
+        return "共建协议 agreement"
+    shared = set(_row(ctx.groups, a).tolist()) & set(_row(ctx.groups, b).tolist())
+    return _node_text(ctx, min(shared)) if shared else "?"
+
+
+def _broker_of(ctx: MatchContext, u: int, v: int) -> int:
+    """A unit tied to both ``u`` and ``v`` (preferring one with an agreement with either), or -1."""
+    common = sorted(set(_row(ctx.ties, u).tolist()) & set(_row(ctx.ties, v).tolist()))
+    if not common:
+        return -1
+    agreed = set(_row(ctx.agree, u).tolist()) | set(_row(ctx.agree, v).tolist())
+    strong = [w for w in common if w in agreed]
+    return int(strong[0] if strong else common[0])
+
+
+def _trust_link(ctx: MatchContext, need_unit, res_unit, steps: float) -> tuple[int, str]:
+    """(broker unit index or -1, the reason text) for a pair ``steps`` apart."""
     if not np.isfinite(steps):
-        return f"无网络联系 no tie within {MAX_TRUST_STEPS} steps between the units"
+        return -1, f"无网络联系 no tie within {MAX_TRUST_STEPS} steps between the units"
     if steps == 0:
-        return "本单位资源 offered by the need's own unit"
-    via = [int(getattr(row, f"via{k}")) for k in range(5)]
-    via = [v for v in via if v >= 0]
-    if not via:
-        return "共建协议 direct co-building agreement"
-    path = " → ".join(_node_text(ctx, v) for v in via)
+        return -1, "本单位资源 offered by the need's own unit"
+    u, v = ctx.unit_index[need_unit], ctx.unit_index[res_unit]
     if steps == 1:
-        return f"直接联系 direct tie via {path}"
-    return f"经{int(steps)}步 {int(steps)} steps via {path}"
+        return -1, f"直接联系 direct tie: {_tie_text(ctx, u, v)}"
+    w = _broker_of(ctx, u, v)
+    return w, (f"经2步 2 steps: {_tie_text(ctx, u, w)} → {_node_text(ctx, w)} → {_tie_text(ctx, w, v)}; "
+               f"介绍人 broker {ctx.node_name[w]}")
 
 
 def _present(ctx: MatchContext, scored: pd.DataFrame, extra: dict | None = None) -> pd.DataFrame:
     """Scored pairs as output rows: ids, names, score, parts, broker and reasons."""
     n, r = scored["n"].to_numpy(np.int64), scored["r"].to_numpy(np.int64)
-    broker = scored["broker"].to_numpy(np.int64)
+    links = [_trust_link(ctx, u, v, d) for u, v, d in
+             zip(ctx.needs["unit_id"].to_numpy(object)[n], ctx.resources["unit_id"].to_numpy(object)[r],
+                 scored["steps"].to_numpy(float))]
+    broker = np.array([b for b, _ in links], dtype=np.int64)
     out = pd.DataFrame({
         "need_id": ctx.needs["id"].to_numpy(object)[n],
         "need_title": ctx.needs["title"].to_numpy(object)[n],
@@ -554,7 +578,8 @@ def _present(ctx: MatchContext, scored: pd.DataFrame, extra: dict | None = None)
     out["broker_id"] = [ctx.node_ids[b] if b >= 0 else None for b in broker]
     out["broker_name"] = [ctx.node_name[b] if b >= 0 else None for b in broker]
     need_cols, res_cols = _Columns(ctx.needs), _Columns(ctx.resources)
-    out["reasons"] = [_reasons(ctx, row, need_cols, res_cols) for row in scored.itertuples(index=False)]
+    out["reasons"] = [_reasons(ctx, row, need_cols, res_cols, text)
+                      for row, (_, text) in zip(scored.itertuples(index=False), links)]
     return out
 
 
