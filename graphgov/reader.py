@@ -22,12 +22,13 @@ import pandas as pd
 from graphgov import schema
 from graphgov.errors import DataError, OptionError, Problem
 
-__all__ = ["RawTable", "RawDataset", "read_dataset", "write_dataset", "MAX_ROWS", "MAX_CELL", "MAX_FILE_BYTES", "fold"]
+__all__ = ["RawTable", "RawDataset", "read_dataset", "write_dataset", "MAX_ROWS", "MAX_CELL", "MAX_COLUMNS", "MAX_FILE_BYTES", "fold"]
 
 # Limits keep memory bounded whatever a file holds. The largest real list (Beijing's
 # 40,000-odd units) is far below them; a table past a limit is refused, never half read.
 MAX_ROWS = 500_000  # rows per table
 MAX_CELL = 10_000  # characters in one cell
+MAX_COLUMNS = 1_000  # cells in one row (empty cells past it, as spreadsheets pad rows, are ignored)
 MAX_FILE_BYTES = 100 * 1024 * 1024  # one CSV file or workbook, as stored
 MAX_XLSX_UNPACKED = 1024 * 1024 * 1024  # a workbook's contents once unzipped (zip bombs)
 _CHUNK = 1 << 20
@@ -273,7 +274,11 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
     rownum = 0
     for raw in rows_iter:
         rownum += 1
-        cells = [_cell(v) for v in raw]
+        if len(raw) > MAX_COLUMNS and any(v not in (None, "") for v in raw[MAX_COLUMNS:]):
+            problems.append(Problem(source, rownum, None, f"the row has {len(raw):,} cells, more than graphgov's "
+                                    f"limit of {MAX_COLUMNS:,} columns", fix="delete the extra columns"))
+            return None
+        cells = [_cell(v) for v in raw[:MAX_COLUMNS]]
         if header is None:
             if not any(c is not None for c in cells):
                 continue  # blank lines above the header

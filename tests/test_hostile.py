@@ -81,6 +81,8 @@ CASES = [
      "units.csv:", "graphgov's limit is 10,000"),
     ("huge_number", lambda d: append(d, "needs.csv", "N9,x,parking,U1,A3,2024-01-08,high,9.3e18,open\n"),
      "needs.csv:4:quantity:", "the number is too large"),
+    ("too_many_columns", lambda d: append(d, "units.csv", "U9,x,government,,A3" + ",y" * 5000 + "\n"),
+     "units.csv:6:", "more than graphgov's limit of 1,000 columns"),
     ("duplicate_header", lambda d: (d / "units.csv").write_text("id,name,名称,type\nU1,a,b,railway\n"),
      "units.csv:1:名称:", "two columns mean 'name'"),
     ("zero_width_id", lambda d: append(d, "units.csv", "U\u200b9,某单位,government,,A3\n"),
