@@ -9,7 +9,7 @@ Two engines compute the same metrics: ``"igraph"`` (C-backed, the default, used 
 city scale) and ``"networkx"`` (the reference; tests check that both agree).
 
 **Betweenness at scale.** Exact betweenness runs one shortest-path search per unit.
-Above ``samples`` units, searches start from ``samples`` units drawn at random
+Above ``exact_limit`` units, searches start from ``samples`` units drawn at random
 (seeded) and the totals are scaled by n/k (Brandes & Pich 2007). Each unit's
 normalized betweenness is an average of k values in [0, 1], so by Hoeffding's
 inequality and a union bound over the n units, with probability at least 1 - δ every
@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.sparse.csgraph import dijkstra
 
 from graphgov import brokerage
 from graphgov.errors import OptionError
@@ -34,6 +35,7 @@ __all__ = [
     "METRICS",
     "METRIC_ZH",
     "DEFAULT_SAMPLES",
+    "DEFAULT_EXACT_LIMIT",
     "unit_metrics",
     "central_table",
     "betweenness_error",
@@ -48,7 +50,8 @@ METRIC_ZH = {
     "closeness": "接近中心度", "harmonic": "调和中心度", "constraint": "结构约束", "effective_size": "有效规模",
     "articulation": "关键节点(割点)",
 }
-DEFAULT_SAMPLES = 1000
+DEFAULT_SAMPLES = 256
+DEFAULT_EXACT_LIMIT = 2000
 SORT_KEYS = METRICS + ("sector_brokerage", "block_brokerage")
 
 
@@ -160,7 +163,15 @@ def articulation_cuts(adjacency, vertex_weights) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=cols)
 
 
-def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, seed: int, delta: float):
+def _distance_matrix(net: CoordinationNetwork):
+    keys = net.node_keys
+    index = {k: i for i, k in enumerate(keys)}
+    i = net.edges["source"].map(index).to_numpy()
+    j = net.edges["target"].map(index).to_numpy()
+    return sparse.csr_matrix((net.edges["distance"].to_numpy(dtype=float), (i, j)), shape=(len(keys), len(keys)))
+
+
+def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, exact_limit: int, seed: int, delta: float):
     g = net.to_igraph()
     n = len(net.units)
     units = list(range(n))
@@ -181,20 +192,22 @@ def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, seed: i
         out["degree"] = np.diff(binary_units.indptr)
     out["weighted_degree"] = np.asarray(adj.sum(axis=1)).ravel()[:n]
 
-    k = n if exact or n <= samples else samples
+    k = n if exact or n <= max(samples, exact_limit) else samples
     rng = np.random.default_rng(seed)
     sources = units if k >= n else sorted(rng.choice(n, size=k, replace=False).tolist())
     raw = g.betweenness(vertices=units, directed=False, weights="distance", sources=sources, targets=units)
     raw = np.asarray(raw, dtype=float) * (n / len(sources))
     out["betweenness"] = raw * 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
 
+    # scipy returns the distance rows as one array, without igraph's per-value Python objects
+    dist = _distance_matrix(net)
     harm = np.zeros(n)
     dsum = np.zeros(n)
     reached = np.zeros(n)
     counted = np.zeros(n)
     for start in range(0, len(sources), 256):
         chunk = sources[start:start + 256]
-        d = np.asarray(g.distances(source=chunk, target=units, weights="distance"), dtype=float)
+        d = dijkstra(dist, directed=False, indices=chunk)[:, :n]
         d[np.arange(len(chunk)), chunk] = np.inf  # a unit is not its own neighbour
         finite = np.isfinite(d)
         with np.errstate(divide="ignore"):
@@ -250,17 +263,20 @@ def _networkx_metrics(net: CoordinationNetwork):
 
 
 def unit_metrics(net: CoordinationNetwork, engine: str = "igraph", exact: bool = False,
-                 samples: int = DEFAULT_SAMPLES, seed: int = 0, delta: float = 0.05) -> pd.DataFrame:
+                 samples: int = DEFAULT_SAMPLES, seed: int = 0, delta: float = 0.05,
+                 exact_limit: int = DEFAULT_EXACT_LIMIT) -> pd.DataFrame:
     """The centrality metrics of every unit of ``net`` (index: unit key, columns :data:`METRICS`).
 
     ``engine="networkx"`` is the exact reference (hubs, if any, count as nodes there).
+    Betweenness, closeness and harmonic centrality are exact up to ``exact_limit`` units
+    (or with ``exact=True``), else estimated from ``samples`` sampled sources.
     ``DataFrame.attrs`` holds ``betweenness_exact``, ``betweenness_sources`` and
     ``betweenness_error`` (ε at probability 1-δ). Raises OptionError for a bad engine.
     """
     if samples < 1:
         raise OptionError(f"samples must be at least 1, not {samples}")
     if engine == "igraph":
-        out, info = _igraph_metrics(net, exact, samples, seed, delta)
+        out, info = _igraph_metrics(net, exact, samples, exact_limit, seed, delta)
     elif engine == "networkx":
         out, info = _networkx_metrics(net)
     else:
@@ -278,6 +294,7 @@ def central_table(
     exact: bool = False,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
+    exact_limit: int = DEFAULT_EXACT_LIMIT,
     sort_by: str = "betweenness",
     hub_threshold: int | None = DEFAULT_HUB_THRESHOLD,
     block_level: str = "street",
@@ -290,7 +307,8 @@ def central_table(
     source : a store, Dataset, dict of tables, or a built :class:`CoordinationNetwork`.
     layers, committee, area, hub_threshold, block_level : see :func:`graphgov.network.build_network`.
     exact : exact betweenness/closeness even on large networks.
-    samples : sampled sources for betweenness above this many units.
+    samples : sampled sources for betweenness, closeness and harmonic centrality when
+        the network has more than ``exact_limit`` units.
     seed : the sampling seed (results are reproducible).
     sort_by : a column of :data:`METRICS` or ``sector_brokerage`` / ``block_brokerage``.
 
@@ -321,7 +339,7 @@ def central_table(
         raise OptionError(f"cannot sort by {sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
     net = source if isinstance(source, CoordinationNetwork) else build_network(
         source, layers, committee, area, hub_threshold, block_level)
-    metrics = unit_metrics(net, engine=engine, exact=exact, samples=samples, seed=seed)
+    metrics = unit_metrics(net, engine=engine, exact=exact, samples=samples, seed=seed, exact_limit=exact_limit)
     u = net.units
     df = pd.DataFrame({
         "id": u["id"], "name": u["name"], "type": u["type"], "type_zh": u["type_zh"],

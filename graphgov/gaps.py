@@ -395,27 +395,24 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
     pair = small.merge(small, on="u", suffixes=("1", "2"))
     pair = pair[(pair["gv1"] < pair["gv2"]) & (pair["gu1"] != pair["gv1"]) & (pair["gu1"] != pair["gv2"])]
     outs = pd.DataFrame({"g1": pair["gv1"], "g2": pair["gv2"], "u": pair["u"], "ties": pair["ties1"] + pair["ties2"]})
-    in_n = ins.groupby(["g1", "g2", "side"])["u"].agg(["nunique", "first"]).unstack("side")
-    out_n = outs.groupby(["g1", "g2"])["u"].agg(["nunique", "first"])
-    direct = ins[ins["side"] == 1].groupby(["g1", "g2"])["ties"].sum()
-    keys = set(in_n.index) | set(out_n.index)
+    side1 = ins[ins["side"] == 1].groupby(["g1", "g2"]).agg(n1=("u", "nunique"), u1=("u", "first"),
+                                                             direct=("ties", "sum"))
+    side2 = ins[ins["side"] == 2].groupby(["g1", "g2"]).agg(n2=("u", "nunique"), u2=("u", "first"))
+    outside = outs.groupby(["g1", "g2"]).agg(n_out=("u", "nunique"), u_out=("u", "first"), out_ties=("ties", "sum"))
+    t = side1.join(side2, how="outer").join(outside, how="outer")
+    for col in ("n1", "n2", "n_out", "direct", "out_ties"):
+        t[col] = t[col].fillna(0).astype(int)
+    only_outside = (t["n1"] + t["n2"] == 0) & (t["n_out"] == 1)
+    one_inside = (t["n_out"] == 0) & ((t["n1"] == 1) | (t["n2"] == 1))
+    t["unit"] = np.where(only_outside, t["u_out"], np.where(t["n1"] == 1, t["u1"], t["u2"]))
+    t["ties"] = np.where(only_outside, t["out_ties"], t["direct"])
+    t = t[(only_outside | one_inside) & (t["ties"] >= min_ties)]
     touch = {u: set(into.loc[into["u"] == u, "gv"]) for u in wide}
     found = []
-    for g1, g2 in sorted(keys):
-        n_out = int(out_n["nunique"].get((g1, g2), 0)) if len(out_n) else 0
-        n1 = int(in_n[("nunique", 1)].get((g1, g2), 0) or 0) if ("nunique", 1) in in_n.columns else 0
-        n2 = int(in_n[("nunique", 2)].get((g1, g2), 0) or 0) if ("nunique", 2) in in_n.columns else 0
-        if n1 == 0 and n2 == 0 and n_out == 1:
-            unit = out_n["first"][(g1, g2)]
-            ties = int(outs[(outs["g1"] == g1) & (outs["g2"] == g2)]["ties"].sum())
-        elif n_out == 0 and (n1 == 1 or n2 == 1) and n1 + n2 > 0:
-            unit = in_n[("first", 1 if n1 == 1 else 2)][(g1, g2)]
-            ties = int(direct.get((g1, g2), 0))
-        else:
+    for (g1, g2), row in t.sort_index().iterrows():
+        if any(u != row["unit"] and {g1, g2} <= gs for u, gs in touch.items()):
             continue
-        if ties < min_ties or any(u != unit and {g1, g2} <= gs for u, gs in touch.items()):
-            continue
-        found.append((g1, g2, unit, ties, n1 + n2 > 0))
+        found.append((g1, g2, row["unit"], int(row["ties"]), bool(row["n1"] + row["n2"] > 0)))
     out = []
     for g1, g2, unit, ties, has_direct in found:
         evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": ties,
@@ -518,49 +515,80 @@ def _idle_committees(cx: GapContext, committees: set[str]) -> list[dict]:
     return out
 
 
+def _best_resource_per_need(cx: GapContext, needs: pd.DataFrame, res: pd.DataFrame, chunk: int = 2_000_000):
+    """For each need, the resource (of another unit not tied to it, in the same city) with
+    the best score: category fit × structure × proximity × urgency. Works on arrays,
+    one need category at a time, in blocks of at most ``chunk`` need–resource pairs."""
+    units = list(cx.net.units["id"])
+    code = {u: i for i, u in enumerate(units)}
+    comp = np.array([cx.component[u] for u in units])
+    comm = np.array([cx.community[u] for u in units])
+    block = pd.factorize(cx.net.units["block"].astype(object).fillna("\0"))[0]
+    roots: dict = {}
+
+    def city(place):
+        if place not in roots:
+            chain = cx.ancestors(place) if place else []
+            roots[place] = chain[-1] if chain else None
+        return roots[place]
+
+    cities = pd.Series([city(p) for p in needs["place"]] + [city(p) for p in res["rplace"]], dtype=object)
+    city_code = pd.factorize(cities.fillna("\0"))[0]
+    city_code[cities.isna().to_numpy()] = -1
+    ncity, rcity = city_code[: len(needs)], city_code[len(needs):]
+    res = res.reset_index(drop=True)
+    order = np.argsort(res["rid"].to_numpy(dtype=str), kind="stable")
+    res, rcity = res.iloc[order].reset_index(drop=True), rcity[order]
+    nu = needs["unit_id"].map(code).to_numpy()
+    ru = res["runit"].map(code).to_numpy()
+    urg = needs["urgency"].map(lambda u: URGENCY_WEIGHT.get(_s(u) or "medium", 1.0)).to_numpy(dtype=float)
+    tied = cx.net.adjacency(units_only=True).tocsr()
+    rows = []
+    ncat = needs["category"].to_numpy(dtype=object)
+    rcat = res["category"].to_numpy(dtype=object)
+    for cat in sorted(set(ncat)):
+        fit_of = {c: vocab.category_relatedness(cat, c) for c in set(rcat)}
+        fit = np.array([fit_of[c] for c in rcat])
+        r_idx = np.flatnonzero(fit >= 0.5)
+        n_idx = np.flatnonzero(ncat == cat)
+        if not len(r_idx) or not len(n_idx):
+            continue
+        step = max(1, chunk // len(r_idx))
+        for start in range(0, len(n_idx), step):
+            ni = n_idx[start:start + step]
+            a, b = nu[ni][:, None], ru[r_idx][None, :]
+            structure = np.where(comp[a] != comp[b], 2.0, np.where(comm[a] != comm[b], 1.5, 1.0))
+            near = np.where(block[a] == block[b], 1.2, 1.0)
+            score = fit[r_idx][None, :] * structure * near * urg[ni][:, None]
+            same_city = (ncity[ni][:, None] == rcity[r_idx][None, :]) | (ncity[ni][:, None] < 0) | (rcity[r_idx][None, :] < 0)
+            ok = same_city & (a != b) & ~(tied[nu[ni]][:, ru[r_idx]].toarray() > 0)
+            score = np.where(ok, score, -1.0)
+            pick = score.argmax(axis=1)
+            got = score[np.arange(len(ni)), pick]
+            for k, (i, j) in enumerate(zip(ni, r_idx[pick])):
+                if got[k] > 0:
+                    rows.append((i, j, got[k], structure[k, pick[k]], fit[j]))
+    if not rows:
+        return pd.DataFrame()
+    i, j, score, structure, fit = (np.array(c) for c in zip(*rows))
+    unit, runit = needs["unit_id"].to_numpy(dtype=object)[i], res["runit"].to_numpy(dtype=object)[j]
+    return pd.DataFrame({
+        "nid": needs["id"].to_numpy(dtype=object)[i], "title": needs["title"].to_numpy(dtype=object)[i],
+        "unit": unit, "runit": runit, "rid": res["rid"].to_numpy(dtype=object)[j], "fit": fit,
+        "score": score, "structure": structure,
+        "ua": np.where(unit < runit, unit, runit), "ub": np.where(unit < runit, runit, unit),
+    })
+
+
 def _suggested_ties(cx: GapContext, top: int) -> list[dict]:
     needs = cx.needs[cx.needs["open"]]
     needs = needs[~needs["id"].isin(cx.addressed) & ~needs["id"].isin(cx.dispatched)]
     res = _reachable_resources(cx)
     if needs.empty or res.empty:
         return []
-    n = pd.DataFrame({"nid": needs["id"].values, "title": needs["title"].values, "unit": needs["unit_id"].values,
-                      "ncat": needs["category"].values, "urgency": needs["urgency"].values,
-                      "nplace": needs["place"].values})
-    cats = sorted(set(n["ncat"]) | set(res["category"]))
-    fit = [(a, b, vocab.category_relatedness(a, b)) for a in cats for b in cats]
-    fit = pd.DataFrame([f for f in fit if f[2] >= 0.5], columns=["ncat", "category", "fit"])
-    pairs = n.merge(fit, on="ncat").merge(res, on="category")
-    pairs = pairs[pairs["unit"] != pairs["runit"]]
-    # a planner pairs units of one city: a need's supplier should be within its top-level area
-    root = {}
-
-    def city(place):
-        if place not in root:
-            chain = cx.ancestors(place) if place else []
-            root[place] = chain[-1] if chain else None
-        return root[place]
-
-    nroot, rroot = pairs["nplace"].map(city), pairs["rplace"].map(city)
-    pairs = pairs[nroot.isna() | rroot.isna() | (nroot == rroot)]
-    if pairs.empty:
+    best = _best_resource_per_need(cx, needs, res)
+    if best.empty:
         return []
-    a = np.minimum(pairs["unit"].to_numpy(dtype=object), pairs["runit"].to_numpy(dtype=object))
-    b = np.maximum(pairs["unit"].to_numpy(dtype=object), pairs["runit"].to_numpy(dtype=object))
-    tied = set(zip(cx.unit_edges["a"], cx.unit_edges["b"]))
-    pairs = pairs.assign(ua=a, ub=b)
-    pairs = pairs[[(x, y) not in tied for x, y in zip(a, b)]]
-    if pairs.empty:
-        return []
-    ncomp = pairs["unit"].map(cx.component)
-    ncomm = pairs["unit"].map(cx.community)
-    structure = np.where(ncomp != pairs["rcomp"], 2.0,
-                         np.where(ncomm != pairs["runit"].map(cx.community), 1.5, 1.0))
-    blocks = dict(zip(cx.net.units["id"], cx.net.units["block"]))
-    near = np.where(pairs["unit"].map(blocks) == pairs["runit"].map(blocks), 1.2, 1.0)
-    urg = pairs["urgency"].map(lambda u: URGENCY_WEIGHT.get(_s(u) or "medium", 1.0)).to_numpy(dtype=float)
-    pairs = pairs.assign(score=pairs["fit"].to_numpy(dtype=float) * structure * near * urg, structure=structure)
-    best = pairs.sort_values(["score", "rid"], ascending=[False, True]).drop_duplicates("nid")
     out = []
     grouped = best.groupby(["ua", "ub"], sort=False)
     agg = grouped.agg(score=("score", "sum"), structure=("structure", "max")).sort_values("score", ascending=False)

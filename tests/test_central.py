@@ -136,15 +136,16 @@ def test_sampled_betweenness_within_stated_bound():
     g = nx.relabel_nodes(g, {v: f"n{v:03d}" for v in g})
     net = net_from(g)
     exact = unit_metrics(net, exact=True)
-    approx = unit_metrics(net, samples=60, seed=1)
+    approx = unit_metrics(net, samples=60, seed=1, exact_limit=0)
     assert exact.attrs["betweenness_exact"] and not approx.attrs["betweenness_exact"]
     eps = approx.attrs["betweenness_error"]
     assert eps == pytest.approx(betweenness_error(300, 60))
     assert 0 < eps < 1
     assert np.abs(approx["betweenness"] - exact["betweenness"]).max() <= eps
-    again = unit_metrics(net, samples=60, seed=1)
+    assert unit_metrics(net, samples=60, seed=1).attrs["betweenness_exact"]  # 300 units: under the limit
+    again = unit_metrics(net, samples=60, seed=1, exact_limit=0)
     assert (again["betweenness"] == approx["betweenness"]).all()
-    assert unit_metrics(net, samples=60, exact=True)["betweenness"].to_numpy() == pytest.approx(
+    assert unit_metrics(net, samples=60, exact=True, exact_limit=0)["betweenness"].to_numpy() == pytest.approx(
         exact["betweenness"].to_numpy())
 
 
@@ -348,7 +349,8 @@ def test_cli_unknown_committee_exits_1(planted):
 
 
 def test_cli_reports_sampling(planted):
-    result = CliRunner().invoke(cli, ["central", "--store", str(planted.path), "--samples", "4", "--format", "csv"])
+    result = CliRunner().invoke(cli, ["central", "--store", str(planted.path), "--samples", "4", "--exact-limit", "0",
+                                       "--format", "csv"])
     assert result.exit_code == 0
     assert "sampled from 4 of 12 units" in result.output
 

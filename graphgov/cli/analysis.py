@@ -40,8 +40,10 @@ def _check_hub(value: int) -> None:
 @store_option
 @scope_options
 @click.option("--exact", is_flag=True, help="Exact betweenness and closeness even on large networks (slow at city scale).")
-@click.option("--samples", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Above this many units, betweenness/closeness use this many sampled sources.")
+@click.option("--samples", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Sampled sources for betweenness/closeness on networks above --exact-limit units.")
+@click.option("--exact-limit", type=click.IntRange(min=0), default=2000, show_default=True,
+              help="Networks up to this many units get exact betweenness/closeness.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
 @click.option("--sort", "sort_by", default="betweenness", show_default=True,
               type=click.Choice(["degree", "weighted_degree", "betweenness", "pagerank", "closeness", "harmonic",
@@ -51,7 +53,7 @@ def _check_hub(value: int) -> None:
               "(csv, json and xlsx always have all of them).")
 @output_options
 @handle_errors
-def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, seed, sort_by,
+def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, exact_limit, seed, sort_by,
             all_columns, fmt, out, top):
     """Central actors (核心单位): units ranked by centrality and brokerage.
 
@@ -76,7 +78,7 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
 
     with open_store(store_path) as store:
         df = central_table(store, layers=layers, committee=committee, area=area, exact=exact, samples=samples,
-                           seed=seed, sort_by=sort_by, hub_threshold=_hub(hub_threshold), block_level=block_level)
+                           seed=seed, exact_limit=exact_limit, sort_by=sort_by, hub_threshold=_hub(hub_threshold), block_level=block_level)
     if not df.attrs.get("betweenness_exact", True):
         echo_err(f"betweenness and closeness sampled from {df.attrs['betweenness_sources']} of {len(df)} units "
                  f"(seed {seed}): with 95% probability every normalized betweenness is within "
