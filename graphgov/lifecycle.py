@@ -79,14 +79,14 @@ _Q_EVENT_IDS = "MATCH (e:NeedEvent) RETURN e.id AS id"
 _C_DISPATCH = ("CREATE (d:Dispatch {id: $id, need_id: $need_id, resource_id: $resource_id, status: $status, "
                "quantity: $quantity, fulfilled_quantity: $fulfilled_quantity, score: $score, broker_id: $broker_id, "
                "dispatched: $dispatched, accepted: $accepted, fulfilled: $fulfilled})")
-_C_FOR_NEED = "MATCH (d:Dispatch {id: $d}), (n:Need {id: $n}) CREATE (d)-[:FOR_NEED]->(n)"
-_C_USES = "MATCH (d:Dispatch {id: $d}), (r:Resource {id: $r}) CREATE (d)-[:USES]->(r)"
+_C_FOR_NEED = "MATCH (d:Dispatch {id: $d}) WITH d MATCH (n:Need {id: $n}) CREATE (d)-[:FOR_NEED]->(n)"
+_C_USES = "MATCH (d:Dispatch {id: $d}) WITH d MATCH (r:Resource {id: $r}) CREATE (d)-[:USES]->(r)"
 _U_DISPATCH = ("MATCH (d:Dispatch {id: $id}) SET d.status = $status, d.quantity = $quantity, "
                "d.fulfilled_quantity = $fulfilled_quantity, d.accepted = $accepted, d.fulfilled = $fulfilled")
 _C_EVENT = ("CREATE (e:NeedEvent {id: $id, need_id: $need_id, dispatch_id: $dispatch_id, step: $step, "
             "on_date: $on_date, status_before: $status_before, status_after: $status_after, quantity: $quantity, "
             "note: $note, recorded_at: $recorded_at})")
-_C_EVENT_OF = "MATCH (e:NeedEvent {id: $e}), (n:Need {id: $n}) CREATE (e)-[:EVENT_OF]->(n)"
+_C_EVENT_OF = "MATCH (e:NeedEvent {id: $e}) WITH e MATCH (n:Need {id: $n}) CREATE (e)-[:EVENT_OF]->(n)"
 _U_NEED = "MATCH (n:Need {id: $id}) SET n.status = $status"
 _Q_HISTORY = ("MATCH (e:NeedEvent)-[:EVENT_OF]->(n:Need {id: $id}) "
               "OPTIONAL MATCH (d:Dispatch {id: e.dispatch_id}) "

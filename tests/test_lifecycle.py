@@ -14,6 +14,8 @@ from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError, TransitionError
 from graphgov.store import open_store
 
+from cypherlint import cypher_linter  # noqa: F401  (the fixture)
+
 TABLES = {
     "areas": [{"id": "A1", "name": "东风社区", "level": "community"}],
     "committees": [{"id": "K1", "name": "站区委员会", "level": "station_area", "area_id": "A1"}],
@@ -283,3 +285,17 @@ def test_coordinator_walk_on_the_sample(sample_store, tmp_path):
     assert done["status"] == "fulfilled"
     assert list(lifecycle.history(store, need)["step"]) == ["dispatch", "accept", "fulfil"]
     store.close()
+
+
+def test_lifecycle_cypher_passes_neo4j_linter(cypher_linter):
+    """The loop's Cypher is plain Neo4j Cypher over graphgov's schema (labels, types, properties)."""
+    import re
+
+    queries = []
+    for name in dir(lifecycle):
+        text = getattr(lifecycle, name)
+        if name.startswith(("_Q_", "_C_", "_U_")) and isinstance(text, str):
+            params = {p: "x" for p in re.findall(r"\$(\w+)", text)}
+            queries.append((name, text, params))
+    assert len(queries) >= 12
+    assert cypher_linter.check(queries) == {}
