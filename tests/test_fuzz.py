@@ -136,6 +136,7 @@ xlsx_values = st.one_of(
     st.tuples(st.lists(st.sampled_from(HEADERS), max_size=8),
               st.lists(st.lists(xlsx_values, max_size=9), max_size=10)),
     max_size=6))
+@example(sheets={"areas": (["ID"], [[dt.date(2000, 1, 1)]])})  # found by this test: a date below the header
 def test_random_workbooks(tmp_path, sheets):
     book = Workbook()
     book.remove(book.active)
