@@ -377,7 +377,7 @@ class LadybugStore:
                 db.close()
             _fsync(tmp)
             os.replace(tmp, self.path)  # the commit point
-            _fsync_dir(self.path.parent)
+            _fsync(self.path.parent)
             report("done", total, total)
         except RuntimeError as err:
             raise _store_error(self.path, err) from err
@@ -442,14 +442,7 @@ def _remove_db_files(path: Path) -> None:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
+    """Flush a file, or a folder's entries (after a rename), to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
