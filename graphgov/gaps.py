@@ -413,8 +413,29 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
         if any(u != row["unit"] and {g1, g2} <= gs for u, gs in touch.items()):
             continue
         found.append((g1, g2, row["unit"], int(row["ties"]), bool(row["n1"] + row["n2"] > 0)))
+    # one finding per unit and group it alone links to several others
     out = []
-    for g1, g2, unit, ties, has_direct in found:
+    left = list(found)
+    while left:
+        count: dict = {}
+        for g1, g2, unit, ties, _ in left:
+            for g in (g1, g2):
+                count[(unit, g)] = count.get((unit, g), 0) + 1
+        (unit, hub), k = max(count.items(), key=lambda kv: (kv[1], str(kv[0])))
+        if k < 2:
+            break
+        mine = [f for f in left if f[2] == unit and hub in (f[0], f[1])]
+        left = [f for f in left if f not in mine]
+        others = sorted(f[1] if f[0] == hub else f[0] for f in mine)
+        ties = sum(f[3] for f in mine)
+        evidence = {"grouping": by, "group": hub, "other_groups": others, "through": unit,
+                    "ties_through_unit": ties, "unit_group": groups.get(unit)}
+        shown = "、".join(f"「{g}」" for g in others[:6]) + ("等" if len(others) > 6 else "")
+        msg = f"{label}「{hub}」与{shown}{len(others)}个群体之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+        out.append(_finding("silo", "medium", ties, f"group_pair:{by}", [hub, *others, unit],
+                            [hub, *others, cx.uname(unit)], msg, evidence,
+                            f"为「{hub}」与其他{label}建立不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
+    for g1, g2, unit, ties, has_direct in left:
         evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": ties,
                     "direct_ties": has_direct, "unit_group": groups.get(unit)}
         msg = f"{label}「{g1}」与「{g2}」之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
