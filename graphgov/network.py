@@ -38,7 +38,6 @@ import pandas as pd
 
 from graphgov import schema, vocab
 from graphgov.errors import NotFoundError, OptionError
-from graphgov.store.ladybug_store import edge_frames
 
 __all__ = [
     "LAYERS",
@@ -190,8 +189,7 @@ def area_descendants(areas: pd.DataFrame, area_id: str) -> set[str]:
 def _committee_descendants(committees: pd.DataFrame, committee_id: str) -> set[str]:
     if committee_id not in set(_ids(committees)):
         raise NotFoundError(f"no committee with id {committee_id!r} (see 'graphgov export' for the committees table)")
-    frame = committees.rename(columns={}).copy()
-    return area_descendants(frame, committee_id)
+    return area_descendants(committees, committee_id)  # the same parent_id walk
 
 
 def block_of(areas: pd.DataFrame, level: str = "street") -> dict[str, str]:
