@@ -85,6 +85,18 @@ def _rowsum_masked(left, right, mask, chunk: int) -> np.ndarray:
     return out
 
 
+def _rowsums_two_masks(left, right, mask1, mask2, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row sums of ``(left @ right) ∘ mask1`` and ``∘ mask2``, sharing the product."""
+    n = left.shape[0]
+    one, two = np.zeros(n), np.zeros(n)
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        prod = left[start:stop] @ right
+        one[start:stop] = np.asarray(prod.multiply(mask1[start:stop]).sum(axis=1)).ravel()
+        two[start:stop] = np.asarray(prod.multiply(mask2[start:stop]).sum(axis=1)).ravel()
+    return one, two
+
+
 def brokerage_counts(adjacency, codes, chunk: int = 2000) -> np.ndarray:
     """Brokerage role counts of every node of an undirected graph, with sparse matrices.
 
@@ -125,8 +137,9 @@ def brokerage_counts(adjacency, codes, chunk: int = 2000) -> np.ndarray:
     ng = a @ onehot  # neighbours of each node per group
     ng_pairs = np.asarray(ng.multiply(ng).sum(axis=1)).ravel() - d  # Σ_g n_g(n_g-1)
     consult_total = ng_pairs - (s * s - s)
-    coord = s * (s - 1) - _rowsum_masked(x, a, x, chunk)
-    rep = s * (d - s) - _rowsum_masked(x, a, y, chunk)
+    closed_coord, closed_rep = _rowsums_two_masks(x, a, x, y, chunk)
+    coord = s * (s - 1) - closed_coord
+    rep = s * (d - s) - closed_rep
     consult = consult_total - _rowsum_masked(y, x, y, chunk)
     liaison = (d - s) * (d - s - 1) - consult_total - _rowsum_masked(y, y, y, chunk)
     out = np.column_stack([coord, rep, rep, consult, liaison])
