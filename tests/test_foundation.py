@@ -315,3 +315,20 @@ def test_sample_loads_and_has_the_documented_size(sample_store):
     counts = sample_store.counts().set_index("name")["count"]
     assert 150 <= counts["Unit"] <= 300
     assert counts["Need"] >= 200 and counts["Resource"] >= 150 and counts["Project"] >= 100
+
+
+def test_wheel_carries_templates_and_bundled_reports(tmp_path):  # builds a wheel: ~10 s
+    """A non-editable install gets the map templates and the Cypher reports."""
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path), str(root)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("graphgov-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for t in ("map.html", "map.js", "map.css", "report.html"):
+        assert f"graphgov/templates/{t}" in names
+    bundled = {Path(n).name for n in names if n.endswith(".cypher")}
+    assert bundled == {p.name for p in (root / "queries").glob("*.cypher")}
