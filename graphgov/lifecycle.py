@@ -88,6 +88,23 @@ _C_EVENT = ("CREATE (e:NeedEvent {id: $id, need_id: $need_id, dispatch_id: $disp
             "note: $note, recorded_at: $recorded_at})")
 _C_EVENT_OF = "MATCH (e:NeedEvent {id: $e}) WITH e MATCH (n:Need {id: $n}) CREATE (e)-[:EVENT_OF]->(n)"
 _U_NEED = "MATCH (n:Need {id: $id}) SET n.status = $status"
+_Q_ALL_NEEDS = "MATCH (n:Need) RETURN n.id AS id, n.status AS status, n.quantity AS quantity"
+_Q_ALL_RESOURCES = ("MATCH (r:Resource) RETURN r.id AS id, r.capacity AS capacity, "
+                    "r.available_until AS available_until")
+_Q_ALL_UNITS = "MATCH (u:Unit) RETURN u.id AS id"
+_Q_ALL_DISPATCHES = f"MATCH (d:Dispatch) RETURN {_RETURN_D}"
+_B_DISPATCH = ("UNWIND $rows AS r CREATE (d:Dispatch {id: r.id, need_id: r.need_id, resource_id: r.resource_id, "
+               "status: r.status, quantity: r.quantity, fulfilled_quantity: r.fulfilled_quantity, score: r.score, "
+               "broker_id: r.broker_id, dispatched: r.dispatched, accepted: r.accepted, fulfilled: r.fulfilled})")
+_B_LINKS = ("UNWIND $rows AS r MATCH (d:Dispatch {id: r.id}) MATCH (n:Need {id: r.need_id}) "
+            "MATCH (x:Resource {id: r.resource_id}) "
+            "CREATE (d)-[:FOR_NEED]->(n) CREATE (d)-[:USES]->(x)")
+_B_EVENT = ("UNWIND $rows AS r CREATE (e:NeedEvent {id: r.id, need_id: r.need_id, dispatch_id: r.dispatch_id, "
+            "step: r.step, on_date: r.on_date, status_before: r.status_before, status_after: r.status_after, "
+            "quantity: r.quantity, note: r.note, recorded_at: r.recorded_at}) "
+            "WITH e, r MATCH (n:Need {id: r.need_id}) CREATE (e)-[:EVENT_OF]->(n)")
+_B_NEED_STATUS = "UNWIND $rows AS r MATCH (n:Need {id: r.id}) SET n.status = r.status"
+_BATCH = 2000
 _Q_HISTORY = ("MATCH (e:NeedEvent)-[:EVENT_OF]->(n:Need {id: $id}) "
               "OPTIONAL MATCH (d:Dispatch {id: e.dispatch_id}) "
               "RETURN e.id AS event_id, e.on_date AS on_date, e.step AS step, e.dispatch_id AS dispatch_id, "
@@ -157,7 +174,7 @@ def _quantity(need: dict) -> int:
 
 
 def _next_id(store, cypher: str, prefix: str, taken: set[str] = frozenset()) -> str:
-    ids = list(store.query(cypher)["id"]) + list(taken)
+    ids = list(store.query(cypher)["id"]) + list(taken)  # ids of another form (imported) are skipped
     numbers = [int(m.group(1)) for i in ids if isinstance(i, str) and (m := re.fullmatch(rf"{prefix}(\d+)", i))]
     return f"{prefix}{max(numbers, default=0) + 1:06d}"
 
@@ -205,14 +222,10 @@ def _current_need_status(need: dict, dispatches: list[dict]) -> str:
 
 
 # --------------------------------------------------------------------------- dispatch
-def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None, on: dt.date, broker_id, score,
-                     note, now, default_capacity: int, taken_d: set, taken_e: set) -> dict:
-    need = _one(store, _Q_NEED, need_id, "need", "'graphgov export needs' lists the needs")
-    res = _one(store, _Q_RESOURCE, resource_id, "resource", "'graphgov export resources' lists the resources")
-    broker_id = _value(broker_id)  # NaN from a DataFrame cell means none
-    if broker_id is not None:
-        _one(store, _Q_UNIT, broker_id, "broker unit", "give a unit id from the units list")
-    need_ds = _rows(store.query(_Q_NEED_DISPATCHES, {"id": need_id}))
+def _check_dispatch(need: dict, res: dict, need_ds: list[dict], res_ds: list[dict], quantity: int | None,
+                    on: dt.date, default_capacity: int) -> tuple[int, str]:
+    """The units a new dispatch may reserve and the need's status before it; raises when refused."""
+    need_id, resource_id = need["id"], res["id"]
     before = _current_need_status(need, need_ds)
     if before not in NEED_ACTIONS["dispatch"]:
         raise TransitionError(f"need {need_id} is {before}; it cannot be dispatched (dispatch is allowed from "
@@ -227,7 +240,6 @@ def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None
         raise TransitionError(f"resource {resource_id} was available until {until}, before {on}")
     cap = res.get("capacity")
     capacity = int(cap) if cap is not None else default_capacity
-    res_ds = _rows(store.query(_Q_RESOURCE_DISPATCHES, {"id": resource_id}))
     remaining = capacity - sum(_used(d) for d in res_ds)
     if remaining <= 0:
         raise TransitionError(f"resource {resource_id} has no capacity left ({capacity} units, all held by dispatches)")
@@ -240,16 +252,32 @@ def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None
                               f"cannot dispatch {quantity}")
     if quantity > outstanding:
         raise TransitionError(f"need {need_id} asks for {outstanding} more units; cannot dispatch {quantity}")
-    did = _next_id(store, _Q_IDS, "D", taken_d)
-    taken_d.add(did)
-    row = {"id": did, "need_id": need_id, "resource_id": resource_id, "status": "dispatched", "quantity": quantity,
-           "fulfilled_quantity": 0, "score": None if score is None else float(score), "broker_id": broker_id,
-           "dispatched": on, "accepted": None, "fulfilled": None}
+    return quantity, before
+
+
+def _dispatch_row(did, need_id, resource_id, quantity, on, broker_id, score) -> dict:
+    return {"id": did, "need_id": need_id, "resource_id": resource_id, "status": "dispatched", "quantity": quantity,
+            "fulfilled_quantity": 0, "score": None if score is None else float(score), "broker_id": broker_id,
+            "dispatched": on, "accepted": None, "fulfilled": None}
+
+
+def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None, on: dt.date, broker_id, score,
+                     note, now, default_capacity: int) -> dict:
+    need = _one(store, _Q_NEED, need_id, "need", "'graphgov export needs' lists the needs")
+    res = _one(store, _Q_RESOURCE, resource_id, "resource", "'graphgov export resources' lists the resources")
+    broker_id = _value(broker_id)  # NaN from a DataFrame cell means none
+    if broker_id is not None:
+        _one(store, _Q_UNIT, broker_id, "broker unit", "give a unit id from the units list")
+    need_ds = _rows(store.query(_Q_NEED_DISPATCHES, {"id": need_id}))
+    res_ds = _rows(store.query(_Q_RESOURCE_DISPATCHES, {"id": resource_id}))
+    quantity, before = _check_dispatch(need, res, need_ds, res_ds, quantity, on, default_capacity)
+    did = _next_id(store, _Q_IDS, "D")
+    row = _dispatch_row(did, need_id, resource_id, quantity, on, broker_id, score)
     store.query(_C_DISPATCH, row)
     store.query(_C_FOR_NEED, {"d": did, "n": need_id})
     store.query(_C_USES, {"d": did, "r": resource_id})
     after = _set_need_status(store, need, need_ds + [row])
-    _record_event(store, need_id, did, "dispatch", on, before, after, quantity, note, now, taken_e)
+    _record_event(store, need_id, did, "dispatch", on, before, after, quantity, note, now, set())
     return {**row, "need_status": after}
 
 
@@ -267,26 +295,68 @@ def dispatch(store, need_id: str, resource_id: str, quantity: int | None = None,
     on = _today(on)
     with store.transaction():
         return _create_dispatch(store, need_id, resource_id, quantity, on, broker_id, score, note, now,
-                                default_capacity, set(), set())
+                                default_capacity)
 
 
 def dispatch_assignments(store, assignments: pd.DataFrame, on=None, note: str | None = None,
                          now: dt.datetime | None = None, default_capacity: int = 1) -> pd.DataFrame:
     """Record a whole assignment (:func:`graphgov.matching.assign_all`) as dispatches, all or nothing.
 
+    Every row is checked as :func:`dispatch` checks one (against the store and the rows
+    before it); the first refusal raises and nothing is written. The writes are batched
+    (``UNWIND``) so that a city's assignment is recorded in seconds.
+
     Returns one row per dispatch created: ``dispatch_id``, ``need_id``, ``resource_id``,
     ``quantity``, ``need_status``.
     """
     on = _today(on)
-    out = []
-    taken_d, taken_e = set(), set()
+    cols = ["dispatch_id", "need_id", "resource_id", "quantity", "need_status"]
+    if assignments.empty:
+        return pd.DataFrame(columns=cols)
+    stamp = (now or dt.datetime.now()).isoformat(timespec="seconds")
     with store.transaction():
-        for a in assignments.itertuples(index=False):
-            row = _create_dispatch(store, a.need_id, a.resource_id, int(a.units), on, a.broker_id, float(a.score),
-                                   note, now, default_capacity, taken_d, taken_e)
-            out.append({"dispatch_id": row["id"], "need_id": a.need_id, "resource_id": a.resource_id,
-                        "quantity": row["quantity"], "need_status": row["need_status"]})
-    return pd.DataFrame(out, columns=["dispatch_id", "need_id", "resource_id", "quantity", "need_status"])
+        needs = {r["id"]: r for r in _rows(store.query(_Q_ALL_NEEDS))}
+        resources = {r["id"]: r for r in _rows(store.query(_Q_ALL_RESOURCES))}
+        units = set(store.query(_Q_ALL_UNITS)["id"])
+        known = _rows(store.query(_Q_ALL_DISPATCHES))
+        by_need, by_res = {}, {}
+        for d in known:
+            by_need.setdefault(d["need_id"], []).append(d)
+            by_res.setdefault(d["resource_id"], []).append(d)
+        first_d = int(_next_id(store, _Q_IDS, "D")[1:])
+        first_e = int(_next_id(store, _Q_EVENT_IDS, "E")[1:])
+        created, events, before_of = [], [], {}
+        for k, a in enumerate(assignments.itertuples(index=False)):
+            need, res = needs.get(a.need_id), resources.get(a.resource_id)
+            if need is None:
+                raise NotFoundError(f"need {a.need_id!r} is not in the store")
+            if res is None:
+                raise NotFoundError(f"resource {a.resource_id!r} is not in the store")
+            broker = _value(a.broker_id)
+            if broker is not None and broker not in units:
+                raise NotFoundError(f"broker unit {broker!r} is not in the store")
+            need_ds, res_ds = by_need.setdefault(a.need_id, []), by_res.setdefault(a.resource_id, [])
+            quantity, before = _check_dispatch(need, res, need_ds, res_ds, int(a.units), on, default_capacity)
+            row = _dispatch_row(f"D{first_d + k:06d}", a.need_id, a.resource_id, quantity, on, broker, a.score)
+            need_ds.append(row)
+            res_ds.append(row)
+            created.append(row)
+            before_of.setdefault(a.need_id, before)
+            after = _current_need_status(need, need_ds)
+            events.append({"id": f"E{first_e + k:06d}", "need_id": a.need_id, "dispatch_id": row["id"],
+                           "step": "dispatch", "on_date": on, "status_before": before, "status_after": after,
+                           "quantity": quantity, "note": note, "recorded_at": stamp})
+        status = [{"id": n, "status": _current_need_status(needs[n], by_need[n])} for n in before_of]
+        for chunk in range(0, len(created), _BATCH):
+            part, ev = created[chunk:chunk + _BATCH], events[chunk:chunk + _BATCH]
+            store.query(_B_DISPATCH, {"rows": part})
+            store.query(_B_LINKS, {"rows": [{k: d[k] for k in ("id", "need_id", "resource_id")} for d in part]})
+            store.query(_B_EVENT, {"rows": ev})
+        for chunk in range(0, len(status), _BATCH):
+            store.query(_B_NEED_STATUS, {"rows": status[chunk:chunk + _BATCH]})
+    final = {s_["id"]: s_["status"] for s_ in status}
+    return pd.DataFrame([{"dispatch_id": d["id"], "need_id": d["need_id"], "resource_id": d["resource_id"],
+                          "quantity": d["quantity"], "need_status": final[d["need_id"]]} for d in created], columns=cols)
 
 
 # --------------------------------------------------------------------------- steps

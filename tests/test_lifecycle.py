@@ -294,8 +294,30 @@ def test_lifecycle_cypher_passes_neo4j_linter(cypher_linter):
     queries = []
     for name in dir(lifecycle):
         text = getattr(lifecycle, name)
-        if name.startswith(("_Q_", "_C_", "_U_")) and isinstance(text, str):
+        if name.startswith(("_Q_", "_C_", "_U_", "_B_")) and isinstance(text, str):
             params = {p: "x" for p in re.findall(r"\$(\w+)", text)}
             queries.append((name, text, params))
     assert len(queries) >= 12
     assert cypher_linter.check(queries) == {}
+
+
+def test_recording_an_assignment_is_all_or_nothing(store):
+    rows = pd.DataFrame([
+        {"need_id": "N2", "resource_id": "R1", "units": 1, "score": 0.5, "broker_id": None},
+        {"need_id": "N1", "resource_id": "R1", "units": 2, "score": 0.9, "broker_id": "U2"},  # R1 has 1 left
+    ])
+    before = snapshot(store)
+    with pytest.raises(TransitionError, match="R1 has 1 of 2 units left"):
+        lifecycle.dispatch_assignments(store, rows, on=DAY)
+    assert snapshot(store) == before
+    made = lifecycle.dispatch_assignments(store, rows.assign(units=[1, 1]), on=DAY)
+    assert list(made["quantity"]) == [1, 1] and list(made["need_status"]) == ["dispatched", "dispatched"]
+    tables = store.read_tables()
+    d = tables["dispatches"].set_index("id")
+    assert d.loc[made["dispatch_id"], "broker_id"].tolist()[1] == "U2"
+    assert pd.isna(d.loc[made["dispatch_id"], "broker_id"].tolist()[0])
+    # the links exist: history goes through EVENT_OF and shows the resource
+    assert list(lifecycle.history(store, "N1")["resource_id"]) == ["R1"]
+    assert store.query("MATCH (:Dispatch)-[r:USES]->(:Resource) RETURN count(r) AS n")["n"].iloc[0] == 2
+    # the single-step path continues the numbering
+    assert lifecycle.dispatch(store, "N1", "R2", on=DAY)["id"] == "D000003"
