@@ -236,3 +236,18 @@ def test_sample_single_broker_and_committees(sample_gaps):
     assert set(idle.index) == {"C06", "C13"}
     assert idle.loc["C13", "evidence"]["member_projects"] == 0
     assert (idle.loc["C06", "evidence"]["meetings"], idle.loc["C06", "evidence"]["expected_meetings"]) == (3, 12)
+
+
+# -- a generated district (graphgov generate) with what the generator built in ---------------------------
+def test_generated_district_paper_members_and_shortage():
+    from graphgov.generate import REFERENCE_DATE, generate_with_truth
+
+    tables, truth = generate_with_truth("district", seed=0)
+    df = find_gaps(tables, as_of=str(REFERENCE_DATE), kinds="inactive_member,supply_gap")
+    ag = tables["agreements"]
+    with_agreement = set(ag["unit_a"]) | set(ag["unit_b"])
+    # paper members never raise, offer or join anything; those that signed an agreement are not inactive
+    expected = set(truth.paper_units) - with_agreement
+    assert expected and set(of_kind(df, "inactive_member")["subject_id"]) == expected
+    gaps_at = {(ev["area"], ev["category"]) for ev in of_kind(df, "supply_gap")["evidence"]}
+    assert set(truth.shortages) <= gaps_at
