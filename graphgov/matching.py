@@ -31,6 +31,7 @@ so a need served in full adds its score once. The optimum is an exact min-cost f
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 import tomllib
@@ -193,8 +194,6 @@ class MatchContext:
     weights: dict[str, float]
     default_capacity: int = 1
     as_of: dt.date | None = None
-    need_terms: list | None = None  # token set of each need, for the reasons
-    res_terms: list | None = None
 
 
 def _tables(source) -> dict[str, pd.DataFrame]:
@@ -279,11 +278,9 @@ def build_context(source, weights: dict[str, float] | None = None, default_capac
     inv = {k: float(idf[v]) for k, v in index.items()}
 
     ties, groups, agree, ids, kinds, names, unit_index = _unit_graph(t)
-    terms = [set(d) for d in docs]
     return MatchContext(needs, res, vec[:len(needs)], vec[len(needs):], inv, ties, groups, agree, ids, kinds, names,
                         unit_index,
-                        dict(zip(areas["id"], areas["name"])), weights, default_capacity, as_of,
-                        terms[:len(needs)], terms[len(needs):])
+                        dict(zip(areas["id"], areas["name"])), weights, default_capacity, as_of)
 
 
 def _unit_graph(t: dict[str, pd.DataFrame]):
@@ -470,9 +467,19 @@ def score_pairs(ctx: MatchContext, pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- explanation
-def _shared_terms(ctx: MatchContext, need_row: int, res_row: int, k: int = 3) -> list[str]:
-    shared = ctx.need_terms[need_row] & ctx.res_terms[res_row]
-    return sorted(shared, key=lambda t: (-ctx.idf.get(t, 0), t))[:k]
+def _shared_terms(need, res, need_row: int, res_row: int, k: int = 3) -> list[str]:
+    """The longest runs of text need and resource share (two characters or more), longest first."""
+    def text(cols, i):
+        return " ".join(v for v in (cols(i, "title"), cols(i, "description")) if isinstance(v, str))
+
+    a, b = text(need, need_row), text(res, res_row)
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    found: list[str] = []
+    for blk in sorted(blocks, key=lambda m: -m.size):
+        run = a[blk.a:blk.a + blk.size].strip(" ,.;:，。；：、")
+        if len(run) >= 2 and run not in found and not any(run in f for f in found):
+            found.append(run)
+    return found[:k]
 
 
 class _Columns:
@@ -496,7 +503,7 @@ def _reasons(ctx: MatchContext, row, need: _Columns, res: _Columns, link: str) -
         out.append(f"相关类别 related category: {vocab.label('category', rcat)} "
                    f"for {vocab.label('category', ncat)} ({row.category:.1f})")
     if row.text > 0:
-        terms = _shared_terms(ctx, n, r)
+        terms = _shared_terms(need, res, n, r)
         out.append(f"文本相似 similar text {row.text:.2f}" + (f": {'、'.join(terms)}" if terms else ""))
     lv = row.area_level
     nd, rd = need(n, "anc_district"), res(r, "anc_district")
