@@ -228,3 +228,59 @@ def _normal(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
     out = df.astype(object).map(cell)
     return out.sort_values(key, key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+class AnsweringStore:
+    """Answers GDS statements with fixed tables, as a server with the plugin would."""
+
+    def __init__(self, has_gds=True):
+        from graphgov.gds import BETWEENNESS, DEGREE, DROP, PAGERANK, PROJECT, UNITS, VERSION
+
+        self.has_gds = has_gds
+        self.sent = []
+        self.answers = {
+            VERSION: pd.DataFrame({"version": ["2.6.0"]}),
+            PROJECT: pd.DataFrame({"graph": ["g"], "nodes": [3], "ties": [2]}),
+            DEGREE: pd.DataFrame({"id": ["U1", "U2"], "weighted_degree": [2.0, 1.0]}),
+            PAGERANK: pd.DataFrame({"id": ["U1", "U2"], "pagerank": [0.2, 0.5]}),
+            BETWEENNESS: pd.DataFrame({"id": ["U1", "U2"], "betweenness": [1.0, 0.0]}),
+            UNITS: pd.DataFrame({"id": ["U1", "U2", "U3"], "name": ["甲", "乙", "丙"], "type": ["railway"] * 3}),
+            DROP: pd.DataFrame({"graphName": ["g"]}),
+        }
+        self.version = VERSION
+
+    def query(self, cypher, params=None):
+        from graphgov.errors import StoreError
+
+        self.sent.append((cypher, params or {}))
+        if cypher == self.version and not self.has_gds:
+            raise StoreError("Neo4j refused the statement: Unknown function 'gds.version'")
+        return self.answers[cypher]
+
+
+def test_gds_central_merges_streams_and_drops_the_projection():
+    from graphgov.gds import DROP, PROJECT, gds_central
+
+    store = AnsweringStore()
+    df = gds_central(store, samples=64, seed=3)
+    assert df["id"].tolist() == ["U2", "U1", "U3"]  # by PageRank; U3 has no ties: zeros
+    assert df.set_index("id").loc["U3", ["weighted_degree", "pagerank", "betweenness"]].tolist() == [0, 0, 0]
+    names = [c for c, _ in store.sent]
+    assert names.index(PROJECT) < names.index(DROP) == len(names) - 2
+    graph = store.sent[names.index(PROJECT)][1]["graph"]
+    assert store.sent[names.index(DROP)][1]["graph"] == graph
+    assert any(p.get("samples") == 64 and p.get("seed") == 3 for _, p in store.sent)
+
+
+def test_gds_missing_plugin_says_so():
+    from graphgov.errors import StoreError
+    from graphgov.gds import gds_central
+
+    with pytest.raises(StoreError, match="no Graph Data Science plugin"):
+        gds_central(AnsweringStore(has_gds=False))
+
+
+def test_central_engine_gds_needs_a_server(monkeypatch):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    result = CliRunner().invoke(cli, ["central", "--engine", "gds"])
+    assert result.exit_code == 2 and "NEO4J_URI" in result.output

@@ -49,12 +49,17 @@ def _check_hub(value: int) -> None:
               type=click.Choice(["degree", "weighted_degree", "betweenness", "pagerank", "closeness", "harmonic",
                                  "constraint", "effective_size", "sector_brokerage", "block_brokerage"]),
               help="Rank units by this column (constraint: lowest first).")
+@click.option("--engine", type=click.Choice(["igraph", "networkx", "gds"]), default="igraph", show_default=True,
+              help="igraph (C-backed, default), networkx (the reference), or gds: run degree, PageRank and "
+                   "sampled betweenness inside Neo4j with Graph Data Science (needs --neo4j or NEO4J_URI).")
+@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
+              help="With --engine gds: the Neo4j server (URI, or just --neo4j for NEO4J_URI).")
 @click.option("--all-columns", is_flag=True, help="Show every column in the terminal table "
               "(csv, json and xlsx always have all of them).")
 @output_options
 @handle_errors
 def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, exact_limit, seed, sort_by,
-            all_columns, fmt, out, top):
+            engine, neo4j_uri, all_columns, fmt, out, top):
     """Central actors (核心单位): units ranked by centrality and brokerage.
 
     Builds the coordination network (ties from shared committees, joint projects,
@@ -70,7 +75,12 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
       graphgov central --committee C07 --layers committee,project
       graphgov central --area BJ-CY --format xlsx --out 朝阳核心单位.xlsx
       graphgov central --sort block_brokerage --format json --top 10
+      graphgov central --engine gds --neo4j neo4j://server:7687 --top 50
     """
+    if engine == "gds":
+        return _central_gds(neo4j_uri, committee, area, samples, seed, fmt, out, top)
+    if neo4j_uri is not None:
+        raise click.UsageError("--neo4j goes with --engine gds (the Python engines read the embedded store)")
     from graphgov.central import central_table
 
     _check_hub(hub_threshold)
@@ -78,7 +88,8 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
 
     with open_store(store_path) as store:
         df = central_table(store, layers=layers, committee=committee, area=area, exact=exact, samples=samples,
-                           seed=seed, exact_limit=exact_limit, sort_by=sort_by, hub_threshold=_hub(hub_threshold), block_level=block_level)
+                           seed=seed, exact_limit=exact_limit, sort_by=sort_by, hub_threshold=_hub(hub_threshold),
+                           block_level=block_level, engine=engine)
     if not df.attrs.get("betweenness_exact", True):
         echo_err(f"betweenness and closeness sampled from {df.attrs['betweenness_sources']} of {len(df)} units "
                  f"(seed {seed}): with 95% probability every normalized betweenness is within "
@@ -86,6 +97,19 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
     if fmt == "table" and not all_columns:
         df = df[TABLE_COLUMNS_CENTRAL]
     emit_table(df, fmt, out, top, title=f"核心单位 central actors ({len(df)} units, sorted by {sort_by})")
+
+
+def _central_gds(neo4j_uri, committee, area, samples, seed, fmt, out, top):
+    """``central --engine gds``: the whole graph in Neo4j, ranked by Graph Data Science."""
+    if committee or area:
+        raise click.UsageError("--engine gds ranks the whole graph in Neo4j; --committee/--area are not supported")
+    from graphgov.cli.neo4j import open_neo4j
+    from graphgov.gds import gds_central
+
+    with open_neo4j(neo4j_uri or None) as store:
+        df = gds_central(store, samples=samples, seed=seed)
+    echo_err(f"computed in Neo4j Graph Data Science; betweenness sampled from {samples} sources (seed {seed})")
+    emit_table(df, fmt, out, top, title=f"核心单位 central actors (GDS, {len(df)} units, sorted by pagerank)")
 
 
 @click.command()
