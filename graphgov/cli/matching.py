@@ -134,9 +134,10 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
             emit_table(unmatched, fmt, None, top, title="needs left unmatched (未匹配需求)")
     total, base = stats["total_score"], stats["greedy_score"]
     ratio = f" ({100 * base / total:.1f}% of it)" if total > 0 else ""
+    versus = "(greedy method)" if greedy else f"(optimum); greedy baseline {base:.3f}{ratio}"
     echo_err(f"{len(assignments)} dispatches for {assignments['need_id'].nunique()} needs, "
              f"{int(assignments['units'].sum()) if len(assignments) else 0} units; "
-             f"{len(unmatched)} needs short; total score {total:.3f}; greedy baseline {base:.3f}{ratio}; "
+             f"{len(unmatched)} needs short; total score {total:.3f} {versus}; "
              f"{stats['candidates']} candidate pairs"
              + ("; recorded as dispatches" if record else ""))
 
