@@ -392,3 +392,24 @@ def test_cli_assign_dispatch_records_everything_in_one_go(make_store):
     again = CliRunner().invoke(cli, ["match", "--all", "--assign", "--format", "json", "--store", path])
     assert not {(r["need_id"], r["resource_id"]) for r in json.loads(again.stdout)} & \
         {(r["need_id"], r["resource_id"]) for r in rows}
+
+
+def test_without_resources_every_need_is_unmatched_with_why():
+    tables = dict(PLANTED, resources=[])
+    assignments, unmatched = matching.assign_all(_frames(tables))
+    assert assignments.empty
+    assert list(unmatched["need_id"]) == ["N1", "N2", "N3", "N4", "N5"]
+    assert unmatched["reason"].str.contains("no resource in the same or a related category").all()
+    assert matching.match_need(_frames(tables), "N1").empty
+
+
+def test_match_all_lists_the_best_few_per_need(planted_store):
+    result = CliRunner().invoke(cli, ["match", "--all", "-k", "2", "--format", "json",
+                                      "--store", str(planted_store.path)])
+    rows = pd.DataFrame(json.loads(result.stdout))
+    assert rows.groupby("need_id").size().max() <= 2
+    for _, group in rows.groupby("need_id"):
+        assert list(group["rank"]) == list(range(1, len(group) + 1))
+        assert group["score"].is_monotonic_decreasing
+    n1 = rows[rows["need_id"] == "N1"]
+    assert n1["resource_id"].iloc[0] == "R1"
