@@ -295,7 +295,7 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
                                     f"graphgov's limit for one table",
                                     fix="split the list by area or year and load the parts"))
             return None
-        if isinstance(cells[first], str) and cells[first].strip() == header_first and \
+        if first < len(cells) and isinstance(cells[first], str) and cells[first].strip() == header_first and \
                 [fold(c) for c in cells if c is not None] == header_folded:
             problems.append(Problem(source, rownum, None, "the header row appears again inside the table "
                                     "(two files pasted together?)", fix="delete this row"))
