@@ -218,6 +218,9 @@ def _set_need_status(store, need: dict, dispatches: list[dict]) -> str:
 
 
 def _current_need_status(need: dict, dispatches: list[dict]) -> str:
+    # a need graphgov has not dispatched keeps the status its list gave it (e.g. fulfilled)
+    if not dispatches:
+        return need.get("status") or "open"
     return need_status(_quantity(need), dispatches, closed=need.get("status") == "closed")
 
 

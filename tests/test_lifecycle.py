@@ -22,7 +22,8 @@ TABLES = {
     "units": [{"id": "U1", "name": "朝阳站", "type": "railway", "area_id": "A1"},
               {"id": "U2", "name": "安保公司", "type": "private_enterprise", "area_id": "A1"}],
     "needs": [{"id": "N1", "title": "春运安保力量", "category": "safety", "unit_id": "U1", "quantity": 2},
-              {"id": "N2", "title": "站前安保", "category": "safety", "unit_id": "U1", "quantity": 1}],
+              {"id": "N2", "title": "站前安保", "category": "safety", "unit_id": "U1", "quantity": 1},
+              {"id": "N3", "title": "已办结的安保需求", "category": "safety", "unit_id": "U1", "status": "fulfilled"}],
     "resources": [{"id": "R1", "title": "安保力量支援", "category": "safety", "unit_id": "U2", "capacity": 2},
                   {"id": "R2", "title": "保安人员", "category": "safety", "unit_id": "U2", "capacity": 1,
                    "available_until": "2024-06-30"}],
@@ -178,6 +179,14 @@ def test_fulfilled_need_cannot_be_dispatched(store):
     with pytest.raises(TransitionError, match="N1 is fulfilled; it cannot be dispatched"):
         lifecycle.dispatch(store, "N1", "R2", on=DAY)
     assert snapshot(store) == before
+
+
+def test_a_need_the_list_marks_fulfilled_is_not_dispatched(store):
+    before = snapshot(store)
+    with pytest.raises(TransitionError, match="N3 is fulfilled"):
+        lifecycle.dispatch(store, "N3", "R1", on=DAY)
+    assert snapshot(store) == before
+    assert "N3" not in set(matching.assign_all(store)[0]["need_id"])
 
 
 def test_close_and_reopen(store):
