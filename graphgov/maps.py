@@ -15,7 +15,7 @@ Views (``view=``):
 ``committee`` one committee, the committees reporting to it, their member units and the units' lists;
 ``unit``      one unit's neighbourhood within ``radius`` steps (areas are not walked through);
 ``category``  the needs, resources and projects of one category and the units behind them;
-``gaps``      the network with the findings of :mod:`graphgov.gaps` highlighted;
+``gaps``      the network with the findings of :func:`graphgov.gaps.find_gaps` highlighted;
 ``matches``   proposed need → resource matches (from :mod:`graphgov.matching`) with their units.
 
 Above ``max_nodes`` nodes the map groups nodes by committee or area (``group_by``)
@@ -24,8 +24,6 @@ instead of drawing each one.
 from __future__ import annotations
 
 import html
-import importlib
-import importlib.util
 import json
 import math
 import os
@@ -35,13 +33,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import igraph as ig
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from graphgov import schema, vocab
 from graphgov.errors import NotFoundError, OptionError
+from graphgov.gaps import KIND_ZH
 from graphgov.graph import tables_of, to_networkx
+from graphgov.network import CoordinationNetwork, build_network
 
 __all__ = [
     "VIEWS",
@@ -55,8 +56,6 @@ __all__ = [
     "write_map",
     "json_for_script",
     "vis_network_js",
-    "load_findings",
-    "load_matches",
 ]
 
 VIEWS = ("network", "committee", "unit", "category", "gaps", "matches")
@@ -129,16 +128,7 @@ RELATION_STYLE = {
     "SUGGESTED_TIE": ("建议结对", "#00bfa5", [3, 5], 3.0, False),
 }
 
-# Finding kinds (graphgov.gaps) and how the gaps view marks them.
-FINDING_ZH = {
-    "unmet_need": "未满足需求",
-    "inactive_member": "不活跃成员",
-    "single_broker": "唯一桥梁单位",
-    "supply_gap": "供给缺口",
-    "silo": "孤岛",
-    "idle_committee": "空转委员会",
-    "suggested_tie": "建议建立联系",
-}
+# How the gaps view marks findings (kinds and their Chinese names: graphgov.gaps).
 SEVERITY_COLOUR = {"high": "#d50000", "medium": "#ff6d00", "low": "#ffd600"}
 _FINDING_LABEL_ORDER = {
     "unmet_need": ("Need", "Unit"),
@@ -443,8 +433,9 @@ class _Index:
                 self.cm[n] = sorted(area_committees.get(n, ()))
 
 
-def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict) -> dict[str, float]:
-    """A score per node for node sizes; graphgov.central's unit scores when it is installed."""
+def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict,
+                network: CoordinationNetwork | None) -> dict[str, float]:
+    """A score per node for node sizes; units scored in the coordination network."""
     keys = list(g.nodes)
     if not keys:
         return {}
@@ -456,17 +447,7 @@ def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict) -> dict[str, flo
             deg[a] += 1
             deg[b] += 1
         values = deg
-    elif importlib.util.find_spec("igraph") is None:
-        h = nx.Graph(list(pairs))
-        h.add_nodes_from(range(len(keys)))
-        if size_by == "pagerank":
-            pr = nx.pagerank(h)
-        else:
-            pr = nx.betweenness_centrality(h, k=None if len(keys) <= 1500 else 256, seed=7, normalized=False)
-        values = np.array([pr[i] for i in range(len(keys))])
     else:
-        import igraph as ig
-
         h = ig.Graph(n=len(keys), edges=sorted(pairs))
         if size_by == "pagerank":
             values = np.array(h.pagerank())
@@ -477,26 +458,24 @@ def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict) -> dict[str, flo
             sources = np.random.default_rng(7).choice(len(keys), size=500, replace=False).tolist()
             values = np.array(h.betweenness(directed=False, sources=sources)) * len(keys) / 500
     scores = {k: float(v) for k, v in zip(keys, values)}
-    scores.update(_central_unit_scores(tables, size_by))
+    scores.update(_central_unit_scores(tables, size_by, network))
     return scores
 
 
-def _central_unit_scores(tables: dict, size_by: str) -> dict[str, float]:
+def _central_unit_scores(tables: dict, size_by: str, network: CoordinationNetwork | None) -> dict[str, float]:
     """Unit scores in the unit-to-unit coordination network of :mod:`graphgov.network`.
 
     That network (ties through shared committees, projects, agreements, party
     organizations) is what :mod:`graphgov.central` ranks and what a planner means by a
     central actor, so unit sizes follow it. Only the one measure asked for is computed
     (betweenness from 256 sampled sources above 2,000 units), to keep maps fast; the
-    exact figures are ``graphgov central``'s job. Empty when that module is missing.
+    exact figures are ``graphgov central``'s job. ``network`` is that network when the
+    caller has built it already.
     """
-    if importlib.util.find_spec("graphgov.network") is None or importlib.util.find_spec("igraph") is None:
-        return {}
-    network = importlib.import_module("graphgov.network")
     units = tables.get("units")
     if units is None or units.empty:
         return {}
-    net = network.build_network(tables)
+    net = network if network is not None else build_network(tables)
     if net.units.empty:
         return {}
     g = net.to_igraph()
@@ -533,7 +512,7 @@ def _sizes(keys: list[str], scores: dict[str, float], labels: dict[str, str]) ->
 
 
 def _layout(keys: list[str], edge_pairs: list[tuple[str, str]], seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Positions in vis-network pixels, computed with igraph (networkx when igraph is missing)."""
+    """Positions in vis-network pixels, computed with igraph."""
     n = len(keys)
     if n == 0:
         return {}
@@ -541,26 +520,17 @@ def _layout(keys: list[str], edge_pairs: list[tuple[str, str]], seed: int = 7) -
         return {keys[0]: (0.0, 0.0)}
     index = {k: i for i, k in enumerate(keys)}
     pairs = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in edge_pairs if a != b})
+    g = ig.Graph(n=n, edges=pairs)
+    # igraph draws its starting positions from this generator: seeding it makes maps
+    # reproducible (passing seed positions instead is ten times slower above 1,000 nodes)
+    ig.set_random_number_generator(random.Random(seed))
     try:
-        import igraph as ig
-
-        g = ig.Graph(n=n, edges=pairs)
-        # igraph draws its starting positions from this generator: seeding it makes maps
-        # reproducible (passing seed positions instead is ten times slower above 1,000 nodes)
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            if n <= 60:
-                coords = np.array(g.layout_kamada_kawai().coords)
-            else:
-                coords = np.array(g.layout_fruchterman_reingold(niter=500).coords)
-        finally:
-            ig.set_random_number_generator(random)
-    except ImportError:
-        h = nx.Graph()
-        h.add_nodes_from(range(n))
-        h.add_edges_from(pairs)
-        pos = nx.spring_layout(h, seed=seed)
-        coords = np.array([pos[i] for i in range(n)])
+        if n <= 60:
+            coords = np.array(g.layout_kamada_kawai().coords)
+        else:
+            coords = np.array(g.layout_fruchterman_reingold(niter=500).coords)
+    finally:
+        ig.set_random_number_generator(random)
     coords = coords - coords.mean(axis=0)
     # scale so that a typical tie is at least 110 px long: labels stay readable at zoom 1,
     if pairs:
@@ -675,28 +645,6 @@ def _resolve_subject(g: nx.MultiDiGraph, subject, kind: str, subject_type=None) 
     return out
 
 
-def load_findings(source, **options):
-    """The findings of :func:`graphgov.gaps.find_gaps` (``options`` passed on), or None
-    when that module is not installed."""
-    if importlib.util.find_spec("graphgov.gaps") is None:
-        return None
-    gaps = importlib.import_module("graphgov.gaps")
-    return gaps.find_gaps(source, **options)
-
-
-def load_matches(source, **options):
-    """Proposed need → resource assignments of :func:`graphgov.matching.assign_all`
-    (``options`` passed on), or None when that module is not installed."""
-    if importlib.util.find_spec("graphgov.matching") is None:
-        return None
-    matching = importlib.import_module("graphgov.matching")
-    result = matching.assign_all(source, **options)
-    # assign_all may return (assigned, unmatched)
-    if isinstance(result, tuple):
-        result = result[0]
-    return result
-
-
 # -- building a map ----------------------------------------------------------------
 
 _LIST_EDGES = {"RAISES", "OFFERS", "LEADS", "PARTICIPATES_IN", "ADDRESSES"}
@@ -786,6 +734,7 @@ def build_map(
     max_nodes: int = DEFAULT_MAX_NODES,
     group_by: str = "auto",
     title: str | None = None,
+    network: CoordinationNetwork | None = None,
 ) -> MapData:
     """Build the data of one map.
 
@@ -798,13 +747,15 @@ def build_map(
     radius : steps from the unit in the ``unit`` view.
     size_by : ``degree``, ``pagerank`` or ``betweenness``: node size.
     findings : for the ``gaps`` view, a DataFrame with columns ``kind``, ``subject``,
-        ``severity``, ``evidence``, ``suggestion`` (what :mod:`graphgov.gaps` returns).
+        ``severity``, ``evidence``, ``suggestion`` (what :func:`graphgov.gaps.find_gaps` returns).
     matches : for the ``matches`` view, a DataFrame with ``need_id``, ``resource_id``, ``score``
-        (what :func:`graphgov.matching.assign_all` returns).
+        (the assignments :func:`graphgov.matching.assign_all` returns).
     include_personal : keep phone numbers and contact names (left out by default).
     max_nodes : above this many nodes, nodes are grouped by ``group_by``.
     group_by : ``auto`` (committee when there are committees, else area), ``committee``, ``area``
         or ``none`` (draw every node however many).
+    network : the unscoped :func:`graphgov.network.build_network` of ``source`` when the
+        caller has it already (unit sizes come from it); built here otherwise.
 
     Returns
     -------
@@ -873,7 +824,7 @@ def build_map(
         for rec in findings.to_dict("records"):
             kind = _text(rec.get("kind"))
             subject = rec.get("subject_id") if _text(rec.get("subject_id")) else rec.get("subject")
-            found = {"kind": kind, "kindZh": _text(rec.get("kind_zh")) or FINDING_ZH.get(kind, kind),
+            found = {"kind": kind, "kindZh": _text(rec.get("kind_zh")) or KIND_ZH.get(kind, kind),
                      "severity": _text(rec.get("severity")), "message": _text(rec.get("message")),
                      "evidence": format_evidence(rec.get("evidence")), "suggestion": _text(rec.get("suggestion"))}
             keys_found = [k for k in _resolve_subject(g, subject, kind, rec.get("subject_type")) if k in keep]
@@ -926,7 +877,7 @@ def build_map(
     if group_by != "none" and total > max_nodes:
         return _grouped_map(g, index, keys, edges, group_by, title or "协调网络（分组）", view, total, max_nodes, meta)
 
-    scores = _centrality(g, size_by, tables)
+    scores = _centrality(g, size_by, tables, network)
     labels = {k: g.nodes[k].get("label") for k in keys}
     sizes = _sizes(keys, scores, labels)
     pos = _layout(keys, [(u, v) for u, v, _, _ in edges])

@@ -4,9 +4,10 @@
 units, needs collected, the share of needs turned into projects, open needs by age,
 the fulfilment rate) plus the tables behind the charts; :func:`render_report` lays them
 out with inline SVG charts (:mod:`graphgov.svg`), the top central actors
-(:mod:`graphgov.central`), the gaps with their evidence (:mod:`graphgov.gaps`), the
-proposed matches (:mod:`graphgov.matching`) and the network map embedded in a
-sandboxed ``<iframe srcdoc>``. Nothing is fetched when the page is opened.
+(:func:`graphgov.central.central_table`), the gaps with their evidence
+(:func:`graphgov.gaps.find_gaps`), the proposed matches
+(:func:`graphgov.matching.assign_all`) and the network map embedded in a sandboxed
+``<iframe srcdoc>``. Nothing is fetched when the page is opened.
 
 Definitions (the same in ``docs/maps.md``):
 
@@ -21,9 +22,6 @@ Definitions (the same in ``docs/maps.md``):
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 import os
 from datetime import date
 from html import escape
@@ -32,7 +30,10 @@ from pathlib import Path
 import pandas as pd
 
 from graphgov import maps, svg, vocab
+from graphgov.central import central_table
+from graphgov.gaps import KIND_ZH, SEVERITY_ZH, find_gaps
 from graphgov.graph import tables_of
+from graphgov.matching import assign_all
 from graphgov.network import area_descendants, block_of, scope_units
 
 __all__ = ["AGE_BUCKETS", "report_figures", "render_report", "write_report", "age_bucket"]
@@ -42,7 +43,6 @@ AGE_BUCKETS = ((0, 30, "30天以内"), (31, 90, "31–90天"), (91, 180, "91–1
                (366, None, "一年以上"))
 UNKNOWN_AGE = "提出日期不详"
 CLOSED_STATUSES = ("fulfilled", "closed")
-_SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
 def age_bucket(days) -> str:
@@ -185,37 +185,13 @@ def report_figures(source, committee: str | None = None, area: str | None = None
     }
 
 
-def _call_scoped(fn, tables, committee, area, today=None):
-    """Call an analysis with the scope (and report date) when it takes them."""
-    params = inspect.signature(fn).parameters
-    given = (("committee", committee), ("area", area), ("as_of", today))
-    kwargs = {k: v for k, v in given if k in params and v is not None}
-    return fn(tables, **kwargs)
-
-
-def _central(tables, committee, area) -> pd.DataFrame | None:
-    if importlib.util.find_spec("graphgov.central") is None:
-        return None
-    central = importlib.import_module("graphgov.central")
-    return _call_scoped(central.central_table, tables, committee, area)
-
-
-def _findings(tables, committee, area, today) -> pd.DataFrame | None:
-    if importlib.util.find_spec("graphgov.gaps") is None:
-        return None
-    gaps = importlib.import_module("graphgov.gaps")
-    fn = getattr(gaps, "find_gaps", None) or getattr(gaps, "gaps", None) or getattr(gaps, "all_gaps", None)
-    return _call_scoped(fn, tables, committee, area, today) if fn else None
-
-
-def _matches(tables, committee, area, today) -> pd.DataFrame | None:
-    result = maps.load_matches(tables, as_of=today)
-    if result is None:
-        return None
+def _scoped_matches(tables, committee, area, today) -> pd.DataFrame:
+    """The assignments of the needs raised in scope; resources anywhere may serve them."""
+    assignments, _ = assign_all(tables, as_of=today)
     units = scope_units(tables, committee, area)
     needs = _frame(tables, "needs")
     in_scope = set(needs.loc[needs["unit_id"].isin(units), "id"]) if not needs.empty else set()
-    return result[result["need_id"].isin(in_scope)].reset_index(drop=True)
+    return assignments[assignments["need_id"].isin(in_scope)].reset_index(drop=True)
 
 
 # -- HTML -----------------------------------------------------------------------------
@@ -252,21 +228,25 @@ def _figure(key: str, label: str, value: str, raw) -> str:
 
 def render_report(source, committee: str | None = None, area: str | None = None, today: date | None = None,
                   findings: pd.DataFrame | None = None, matches: pd.DataFrame | None = None,
-                  top: int = 15, embed_map: bool = True, map_options: dict | None = None) -> str:
+                  central: pd.DataFrame | None = None, top: int = 15, embed_map: bool = True,
+                  map_options: dict | None = None, map_data: maps.MapData | None = None) -> str:
     """The report as one self-contained HTML page.
 
-    ``findings`` and ``matches`` default to what :mod:`graphgov.gaps` and
-    :func:`graphgov.matching.assign_all` give when those modules are installed.
-    ``map_options`` go to :func:`graphgov.maps.build_map` for the embedded map.
-    Raises NotFoundError for an unknown committee or area.
+    What is not given is computed for the scope: ``central`` by
+    :func:`graphgov.central.central_table`, ``findings`` by :func:`graphgov.gaps.find_gaps`
+    (as of the report date), ``matches`` from the assignments of
+    :func:`graphgov.matching.assign_all` (those of needs raised in scope). The embedded
+    map is ``map_data`` when given, else :func:`graphgov.maps.build_map` with
+    ``map_options``. Raises NotFoundError for an unknown committee or area.
     """
     tables = tables_of(source)
     fig = report_figures(tables, committee, area, today)
     if findings is None:
-        findings = _findings(tables, committee, area, fig["today"])
+        findings = find_gaps(tables, as_of=fig["today"], committee=committee, area=area)
     if matches is None:
-        matches = _matches(tables, committee, area, fig["today"])
-    central = _central(tables, committee, area)
+        matches = _scoped_matches(tables, committee, area, fig["today"])
+    if central is None:
+        central = central_table(tables, committee=committee, area=area)
 
     parts = [
         f'<h1>{escape(fig["scope"])}：党建协调网络报告</h1>',
@@ -295,69 +275,62 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     nba = fig["needs_by_area"].head(20)
     parts.append(svg.bars(list(nba["area"]), list(nba["needs"]), "各区域（街乡）需求数", chart_id="needs-by-area",
                           colour="#f57c00", label_width=160))
-    if central is not None and not central.empty:
+    if not central.empty:
         degree_counts = central["degree"].fillna(0).astype(int).value_counts().to_dict()
         parts.append(svg.histogram({int(k): int(v) for k, v in degree_counts.items()}, "成员单位联系数分布",
                                    "联系单位数（度）", "单位数", chart_id="degree-distribution"))
     parts.append("</section>")
 
     parts.append("<section id=\"central\"><h2>核心单位（中心度排名）</h2>")
-    if central is None:
-        parts.append('<p class="gg-none">中心度分析模块未安装。</p>')
-    else:
-        central = central.copy()
-        if "articulation" in central.columns:
-            central["articulation"] = ["是" if v is True or v == 1 else "" for v in central["articulation"]]
-        cols = [("rank", "排名"), ("name", "单位"), ("type_zh", "类型"), ("degree", "联系单位数"),
-                ("betweenness", "中介中心度"), ("pagerank", "PageRank"), ("articulation", "割点")]
-        parts.append(_html_table(central, [c for c in cols if c[0] in central.columns], "central-table", top))
+    central = central.copy()
+    central["articulation"] = ["是" if v is True or v == 1 else "" for v in central["articulation"]]
+    cols = [("rank", "排名"), ("name", "单位"), ("type_zh", "类型"), ("degree", "联系单位数"),
+            ("betweenness", "中介中心度"), ("pagerank", "PageRank"), ("articulation", "割点")]
+    parts.append(_html_table(central, cols, "central-table", top))
     parts.append("</section>")
 
+    # findings and matches may come from files ('graphgov gaps/match --out'): use the columns they have
     parts.append('<section id="gaps"><h2>薄弱环节与问题</h2>')
-    if findings is None:
-        parts.append('<p class="gg-none">问题分析模块未安装。</p>')
-    else:
-        f = findings.copy()
-        if "kind" in f.columns and "kind_zh" not in f.columns:
-            f["kind_zh"] = [maps.FINDING_ZH.get(k, k) for k in f["kind"]]
-        if "severity" in f.columns:
-            f["severity"] = [_SEVERITY_ZH.get(v, v) for v in f["severity"]]
-        if "evidence" in f.columns:
-            f["evidence"] = [maps.format_evidence(v) for v in f["evidence"]]
-        cols = [("kind_zh", "类型"), ("severity", "严重程度"), ("subject", "对象"), ("message", "说明"),
-                ("evidence", "依据"), ("suggestion", "建议")]
-        parts.append(_html_table(f, [c for c in cols if c[0] in f.columns], "gaps-table", 60))
+    f = findings.copy()
+    if "kind" in f.columns and "kind_zh" not in f.columns:
+        f["kind_zh"] = [KIND_ZH.get(k, k) for k in f["kind"]]
+    if "severity" in f.columns:
+        f["severity"] = [SEVERITY_ZH.get(v, v) for v in f["severity"]]
+    if "evidence" in f.columns:
+        f["evidence"] = [maps.format_evidence(v) for v in f["evidence"]]
+    cols = [("kind_zh", "类型"), ("severity", "严重程度"), ("subject", "对象"), ("message", "说明"),
+            ("evidence", "依据"), ("suggestion", "建议")]
+    parts.append(_html_table(f, [c for c in cols if c[0] in f.columns], "gaps-table", 60))
     parts.append("</section>")
 
     parts.append('<section id="matches"><h2>需求与资源拟匹配</h2>')
-    if matches is None:
-        parts.append('<p class="gg-none">匹配模块未安装。</p>')
-    else:
-        m = matches.copy()
-        titles = {}
-        for name, col in (("needs", "need_id"), ("resources", "resource_id")):
-            t = _frame(tables, name)
-            titles[col] = dict(zip(t["id"], t["title"])) if not t.empty else {}
-        if "need_id" in m.columns:
-            m["need"] = [titles["need_id"].get(i, i) for i in m["need_id"]]
-            m["resource"] = [titles["resource_id"].get(i, i) for i in m["resource_id"]]
-        units = _frame(tables, "units")
-        unit_names = dict(zip(units["id"], units["name"])) if not units.empty else {}
-        if "broker_id" in m.columns:
-            m["broker"] = [unit_names.get(b, b) if isinstance(b, str) else None for b in m["broker_id"]]
-        if "provider_id" in m.columns:
-            m["provider"] = [unit_names.get(b, b) if isinstance(b, str) else None for b in m["provider_id"]]
-        if "reasons" in m.columns:
-            m["reasons"] = [maps.format_evidence(r) for r in m["reasons"]]
-        cols = [("need", "需求"), ("resource", "资源"), ("provider", "提供单位"), ("score", "得分"),
-                ("broker", "引荐单位"), ("reasons", "理由")]
-        parts.append(_html_table(m, [c for c in cols if c[0] in m.columns], "matches-table", 60))
+    m = matches.copy()
+    titles = {}
+    for name, col in (("needs", "need_id"), ("resources", "resource_id")):
+        t = _frame(tables, name)
+        titles[col] = dict(zip(t["id"], t["title"])) if not t.empty else {}
+    if "need_id" in m.columns:
+        m["need"] = [titles["need_id"].get(i, i) for i in m["need_id"]]
+        m["resource"] = [titles["resource_id"].get(i, i) for i in m["resource_id"]]
+    units = _frame(tables, "units")
+    unit_names = dict(zip(units["id"], units["name"])) if not units.empty else {}
+    if "broker_id" in m.columns:
+        m["broker"] = [unit_names.get(b, b) if isinstance(b, str) else None for b in m["broker_id"]]
+    if "provider_id" in m.columns:
+        m["provider"] = [unit_names.get(b, b) if isinstance(b, str) else None for b in m["provider_id"]]
+    if "reasons" in m.columns:
+        m["reasons"] = [maps.format_evidence(r) for r in m["reasons"]]
+    cols = [("need", "需求"), ("resource", "资源"), ("provider", "提供单位"), ("score", "得分"),
+            ("broker", "引荐单位"), ("reasons", "理由")]
+    parts.append(_html_table(m, [c for c in cols if c[0] in m.columns], "matches-table", 60))
     parts.append("</section>")
 
     if embed_map:
-        options = {"view": "committee" if committee else "network", "committee": committee, "area": area}
-        options.update(map_options or {})
-        map_html = maps.render_map(maps.build_map(tables, **options))
+        if map_data is None:
+            options = {"view": "committee" if committee else "network", "committee": committee, "area": area}
+            options.update(map_options or {})
+            map_data = maps.build_map(tables, **options)
+        map_html = maps.render_map(map_data)
         parts.append('<section id="map"><h2>网络图</h2>'
                      '<p class="gg-note">可在图中查找单位、按委员会/区域/类别筛选、点击节点查看详情。</p>'
                      f'<iframe class="gg-map" title="网络图" sandbox="allow-scripts" srcdoc="{escape(map_html, quote=True)}">'

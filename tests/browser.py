@@ -1,10 +1,10 @@
 """Headless Chromium for the browser tests and the map benchmark, with every network request blocked."""
 from __future__ import annotations
 
+import os
 import shutil
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import pytest
 
 # Flags measured to work for root in a container (NOTES.md); the last two send every
 # request to a closed port and make every host name unresolvable.
@@ -33,7 +33,12 @@ def chromium_available() -> str | None:
     return None
 
 
-def start_chromium() -> webdriver.Chrome:
+def start_chromium():
+    """A headless ``selenium.webdriver.Chrome`` with :data:`CHROMIUM_FLAGS`."""
+    # imported here so that test modules using the fixture load without selenium
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
     opts = webdriver.ChromeOptions()
     opts.binary_location = shutil.which("chromium")
     for flag in CHROMIUM_FLAGS:
@@ -43,3 +48,20 @@ def start_chromium() -> webdriver.Chrome:
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(60)
     return driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium session per test module; skipped (failed in CI) when Chromium is missing.
+
+    Import it into a test module (``from browser import browser``) to use it there.
+    """
+    why = chromium_available()
+    if why:
+        # CI sets GRAPHGOV_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping
+        if os.environ.get("GRAPHGOV_REQUIRE_BROWSER"):
+            pytest.fail(why)
+        pytest.skip(why)
+    driver = start_chromium()
+    yield driver
+    driver.quit()

@@ -6,7 +6,6 @@ out from the tables, not computed by graphgov. One browser session serves the mo
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from browser import browser  # noqa: F401  (the shared Chromium fixture)
 from conftest import ROOT, write_dataset
 from graphgov import maps
 from graphgov.checks import read_and_check
@@ -150,7 +150,7 @@ def test_gaps_view_marks_subjects_and_draws_suggested_ties(tables):
     assert {n["id"] for n in data.nodes if n.get("flag")} == {"Need:N3", "Unit:U6", "Unit:U3"}
     assert [(e["from"], e["to"]) for e in data.edges if e["type"] == "SUGGESTED_TIE"] == [("Unit:U2", "Unit:U4")]
     assert "need：N3；resource：R2" in data.details["Unit:U4"]["findings"][0]["evidence"]
-    assert {k[0]: k[1:] for k in data.meta["findingKinds"]}["未满足需求"] == [1, 1]
+    assert {k[0]: k[1:] for k in data.meta["findingKinds"]}["无人回应的需求"] == [1, 1]
 
 
 def test_size_by_changes_sizes_by_the_measure(tables):
@@ -220,21 +220,6 @@ def test_map_command_reads_the_store(make_store, tmp_path):
 
 
 # -- in Chromium ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    from browser import chromium_available, start_chromium
-
-    why = chromium_available()
-    if why:
-        # CI sets GRAPHGOV_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping
-        if os.environ.get("GRAPHGOV_REQUIRE_BROWSER"):
-            pytest.fail(why)
-        pytest.skip(why)
-    driver = start_chromium()
-    yield driver
-    driver.quit()
-
 
 def open_map(driver, path: Path):
     driver.get(path.as_uri())
@@ -392,7 +377,7 @@ def test_gaps_view_marks_findings_with_their_evidence(browser, map_files):
     assert set(flagged) == {"Need:N3", "Unit:U6", "Unit:U3"}
     browser.execute_script("window.graphgov.select('Unit:U6')")
     text = browser.find_element("id", "gg-detail").text
-    assert "不活跃成员" in text and "无项目、协议、需求或资源" in text
+    assert "挂名成员" in text and "无项目、协议、需求或资源" in text
     assert XSS_FLAG in text
     assert browser.execute_script("return window.__xss === undefined")
     shot(browser, "map-gaps-detail")

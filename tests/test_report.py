@@ -1,7 +1,6 @@
 """The planner's report: its figures against pandas on the raw CSV files, its charts, and the page offline."""
 from __future__ import annotations
 
-import os
 import re
 import time
 from datetime import date
@@ -10,12 +9,17 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from browser import browser  # noqa: F401  (the shared Chromium fixture)
 from conftest import ROOT, SAMPLE
 from graphgov import svg
 from graphgov.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError
+from graphgov.gaps import KIND_ZH, find_gaps
+from graphgov.matching import assign_all
+from graphgov.network import build_network
 from graphgov.report import AGE_BUCKETS, UNKNOWN_AGE, age_bucket, render_report, report_figures
+from graphgov.store import open_store
 
 TODAY = date(2025, 12, 31)
 
@@ -154,27 +158,55 @@ def test_report_and_demo_commands(tmp_path):
                                       str(tmp_path / "x.html")])
     assert result.exit_code == 1 and "C99" in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_demo_loads_the_sample_and_prints_the_main_findings(tmp_path):
+    store_path = tmp_path / "demo.lbdb"
     result = CliRunner().invoke(cli, ["demo", "--data", str(SAMPLE), "--out-dir", str(tmp_path / "vis"),
-                                      "--date", "2025-12-31"])
+                                      "--store", str(store_path), "--date", "2025-12-31"])
     assert result.exit_code == 0, result.output
+    ds = read_and_check(SAMPLE)
+    with open_store(store_path) as store:
+        loaded = store.read_tables(include_internal=False)
+    assert {name: len(loaded[name]) for name in ds.tables} == {name: len(df) for name, df in ds.tables.items()}
+
+    lines = result.output.splitlines()
+    # the top actor by betweenness, from igraph directly on the unit network
+    net = build_network(ds.tables)
+    g = net.to_igraph()
+    n = len(net.units)
+    between = g.betweenness(vertices=range(n), directed=False, weights="distance", sources=range(n),
+                            targets=range(n))
+    top = net.units["name"].iloc[max(range(n), key=lambda i: (between[i], -i))]
+    first = lines.index(next(line for line in lines if line.startswith("----"))) + 1
+    assert lines[first].split()[:2] == ["1", top]
+    assert len([line for line in lines[first:first + 11] if re.match(r"\d+\s", line)]) == 10
+
+    findings = find_gaps(ds, as_of=date(2025, 12, 31))
+    gaps_line = next(line for line in lines if line.startswith("薄弱环节"))
+    assert f"{len(findings)} findings" in gaps_line
+    kind = findings["kind"].iloc[0]
+    assert f"{KIND_ZH[kind]} {int((findings['kind'] == kind).sum())}" in gaps_line
+    assert findings["message"].iloc[0] in result.output
+
+    assignments, unmatched = assign_all(ds, as_of=date(2025, 12, 31))
+    match_line = next(line for line in lines if line.startswith("拟匹配"))
+    assert f"{assignments['need_id'].nunique()} needs assigned" in match_line
+    assert f"{len(unmatched)} unmatched" in match_line
+    assert f"total score {assignments['contribution'].sum():.2f}" in match_line
+
     for name in ("sample_map.html", "sample_report.html"):
         assert (tmp_path / "vis" / name).exists()
         assert str((tmp_path / "vis" / name).resolve()) in result.output
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from browser import chromium_available, start_chromium
-
-    why = chromium_available()
-    if why:
-        # CI sets GRAPHGOV_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping
-        if os.environ.get("GRAPHGOV_REQUIRE_BROWSER"):
-            pytest.fail(why)
-        pytest.skip(why)
-    driver = start_chromium()
-    yield driver
-    driver.quit()
+def test_demo_without_loading_leaves_the_store_alone(tmp_path):
+    store_path = tmp_path / "none.lbdb"
+    result = CliRunner().invoke(cli, ["demo", "--data", str(SAMPLE), "--out-dir", str(tmp_path / "vis"),
+                                      "--store", str(store_path), "--no-load", "--date", "2025-12-31"])
+    assert result.exit_code == 0, result.output
+    assert not store_path.exists() and "loaded into" not in result.output
+    assert (tmp_path / "vis" / "sample_report.html").exists()
 
 
 @pytest.mark.browser

@@ -103,18 +103,16 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
       graphgov map --view matches --matches assign.csv
     """
     from graphgov import maps
+    from graphgov.gaps import find_gaps
+    from graphgov.matching import assign_all
 
     tables = _open_source(dataset, store_path)
     findings_df = _read_frame(findings)
     matches_df = _read_frame(matches)
     if view == "gaps" and findings_df is None:
-        findings_df = maps.load_findings(tables)
-        if findings_df is None:
-            echo_err("note: graphgov.gaps is not installed; pass --findings FILE to mark gaps")
+        findings_df = find_gaps(tables)
     if view == "matches" and matches_df is None:
-        matches_df = maps.load_matches(tables)
-        if matches_df is None:
-            echo_err("note: graphgov.matching is not installed; pass --matches FILE to draw proposals")
+        matches_df, _ = assign_all(tables)
     data = maps.write_map(
         out, tables, view=view, committee=committee, unit=unit, radius=radius, category=category, area=area,
         size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
@@ -161,19 +159,53 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
     click.echo(f"wrote {out}")
 
 
+def _brokerage_role(row) -> str:
+    """The brokerage role a unit plays most often across sectors (条), with its count."""
+    from graphgov.brokerage import ROLE_ZH, ROLES
+
+    counts = {role: int(row[f"sector_{role}"]) for role in ROLES}
+    role = max(ROLES, key=lambda r: counts[r])
+    return f"{ROLE_ZH[role]} {counts[role]}" if counts[role] else ""
+
+
+def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
+    """What the demo prints: top central actors, gaps by kind, the matching totals."""
+    from graphgov.export import write_table
+    from graphgov.gaps import KIND_ZH, SEVERITY_ZH
+
+    top = central.head(10)
+    actors = top[["rank", "name", "type_zh", "degree", "betweenness"]].copy()
+    actors["betweenness"] = actors["betweenness"].round(3)
+    actors["role"] = [_brokerage_role(row) for _, row in top.iterrows()]
+    actors.columns = ["排名", "单位", "类型", "联系单位数", "中介中心度", "主要中介角色"]
+    lines = [write_table(actors, "table", title="核心单位 central actors (top 10 by betweenness)"), ""]
+
+    by_kind = findings["kind"].value_counts()
+    kinds = "，".join(f"{KIND_ZH.get(k, k)} {n}" for k, n in by_kind.items())
+    lines.append(f"薄弱环节 gaps: {len(findings)} findings — {kinds or '无'}")
+    for rec in findings.head(5).to_dict("records"):
+        lines.append(f"  [{SEVERITY_ZH.get(rec['severity'], rec['severity'])}] {rec['message']}")
+    lines.append("")
+    lines.append(f"拟匹配 matching: {assignments['need_id'].nunique()} needs assigned "
+                 f"({len(assignments)} need-resource pairs), {len(unmatched)} unmatched, "
+                 f"total score {stats['total_score']:.2f}")
+    return "\n".join(lines)
+
+
 @click.command()
 @click.option("--data", "dataset", type=click.Path(exists=True), default=None,
               help="The dataset to show (default: data/sample here, else the sample beside the package).")
 @click.option("--out-dir", type=click.Path(file_okay=False), default="visualizations", show_default=True,
               help="Where the map and report go.")
-@click.option("--load/--no-load", "do_load", default=False, show_default=True,
-              help="Also load the dataset into the store given by --store.")
+@click.option("--load/--no-load", "do_load", default=True, show_default=True,
+              help="Load the dataset into the store given by --store (merged by id).")
 @click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The report date (default: today).")
+              help="The report date, for the age of open needs and gaps (default: today).")
 @store_option
 @handle_errors
 def demo(dataset, out_dir, do_load, report_date, store_path):
-    """Check the sample dataset, then write its network map and report.
+    """The main job on the bundled sample: check it, load it, print the central
+    actors, the gaps and the matching totals, and write its map and report.
 
     Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html and prints where
     they are; open them in any browser, no network needed.
@@ -181,15 +213,22 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     \b
     Example:
       graphgov demo
-      graphgov demo --load --store sample.lbdb
+      graphgov demo --store sample.lbdb --date 2025-12-31
+      graphgov demo --no-load
     """
+    from graphgov.central import central_table
     from graphgov.checks import read_and_check
+    from graphgov.gaps import find_gaps
+    from graphgov.graph import tables_of
     from graphgov.maps import write_map
+    from graphgov.matching import assign_all
+    from graphgov.network import build_network
     from graphgov.report import write_report
     from graphgov.store import open_store
 
     if dataset is None:
         dataset = _sample_folder()
+    today = report_date.date() if report_date else date.today()
     ds = read_and_check(dataset)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"checked {dataset}: {counts}")
@@ -198,10 +237,22 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
         with store:
             result = store.load(ds)
         click.echo(f"loaded into {store.path} in {result.seconds:.2f} s")
+
+    # each analysis once, shared by the summary, the map and the report
+    tables = tables_of(ds)
+    network = build_network(tables)
+    central = central_table(network)
+    findings = find_gaps(network, as_of=today)
+    stats: dict = {}
+    assignments, unmatched = assign_all(tables, as_of=today, stats=stats)
+    click.echo("")
+    click.echo(_demo_summary(central, findings, assignments, unmatched, stats))
+    click.echo("")
+
     out = Path(out_dir)
     map_path = out / "sample_map.html"
-    data = write_map(map_path, ds)
+    data = write_map(map_path, tables, network=network)
     click.echo(f"map:    {map_path.resolve()} ({len(data.nodes)} nodes, {len(data.edges)} edges)")
-    report_path = write_report(out / "sample_report.html", ds,
-                               today=report_date.date() if report_date else date.today())
+    report_path = write_report(out / "sample_report.html", tables, today=today, central=central,
+                               findings=findings, matches=assignments, map_data=data)
     click.echo(f"report: {report_path.resolve()}")
