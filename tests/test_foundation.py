@@ -332,3 +332,20 @@ def test_wheel_carries_templates_and_bundled_reports(tmp_path):  # builds a whee
         assert f"graphgov/templates/{t}" in names
     bundled = {Path(n).name for n in names if n.endswith(".cypher")}
     assert bundled == {p.name for p in (root / "queries").glob("*.cypher")}
+
+
+def test_progress_bar_appears_only_after_a_second(capsys):
+    from graphgov.cli.data import _Progress
+
+    now = [0.0]
+    bar = _Progress("loading", clock=lambda: now[0])
+    bar("Unit", 1, 10)
+    now[0] = 0.5
+    bar("Need", 2, 10)
+    assert bar.bar is None  # a quick load shows nothing
+    now[0] = 1.2
+    bar("Resource", 3, 10)
+    bar("done", 10, 10)
+    bar.close()
+    assert bar.bar is not None
+    assert "loading" in capsys.readouterr().err

@@ -18,14 +18,15 @@ def _print_warnings(warnings, limit: int = 20) -> None:
 class _Progress:
     """A progress bar on stderr that appears only once a load has taken a second."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, clock=time.perf_counter):
         self.label = label
-        self.start = time.perf_counter()
+        self.clock = clock
+        self.start = clock()
         self.bar = None
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if self.bar is None:
-            if time.perf_counter() - self.start < 1.0:
+            if self.clock() - self.start < 1.0:
                 return
             self.bar = click.progressbar(length=total, label=self.label, file=click.get_text_stream("stderr"),
                                          show_pos=True)
