@@ -128,6 +128,9 @@ def assert_intact(texts) -> set[str]:
     originals = NAMES + hostile_ids()
     seen = set()
     for s in texts:
+        # matching's text reason quotes the character pairs two titles share, not whole names
+        if s.startswith("文本相似"):
+            continue
         if MARK in s:
             found = [o for o in originals if o in s]
             assert found, f"mangled: {s!r}"
