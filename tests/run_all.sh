@@ -8,12 +8,14 @@ SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 
 # A real headless browser for the map tests, with CJK fonts so Chinese labels render.
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+fonts="$(fc-list 2>/dev/null || true)"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || [[ "$fonts" != *"Noto Sans CJK"* ]]; then
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk nodejs npm >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
 fi
-# Neo4j's own Cypher front end, to lint every query we send to Neo4j.
-if ! command -v node >/dev/null; then
+# Node.js runs Neo4j's own Cypher front end, which lints every query we send to Neo4j.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 npm ci --prefix tests/cypherlint --no-audit --no-fund --loglevel=error >/dev/null
