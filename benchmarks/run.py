@@ -243,7 +243,9 @@ def w_bc_accuracy(p):
 
     net, _, _ = _network(p["store"])
     n = len(net.units)
-    digest = hashlib.sha1(net.edges[["source", "target", "distance"]].to_csv(index=False).encode()).hexdigest()[:16]
+    # edge order varies between processes (string hashing), so hash the edges sorted
+    edges = net.edges[["source", "target", "distance"]].sort_values(["source", "target"])
+    digest = hashlib.sha1((",".join(net.units.index) + edges.to_csv(index=False)).encode()).hexdigest()[:16]
     cache = Path(p["cache"]) / f"exact_bc_{digest}.npy"
     out = {"units": n, "exact_cached": cache.exists()}
     if cache.exists():
