@@ -13,6 +13,7 @@ import uuid
 import pandas as pd
 
 from graphgov.errors import StoreError
+from graphgov.network import DEFAULT_HUB_THRESHOLD
 
 __all__ = ["GDS_PROCEDURES", "GDS_FUNCTIONS", "gds_statements", "gds_central", "gds_available"]
 
@@ -22,28 +23,40 @@ GDS_FUNCTIONS = ("gds.version", "gds.graph.project", "gds.util.asNode")
 VERSION = "RETURN gds.version() AS version"
 
 # The coordination network as a Cypher projection (GDS 2.4+), one weighted undirected tie
-# per pair of units, summed over the layers. (Scoped CALL () { … }: Neo4j 5.23 or later.)
+# per pair of units, summed over the layers. As in graphgov.network, a committee of more
+# than $hub_threshold members is one hub node tied to each member (weight 1: the member's
+# whole tie strength through it) instead of all its pairs, which at a city-level committee
+# would be millions of ties; the hubs are left out of the ranked results. Paths use
+# distance = 1/weight, and (n-1)/2 to a hub, so member–hub–member is as long as the tie it
+# stands for (see docs/analysis.md). (Scoped CALL () { … }: Neo4j 5.23 or later.)
 PROJECT = """
 CALL () {
   MATCH (a:Unit)-[:MEMBER_OF]->(c:Committee)<-[:MEMBER_OF]-(b:Unit)
   WHERE a.id < b.id
   WITH a, b, COUNT { (c)<-[:MEMBER_OF]-(:Unit) } AS size
-  RETURN a, b, 1.0 / (size - 1) AS w
+  WHERE size <= $hub_threshold
+  RETURN a, b, 1.0 / (size - 1) AS w, null AS hub_distance
+  UNION ALL
+  MATCH (a:Unit)-[:MEMBER_OF]->(c:Committee)
+  WITH a, c, COUNT { (c)<-[:MEMBER_OF]-(:Unit) } AS size
+  WHERE size > $hub_threshold
+  RETURN a, c AS b, 1.0 AS w, (size - 1) / 2.0 AS hub_distance
   UNION ALL
   MATCH (a:Unit)-[:PARTICIPATES_IN]->(:Project)<-[:PARTICIPATES_IN]-(b:Unit)
   WHERE a.id < b.id
-  RETURN a, b, 1.0 AS w
+  RETURN a, b, 1.0 AS w, null AS hub_distance
   UNION ALL
   MATCH (a:Unit)-[:AGREEMENT]-(b:Unit)
   WHERE a.id < b.id
-  RETURN a, b, 1.0 AS w
+  RETURN a, b, 1.0 AS w, null AS hub_distance
   UNION ALL
   MATCH (a:Unit)<-[:BELONGS_TO]-(:PartyOrg)-[:REPORTS_TO]-(:PartyOrg)-[:BELONGS_TO]->(b:Unit)
   WHERE a.id < b.id
-  RETURN a, b, 0.5 AS w
+  RETURN a, b, 0.5 AS w, null AS hub_distance
 }
-WITH a, b, sum(w) AS weight
-WITH gds.graph.project($graph, a, b, {relationshipProperties: {weight: weight}},
+WITH a, b, sum(w) AS weight, max(hub_distance) AS hub_distance
+WITH a, b, weight, coalesce(hub_distance, 1.0 / weight) AS distance
+WITH gds.graph.project($graph, a, b, {relationshipProperties: {weight: weight, distance: distance}},
                        {undirectedRelationshipTypes: ['*']}) AS g
 RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS ties
 """.strip()
@@ -52,6 +65,7 @@ DEGREE = """
 CALL gds.degree.stream($graph, {relationshipWeightProperty: 'weight'})
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS u, score
+WHERE u:Unit
 RETURN u.id AS id, score AS weighted_degree
 """.strip()
 
@@ -59,13 +73,16 @@ PAGERANK = """
 CALL gds.pageRank.stream($graph, {relationshipWeightProperty: 'weight'})
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS u, score
+WHERE u:Unit
 RETURN u.id AS id, score AS pagerank
 """.strip()
 
 BETWEENNESS = """
-CALL gds.betweenness.stream($graph, {samplingSize: $samples, samplingSeed: $seed})
+CALL gds.betweenness.stream($graph, {samplingSize: $samples, samplingSeed: $seed,
+                                     relationshipWeightProperty: 'distance'})
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS u, score
+WHERE u:Unit
 RETURN u.id AS id, score AS betweenness
 """.strip()
 
@@ -91,7 +108,7 @@ def gds_available(store) -> str:
         raise
 
 
-def gds_central(store, samples: int = 256, seed: int = 42) -> pd.DataFrame:
+def gds_central(store, samples: int = 256, seed: int = 42, hub_threshold: int = DEFAULT_HUB_THRESHOLD) -> pd.DataFrame:
     """Degree, PageRank and sampled betweenness of every unit, computed by GDS in Neo4j.
 
     Returns a DataFrame with ``id``, ``name``, ``type``, ``weighted_degree``,
@@ -100,7 +117,7 @@ def gds_central(store, samples: int = 256, seed: int = 42) -> pd.DataFrame:
     """
     gds_available(store)
     graph = f"graphgov-{uuid.uuid4().hex[:12]}"
-    store.query(PROJECT, {"graph": graph})
+    store.query(PROJECT, {"graph": graph, "hub_threshold": int(hub_threshold)})
     try:
         deg = store.query(DEGREE, {"graph": graph})
         pr = store.query(PAGERANK, {"graph": graph})

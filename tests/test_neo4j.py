@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "data" / "good"
 SAMPLE = ROOT / "data" / "sample"
 
-PARAMS = {"rows": [], "ids": [], "types": [], "graph": "g", "samples": 1, "seed": 1}
+PARAMS = {"rows": [], "ids": [], "types": [], "graph": "g", "samples": 1, "seed": 1, "hub_threshold": 50}
 
 
 @pytest.fixture(scope="module")

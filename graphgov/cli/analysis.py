@@ -78,7 +78,7 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
       graphgov central --engine gds --neo4j neo4j://server:7687 --top 50
     """
     if engine == "gds":
-        return _central_gds(neo4j_uri, committee, area, samples, seed, fmt, out, top)
+        return _central_gds(neo4j_uri, committee, area, samples, seed, hub_threshold, fmt, out, top)
     if neo4j_uri is not None:
         raise click.UsageError("--neo4j goes with --engine gds (the Python engines read the embedded store)")
     from graphgov.central import central_table
@@ -99,7 +99,7 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
     emit_table(df, fmt, out, top, title=f"核心单位 central actors ({len(df)} units, sorted by {sort_by})")
 
 
-def _central_gds(neo4j_uri, committee, area, samples, seed, fmt, out, top):
+def _central_gds(neo4j_uri, committee, area, samples, seed, hub_threshold, fmt, out, top):
     """``central --engine gds``: the whole graph in Neo4j, ranked by Graph Data Science."""
     if committee or area:
         raise click.UsageError("--engine gds ranks the whole graph in Neo4j; --committee/--area are not supported")
@@ -107,7 +107,7 @@ def _central_gds(neo4j_uri, committee, area, samples, seed, fmt, out, top):
     from graphgov.gds import gds_central
 
     with open_neo4j(neo4j_uri or None) as store:
-        df = gds_central(store, samples=samples, seed=seed)
+        df = gds_central(store, samples=samples, seed=seed, hub_threshold=hub_threshold or 10**9)
     echo_err(f"computed in Neo4j Graph Data Science; betweenness sampled from {samples} sources (seed {seed})")
     emit_table(df, fmt, out, top, title=f"核心单位 central actors (GDS, {len(df)} units, sorted by pagerank)")
 
