@@ -737,6 +737,18 @@ def bench_preset(preset: str, repeat: int, quick: bool, workdir: Path, beijing_e
     table.add("whole main job: load, central, gaps, " + ("match, " if have_match else "") + "map, report",
               median(totals), None, "separate CLI processes, start-up included: "
               + ", ".join(f"{s} {w:.1f}" for s, w, _ in steps), max(peaks), cpu=cpus)
+    # the main job as the README runs it: one `graphgov demo`, each analysis computed once
+    demo_runs = []
+    for _ in range(1 if preset != "station" else repeat):
+        fresh_store()
+        demo_runs.append(graphgov(["demo", "--data", str(data), "--store", str(store), "--out-dir",
+                                   str(out_dir / "demo"), "--date", "2025-12-31"]))
+    figures["main_job_demo"] = median([r["wall_s"] for r in demo_runs])
+    peaks.append(max(r["maxrss_mb"] for r in demo_runs))
+    table.add("whole main job as one command: graphgov demo (load, central, gaps, match, map, report)",
+              figures["main_job_demo"], None, "one CLI process, start-up included; each analysis computed once "
+              "and shared by the map and report", max(r["maxrss_mb"] for r in demo_runs),
+              cpu=median([r["cpu_s"] for r in demo_runs]))
     figures["peak_mb"]["max"] = max([*figures["peak_mb"].values(), *peaks])
     info["load_average_end"] = os.getloadavg()
     return {"preset": preset, "seed": SEED, "repeat": repeat, "machine": info, "rows": table.rows,
@@ -773,7 +785,8 @@ def targets(preset: str, f: dict) -> list[dict]:
             out[-1]["met"] = min(ov) >= 0.90
         check("gaps ≤ 20 s", f["gaps"] + s, 20)
         check("match --all --assign ≤ 10 s", f["match"] + s if "match" in f else None, 10)
-        check("whole main job ≤ 60 s", f["main_job"], 60)
+        check("whole main job (graphgov demo) ≤ 60 s", f.get("main_job_demo"), 60)
+        check("the same steps as six separate commands ≤ 60 s", f["main_job"], 60)
         check("peak memory ≤ 4 GB", f["peak_mb"]["max"] / 1024, 4, unit="GB")
     elif preset == "district":
         for cmd in ("check_load", "central", "gaps", "match", "map", "report"):
