@@ -1,12 +1,12 @@
 """Time-to-rendered of graphgov maps in headless Chromium, for about 500, 2,000 and 10,000 nodes.
 
-Datasets come from ``graphgov.generate``: copies of the ``station`` preset (about 256
+Datasets come from ``graphgov.dataset.generate``: copies of the ``station`` preset (about 256
 nodes each) for the two smaller sizes, two copies of the ``district`` preset (about
 5,000 nodes each) for the largest, ids prefixed per copy so they stay unique. For each
 size the script measures, in this process:
 
-- ``build_s``: :func:`graphgov.maps.build_map` (graph, centrality, igraph layout, details);
-- ``write_s``: :func:`graphgov.maps.render_map` and writing the file; ``size_mb`` its size;
+- ``build_s``: :func:`graphgov.views.maps.build_map` (graph, centrality, igraph layout, details);
+- ``write_s``: :func:`graphgov.views.maps.render_map` and writing the file; ``size_mb`` its size;
 
 and in headless Chromium with the network blocked (median of ``--repeat`` loads):
 
@@ -37,8 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from graphgov import maps, schema  # noqa: E402
-from graphgov.generate import generate  # noqa: E402
+from graphgov.views import maps  # noqa: E402
+from graphgov.dataset import schema
+from graphgov.dataset.generate import generate  # noqa: E402
 
 CASES = (("~500", "station", 2), ("~2,000", "station", 8), ("~10,000", "district", 2))
 

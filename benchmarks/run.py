@@ -104,7 +104,7 @@ def w_read_csv(p):
 
 
 def _network(store_path):
-    from graphgov.network import build_network
+    from graphgov.analysis.network import build_network
     from graphgov.store import open_store
 
     t = time.perf_counter()
@@ -125,7 +125,7 @@ def w_central_parts(p):
     import cProfile
     import pstats
 
-    from graphgov import central
+    from graphgov.analysis import central
 
     # scipy's Dijkstra (closeness, harmonic) is Cython, which cProfile does not see: time it by hand
     dijkstra_s = [0.0]
@@ -233,13 +233,13 @@ def w_bc_accuracy(p):
     Exact: the command's own code with ``exact=True`` (cached by a hash of the network,
     since at Beijing scale it takes minutes), checked against networkx's exact value on
     small networks. Estimates: igraph betweenness from k sources drawn as
-    :mod:`graphgov.central` draws them (seeded), for each k and seed.
+    :mod:`graphgov.analysis.central` draws them (seeded), for each k and seed.
     """
     import hashlib
 
     import numpy as np
 
-    from graphgov.central import unit_metrics
+    from graphgov.analysis.central import unit_metrics
 
     net, _, _ = _network(p["store"])
     n = len(net.units)
@@ -272,7 +272,7 @@ def w_bc_accuracy(p):
     for k, seed in runs:
         k = min(int(k), n)
         if k:
-            # the sources exactly as graphgov.central draws them, betweenness alone
+            # the sources exactly as graphgov.analysis.central draws them, betweenness alone
             rng = np.random.default_rng(seed)
             sources = list(range(n)) if k >= n else sorted(rng.choice(n, size=k, replace=False).tolist())
             t = time.perf_counter()
@@ -288,7 +288,7 @@ def w_match(p):
     """The assignment against greedy and against exact optima computed by other methods."""
     import numpy as np
 
-    from graphgov import matching
+    from graphgov.matching.core import core as matching
     from graphgov.store import open_store
 
     with open_store(p["store"]) as store:
@@ -517,7 +517,7 @@ NX_TIMEOUT = 600  # seconds for one networkx peer, its graph build included
 def default_k() -> int:
     """The number of sampled sources ``graphgov central`` uses by default."""
     sys.path.insert(0, str(ROOT))
-    from graphgov.central import DEFAULT_SAMPLES
+    from graphgov.analysis.central import DEFAULT_SAMPLES
 
     return DEFAULT_SAMPLES
 

@@ -15,8 +15,8 @@ settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-from graphgov import schema
-from graphgov.checks import read_and_check
+from graphgov.dataset import schema
+from graphgov.dataset.checks import read_and_check
 from graphgov.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@
 No Neo4j server runs here, so every Cypher string graphgov sends to Neo4j is checked by
 the npm package ``@neo4j-cypher/language-support`` (the parser and semantic analysis of
 Neo4j's editors) under Node.js: ``tests/cypherlint/lint.js`` lints many queries in one
-Node process against a schema built from :mod:`graphgov.schema`.
+Node process against a schema built from :mod:`graphgov.dataset.schema`.
 
 Install once (CI does the same)::
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from graphgov import schema as gs
+from graphgov.dataset import schema as gs
 
 __all__ = [
     "LINTER_DIR",
@@ -54,9 +54,9 @@ INSTALL_HINT = (
     "and run `npm ci --prefix tests/cypherlint` from the repository root"
 )
 
-# The Graph Data Science procedures and functions graphgov calls on Neo4j (graphgov.gds). Any
+# The Graph Data Science procedures and functions graphgov calls on Neo4j (graphgov.analysis.gds). Any
 # other function outside Neo4j's built-in ones is an unknown function to the linter.
-from graphgov.gds import GDS_FUNCTIONS, GDS_PROCEDURES  # noqa: E402
+from graphgov.analysis.gds import GDS_FUNCTIONS, GDS_PROCEDURES  # noqa: E402
 
 
 class LinterMissing(RuntimeError):

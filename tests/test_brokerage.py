@@ -7,8 +7,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from graphgov.brokerage import ROLES, brokerage_counts, brokerage_reference, brokerage_roles, network_brokerage
-from graphgov.network import build_network
+from graphgov.analysis.brokerage import ROLES, brokerage_counts, brokerage_reference, brokerage_roles, network_brokerage
+from graphgov.analysis.network import build_network
 
 # The hand-worked example.
 #

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphgov.central import METRICS, articulation_cuts, betweenness_error, central_table, unit_metrics
+from graphgov.analysis.central import METRICS, articulation_cuts, betweenness_error, central_table, unit_metrics
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError
-from graphgov.network import CoordinationNetwork, build_network, coordination_network, scope_units
+from graphgov.analysis.network import CoordinationNetwork, build_network, coordination_network, scope_units
 from conftest import load_tables
 from planted import planted_tables
 

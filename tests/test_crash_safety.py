@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from graphgov.checks import read_and_check
-from graphgov.generate import write_generated
+from graphgov.dataset.checks import read_and_check
+from graphgov.dataset.generate import write_generated
 from graphgov.store import open_store
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"

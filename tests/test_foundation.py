@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphgov import schema
-from graphgov.checks import read_and_check
+from graphgov.dataset import schema
+from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import DataError
-from graphgov.graph import to_networkx
+from graphgov.analysis.graph import to_networkx
 from graphgov.store import open_store
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -298,7 +298,7 @@ def test_export_round_trip_through_chinese_workbook(loaded, tmp_path):
 
 
 def test_dataset_format_doc_is_generated_from_the_schema():
-    from graphgov.docs import schema_markdown
+    from graphgov.dataset.docs import schema_markdown
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "dataset-format.md").read_text(encoding="utf-8")
     assert doc.strip() == schema_markdown().strip(), "run: graphgov schema --format markdown > docs/dataset-format.md"
@@ -329,16 +329,16 @@ def test_wheel_carries_templates_and_bundled_reports(tmp_path):  # builds a whee
     (wheel,) = tmp_path.glob("graphgov-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for t in ("map.html", "map.js", "map.css", "report.html"):
-        assert f"graphgov/templates/{t}" in names
+        assert f"graphgov/views/templates/{t}" in names
     bundled = {Path(n).name for n in names if n.endswith(".cypher")}
     assert bundled == {p.name for p in (root / "queries").glob("*.cypher")}
 
 
 def test_progress_bar_appears_only_after_a_second(capsys):
-    from graphgov.cli.data import _Progress
+    from graphgov.cli.common import Progress
 
     now = [0.0]
-    bar = _Progress("loading", clock=lambda: now[0])
+    bar = Progress("loading", clock=lambda: now[0])
     bar("Unit", 1, 10)
     now[0] = 0.5
     bar("Need", 2, 10)

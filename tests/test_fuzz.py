@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from graphgov import reader, schema
-from graphgov.checks import Dataset, read_and_check
+from graphgov.dataset import reader, schema
+from graphgov.dataset.checks import Dataset, read_and_check
 from graphgov.cli import cli
 from graphgov.errors import GraphGovError
 

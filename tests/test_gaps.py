@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import load_tables
 from graphgov.cli import cli
 from graphgov.errors import OptionError
-from graphgov.gaps import COLUMNS, KINDS, find_gaps
+from graphgov.analysis.gaps import COLUMNS, KINDS, find_gaps
 from planted import AS_OF, EDUCATION, TRANSPORT, planted_tables
 
 
@@ -240,7 +240,7 @@ def test_sample_single_broker_and_committees(sample_gaps):
 
 # -- a generated district (graphgov generate) with what the generator built in ---------------------------
 def test_generated_district_paper_members_and_shortage():
-    from graphgov.generate import REFERENCE_DATE, generate_with_truth
+    from graphgov.dataset.generate import REFERENCE_DATE, generate_with_truth
 
     tables, truth = generate_with_truth("district", seed=0)
     df = find_gaps(tables, as_of=str(REFERENCE_DATE), kinds="inactive_member,supply_gap")

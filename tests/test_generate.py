@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphgov import schema, vocab
-from graphgov.checks import read_and_check
+from graphgov.dataset import schema, vocab
+from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import OptionError
-from graphgov.generate import PRESETS, generate, generate_with_truth, write_generated
+from graphgov.dataset.generate import PRESETS, generate, generate_with_truth, write_generated
 
 
 def run(*args):

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from graphgov import reader
-from graphgov.checks import read_and_check
+from graphgov.dataset import reader
+from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import DataError
 from graphgov.store import open_store
@@ -195,7 +195,7 @@ def test_file_over_the_size_limit_is_refused_unread(tmp_path):
 
 PEAK = textwrap.dedent("""
     import json, resource, sys, time
-    from graphgov.checks import read_and_check
+    from graphgov.dataset.checks import read_and_check
     from graphgov.errors import DataError
 
     def memory_kb(field):

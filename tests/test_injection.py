@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from graphgov.cli import COMMANDS, cli
-from graphgov.queries import load_reports
+from graphgov.queries.library import load_reports
 from graphgov.store import open_store
 
 from conftest import write_dataset
@@ -261,7 +261,7 @@ def test_no_data_value_is_ever_part_of_a_cypher_text(hostile, recorded):
 
 CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE|RETURN|DELETE|DETACH|UNWIND|COPY|CALL|WHERE|SET|REMOVE|LOAD|DROP|ALTER)\b")
 # Interpolations reviewed as schema names: each is a label, relationship type or property
-# name from graphgov.schema, or a list joined from them. A new one fails this test until it
+# name from graphgov.dataset.schema, or a list joined from them. A new one fails this test until it
 # is checked and added here; a data value must go in as a $param instead.
 SCHEMA_NAMES = {
     "t.label", "t.name", "rel.type", "rtype", "a", "b", "src", "dst", "rel.from_col", "rel.to_col",
@@ -409,7 +409,7 @@ def test_export_xlsx_keeps_numbers_numeric_and_text_inert(hostile, tmp_path):
 
 def test_exported_dataset_reads_back_as_the_same_names(hostile, tmp_path):
     """The quote that disarms a formula is taken off again when graphgov reads its own export."""
-    from graphgov.checks import read_and_check
+    from graphgov.dataset.checks import read_and_check
 
     store, tables = hostile
     out = tmp_path / "again"

@@ -15,8 +15,8 @@ import pytest
 
 from browser import browser  # noqa: F401  (the shared Chromium fixture)
 from conftest import ROOT, write_dataset
-from graphgov import maps
-from graphgov.checks import read_and_check
+from graphgov.views import maps
+from graphgov.dataset.checks import read_and_check
 from graphgov.errors import NotFoundError, OptionError
 
 XSS_ALERT = "<img src=x onerror=alert(1)>"

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphgov import matching
+from graphgov.matching.core import core as matching
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError
 
@@ -206,14 +206,14 @@ def test_no_unrelated_category_is_a_candidate(planted_store):
     ctx = matching.build_context(planted_store)
     pairs = matching.candidate_pairs(ctx, scope="city")
     cats = zip(ctx.needs["category"].to_numpy(object)[pairs["n"]], ctx.resources["category"].to_numpy(object)[pairs["r"]])
-    from graphgov.vocab import category_relatedness
+    from graphgov.dataset.vocab import category_relatedness
 
     assert all(category_relatedness(a, b) > 0 for a, b in cats)
 
 
 # --------------------------------------------------------------------------- optimality
 def _frames(tables: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
-    from graphgov import schema
+    from graphgov.dataset import schema
 
     return {t.name: pd.DataFrame(tables.get(t.name, []), columns=None if tables.get(t.name) else t.column_names)
             for t in schema.ALL_TABLES}

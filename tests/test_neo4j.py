@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from cypherlint import CypherLinter, linter_schema
-from graphgov import schema
-from graphgov.checks import read_and_check
+from graphgov.dataset import schema
+from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
-from graphgov.gds import GDS_FUNCTIONS, GDS_PROCEDURES, gds_statements
+from graphgov.analysis.gds import GDS_FUNCTIONS, GDS_PROCEDURES, gds_statements
 from graphgov.store import open_store
 from graphgov.store.ladybug_store import ddl_statements
 from graphgov.store.neo4j_store import BATCH_SIZE, Neo4jSettings, Neo4jStore, load_statements
@@ -194,7 +194,7 @@ def test_live_load_twice_gives_the_embedded_graph(neo4j_store, tmp_path):
 def test_live_every_report_equals_the_embedded_store(neo4j_store, tmp_path):
     import datetime as dt
 
-    from graphgov.queries import load_reports, run_report
+    from graphgov.queries.library import load_reports, run_report
 
     ds = read_and_check(SAMPLE)
     neo4j_store.load(ds)
@@ -234,7 +234,7 @@ class AnsweringStore:
     """Answers GDS statements with fixed tables, as a server with the plugin would."""
 
     def __init__(self, has_gds=True):
-        from graphgov.gds import BETWEENNESS, DEGREE, DROP, PAGERANK, PROJECT, UNITS, VERSION
+        from graphgov.analysis.gds import BETWEENNESS, DEGREE, DROP, PAGERANK, PROJECT, UNITS, VERSION
 
         self.has_gds = has_gds
         self.sent = []
@@ -259,7 +259,7 @@ class AnsweringStore:
 
 
 def test_gds_central_merges_streams_and_drops_the_projection():
-    from graphgov.gds import DROP, PROJECT, gds_central
+    from graphgov.analysis.gds import DROP, PROJECT, gds_central
 
     store = AnsweringStore()
     df = gds_central(store, samples=64, seed=3)
@@ -274,7 +274,7 @@ def test_gds_central_merges_streams_and_drops_the_projection():
 
 def test_gds_missing_plugin_says_so():
     from graphgov.errors import StoreError
-    from graphgov.gds import gds_central
+    from graphgov.analysis.gds import gds_central
 
     with pytest.raises(StoreError, match="no Graph Data Science plugin"):
         gds_central(AnsweringStore(has_gds=False))

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from graphgov import schema
+from graphgov.dataset import schema
 from graphgov.cli import COMMANDS, cli
-from graphgov.graph import to_networkx
-from graphgov.privacy import is_personal, strip_personal
-from graphgov.queries import load_reports
+from graphgov.analysis.graph import to_networkx
+from graphgov.views.privacy import is_personal, strip_personal
+from graphgov.queries.library import load_reports
 from graphgov.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

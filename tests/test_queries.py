@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from cypherlint import cypher_linter  # noqa: F401  (fixture)
-from graphgov.checks import read_and_check
+from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import GraphGovError, NotFoundError, OptionError
-from graphgov.generate import write_generated
-from graphgov.queries import (
+from graphgov.dataset.generate import write_generated
+from graphgov.queries.library import (
     QueryFileError,
     bundled_dir,
     find_report,

@@ -11,14 +11,14 @@ from click.testing import CliRunner
 
 from browser import browser  # noqa: F401  (the shared Chromium fixture)
 from conftest import ROOT, SAMPLE
-from graphgov import svg
-from graphgov.checks import read_and_check
+from graphgov.views import svg
+from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError
-from graphgov.gaps import KIND_ZH, find_gaps
-from graphgov.matching import assign_all
-from graphgov.network import build_network
-from graphgov.report import AGE_BUCKETS, UNKNOWN_AGE, age_bucket, render_report, report_figures
+from graphgov.analysis.gaps import KIND_ZH, find_gaps
+from graphgov.matching.core import assign_all
+from graphgov.analysis.network import build_network
+from graphgov.views.report import AGE_BUCKETS, UNKNOWN_AGE, age_bucket, render_report, report_figures
 from graphgov.store import open_store
 
 TODAY = date(2025, 12, 31)

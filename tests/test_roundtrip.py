@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graphgov import schema, vocab
-from graphgov.checks import read_and_check
+from graphgov.dataset import schema, vocab
+from graphgov.dataset.checks import read_and_check
 from graphgov.store import open_store
 from conftest import write_dataset
 

@@ -1571,7 +1571,7 @@ def check(out: Path) -> None:
     assert per_project.between(1, 5).all() and len(per_project) == sizes["projects"]
     from importlib import util as _u
     if _u.find_spec("graphgov"):
-        from graphgov.vocab import CATEGORIES, VOCABULARIES
+        from graphgov.dataset.vocab import CATEGORIES, VOCABULARIES
         for table_, col, vocab in [("areas", "level", "area_level"), ("committees", "level", "committee_level"),
                                    ("committees", "cadence", "cadence"), ("units", "type", "unit_type"),
                                    ("party_orgs", "type", "party_org_type"), ("needs", "urgency", "urgency"),

@@ -81,7 +81,7 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
         return _central_gds(neo4j_uri, committee, area, samples, seed, hub_threshold, fmt, out, top)
     if neo4j_uri is not None:
         raise click.UsageError("--neo4j goes with --engine gds (the Python engines read the embedded store)")
-    from graphgov.central import central_table
+    from graphgov.analysis.central import central_table
 
     _check_hub(hub_threshold)
     from graphgov.store import open_store
@@ -104,7 +104,7 @@ def _central_gds(neo4j_uri, committee, area, samples, seed, hub_threshold, fmt, 
     if committee or area:
         raise click.UsageError("--engine gds ranks the whole graph in Neo4j; --committee/--area are not supported")
     from graphgov.cli.neo4j import open_neo4j
-    from graphgov.gds import gds_central
+    from graphgov.analysis.gds import gds_central
 
     with open_neo4j(neo4j_uri or None) as store:
         df = gds_central(store, samples=samples, seed=seed, hub_threshold=hub_threshold or 10**9)
@@ -150,7 +150,7 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
       graphgov gaps --area BJ-CY --format json --out gaps.json
       graphgov gaps --committee C07 --format xlsx --out 朝阳站区薄弱环节.xlsx
     """
-    from graphgov.gaps import SEVERITIES, find_gaps
+    from graphgov.analysis.gaps import SEVERITIES, find_gaps
     from graphgov.store import open_store
 
     _check_hub(hub_threshold)
@@ -176,7 +176,7 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
 
 def gaps_text(df, as_of: str | None = None) -> str:
     """Findings for the terminal: one block per finding, the message and suggestion unclipped."""
-    from graphgov.gaps import SEVERITY_ZH
+    from graphgov.analysis.gaps import SEVERITY_ZH
 
     head = f"薄弱环节 coordination gaps: {len(df)} findings" + (f" (as of {as_of})" if as_of else "")
     lines = [head]

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 
 import click
 
 from graphgov.errors import GraphGovError
-from graphgov.export import FORMATS, write_table
+from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
-__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err"]
+__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress"]
 
 
 def echo_err(message: str) -> None:
@@ -69,3 +70,35 @@ def emit_table(df, fmt: str, out: str | None, top: int | None = None, title: str
         click.echo(text)
     elif out:
         echo_err(f"wrote {len(df)} rows to {out}")
+
+
+def print_warnings(warnings, limit: int = 20) -> None:
+    for w in warnings[:limit]:
+        echo_err(str(w))
+    if len(warnings) > limit:
+        echo_err(f"… and {len(warnings) - limit} more warnings")
+
+
+class Progress:
+    """A progress bar on stderr that appears only once a load has taken a second."""
+
+    def __init__(self, label: str, clock=time.perf_counter):
+        self.label = label
+        self.clock = clock
+        self.start = clock()
+        self.bar = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if self.clock() - self.start < 1.0:
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=click.get_text_stream("stderr"),
+                                         show_pos=True)
+            self.bar.__enter__()
+            self.done = 0
+        self.bar.update(done - self.done, current_item=step)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)

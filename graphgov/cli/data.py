@@ -1,43 +1,9 @@
 """Commands that move data: check, load, info, export, schema."""
 from __future__ import annotations
 
-import time
-
 import click
 
-from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
-
-
-def _print_warnings(warnings, limit: int = 20) -> None:
-    for w in warnings[:limit]:
-        echo_err(str(w))
-    if len(warnings) > limit:
-        echo_err(f"… and {len(warnings) - limit} more warnings")
-
-
-class _Progress:
-    """A progress bar on stderr that appears only once a load has taken a second."""
-
-    def __init__(self, label: str, clock=time.perf_counter):
-        self.label = label
-        self.clock = clock
-        self.start = clock()
-        self.bar = None
-
-    def __call__(self, step: str, done: int, total: int) -> None:
-        if self.bar is None:
-            if self.clock() - self.start < 1.0:
-                return
-            self.bar = click.progressbar(length=total, label=self.label, file=click.get_text_stream("stderr"),
-                                         show_pos=True)
-            self.bar.__enter__()
-            self.done = 0
-        self.bar.update(done - self.done, current_item=step)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+from graphgov.cli.common import Progress, echo_err, emit_table, handle_errors, output_options, print_warnings, store_option
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -62,7 +28,7 @@ def check(dataset, partial, strict, store_path):
       graphgov check data/sample
       graphgov check 朝阳站区三张清单.xlsx
     """
-    from graphgov.checks import read_and_check
+    from graphgov.dataset.checks import read_and_check
     from graphgov.store import open_store
 
     known = None
@@ -71,7 +37,7 @@ def check(dataset, partial, strict, store_path):
         known = store.known_ids() if store.exists() else None
         store.close()
     ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
-    _print_warnings(ds.warnings)
+    print_warnings(ds.warnings)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"{dataset}: OK ({counts}; {len(ds.warnings)} warnings)")
 
@@ -102,7 +68,7 @@ def load(dataset, replace, partial, neo4j_uri, strict, store_path):
       graphgov load data/sample --store city.lbdb
       NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687
     """
-    from graphgov.checks import read_and_check
+    from graphgov.dataset.checks import read_and_check
     from graphgov.store import open_store
 
     if neo4j_uri is not None:
@@ -118,8 +84,8 @@ def load(dataset, replace, partial, neo4j_uri, strict, store_path):
         ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
     except DataError as err:
         raise _unchanged(err, store.path) from None
-    _print_warnings(ds.warnings)
-    bar = _Progress("loading")
+    print_warnings(ds.warnings)
+    bar = Progress("loading")
     try:
         result = store.load(ds, replace=replace, progress=bar)
     finally:
@@ -185,8 +151,8 @@ def export(out, fmt, lang, source, include_personal, store_path):
       graphgov export 三张清单.xlsx --lang zh           # one workbook, Chinese names
       graphgov export sample.xlsx --from data/sample --lang zh --include-personal
     """
-    from graphgov.checks import read_and_check
-    from graphgov.reader import write_dataset
+    from graphgov.dataset.checks import read_and_check
+    from graphgov.dataset.reader import write_dataset
     from graphgov.store import open_store
 
     fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
@@ -209,7 +175,7 @@ def schema(fmt):
     Example:
       graphgov schema --format markdown > docs/dataset-format.md
     """
-    from graphgov.docs import schema_markdown, schema_frame
+    from graphgov.dataset.docs import schema_markdown, schema_frame
 
     if fmt == "markdown":
         click.echo(schema_markdown())

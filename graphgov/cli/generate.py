@@ -6,7 +6,7 @@ import time
 import click
 
 from graphgov.cli.common import echo_err, handle_errors
-from graphgov.generate import PRESETS, write_generated
+from graphgov.dataset.generate import PRESETS, write_generated
 
 __all__ = ["generate"]
 

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from graphgov.cli.common import echo_err
+from graphgov.cli.common import Progress, echo_err, print_warnings
 
 
 def neo4j_settings(uri: str | None):
@@ -27,8 +27,7 @@ def open_neo4j(uri: str | None):
 
 def load_neo4j(dataset: str, uri: str, partial: bool, strict: bool = False) -> None:
     """``graphgov load DATASET --neo4j URI``: check, then load in batches with a progress bar."""
-    from graphgov.checks import read_and_check
-    from graphgov.cli.data import _print_warnings, _Progress
+    from graphgov.dataset.checks import read_and_check
 
     store = open_neo4j(uri or None)
     with store:
@@ -36,8 +35,8 @@ def load_neo4j(dataset: str, uri: str, partial: bool, strict: bool = False) -> N
         if partial:
             known = {t: set(df["id"]) for t, df in store.read_tables(include_internal=False).items() if "id" in df}
         ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
-        _print_warnings(ds.warnings)
-        bar = _Progress("loading into Neo4j")
+        print_warnings(ds.warnings)
+        bar = Progress("loading into Neo4j")
         try:
             sent = store.load(ds, progress=bar)
         finally:

@@ -61,7 +61,7 @@ def list_reports(folders, fmt, out, top):
       graphgov query list
       graphgov query list --queries my_reports/ --format json
     """
-    from graphgov.queries import load_reports
+    from graphgov.queries.library import load_reports
 
     reports = load_reports(folders)
     rows = [
@@ -89,7 +89,7 @@ def show(name, folders):
     Example:
       graphgov query show paper_members
     """
-    from graphgov.queries import find_report, load_reports
+    from graphgov.queries.library import find_report, load_reports
 
     report = find_report(name, load_reports(folders))
     click.echo(f"// file: {report.path}")
@@ -122,7 +122,7 @@ def run(name, params, folders, store_path, neo4j_uri, include_personal, fmt, out
       graphgov query run my_report --queries my_reports/
       graphgov query run unmet_needs --neo4j neo4j://server:7687
     """
-    from graphgov.queries import find_report, load_reports, run_report
+    from graphgov.queries.library import find_report, load_reports, run_report
     from graphgov.store import open_store
 
     given = _split_params(params)
@@ -137,7 +137,7 @@ def run(name, params, folders, store_path, neo4j_uri, include_personal, fmt, out
     with opened as store:
         df = run_report(store.query, report, values)
     if not include_personal:
-        from graphgov.privacy import strip_personal
+        from graphgov.views.privacy import strip_personal
 
         df, dropped = strip_personal(df)
         if dropped:

@@ -19,7 +19,7 @@ def _source_option(func):
 
 def _open_source(dataset, store_path):
     """The tables to draw: a checked dataset, or the store's tables."""
-    from graphgov.checks import read_and_check
+    from graphgov.dataset.checks import read_and_check
     from graphgov.store import open_store
 
     if dataset:
@@ -102,9 +102,9 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
       graphgov map --view gaps
       graphgov map --view matches --matches assign.csv
     """
-    from graphgov import maps
-    from graphgov.gaps import find_gaps
-    from graphgov.matching import assign_all
+    from graphgov.views import maps
+    from graphgov.analysis.gaps import find_gaps
+    from graphgov.matching.core import assign_all
 
     tables = _open_source(dataset, store_path)
     findings_df = _read_frame(findings)
@@ -150,7 +150,7 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
       graphgov report --out 朝阳站区报告.html --committee C01
       graphgov report --area A001 --date 2024-12-31
     """
-    from graphgov.report import write_report
+    from graphgov.views.report import write_report
 
     tables = _open_source(dataset, store_path)
     write_report(out, tables, committee=committee, area=area,
@@ -161,7 +161,7 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
 
 def _brokerage_role(row) -> str:
     """The brokerage role a unit plays most often across sectors (条), with its count."""
-    from graphgov.brokerage import ROLE_ZH, ROLES
+    from graphgov.analysis.brokerage import ROLE_ZH, ROLES
 
     counts = {role: int(row[f"sector_{role}"]) for role in ROLES}
     role = max(ROLES, key=lambda r: counts[r])
@@ -170,8 +170,8 @@ def _brokerage_role(row) -> str:
 
 def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
     """What the demo prints: top central actors, gaps by kind, the matching totals."""
-    from graphgov.export import write_table
-    from graphgov.gaps import KIND_ZH, SEVERITY_ZH
+    from graphgov.views.tables import write_table
+    from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH
 
     top = central.head(10)
     actors = top[["rank", "name", "type_zh", "degree", "betweenness"]].copy()
@@ -216,14 +216,14 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
       graphgov demo --store sample.lbdb --date 2025-12-31
       graphgov demo --no-load
     """
-    from graphgov.central import central_table
-    from graphgov.checks import read_and_check
-    from graphgov.gaps import find_gaps
-    from graphgov.graph import tables_of
-    from graphgov.maps import write_map
-    from graphgov.matching import assign_all
-    from graphgov.network import build_network
-    from graphgov.report import write_report
+    from graphgov.analysis.central import central_table
+    from graphgov.dataset.checks import read_and_check
+    from graphgov.analysis.gaps import find_gaps
+    from graphgov.analysis.graph import tables_of
+    from graphgov.views.maps import write_map
+    from graphgov.matching.core import assign_all
+    from graphgov.analysis.network import build_network
+    from graphgov.views.report import write_report
     from graphgov.store import open_store
 
     if dataset is None:

@@ -23,8 +23,8 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from graphgov import schema
-from graphgov.checks import Dataset
+from graphgov.dataset import schema
+from graphgov.dataset.checks import Dataset
 from graphgov.errors import OptionError, StoreBusyError, StoreError
 
 __all__ = ["LadybugStore", "LoadResult", "ddl_statements", "merge_tables", "edge_frames"]

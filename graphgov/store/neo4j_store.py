@@ -1,7 +1,7 @@
 """The Neo4j store: the team's server, for a city's or a province's graph.
 
 Same labels, relationship types and properties as the embedded store (both come from
-:mod:`graphgov.schema`), so the Cypher reports run unchanged. Universities and research
+:mod:`graphgov.dataset.schema`), so the Cypher reports run unchanged. Universities and research
 institutes carry the extra label ``University``.
 
 Loading uses ``UNWIND $rows … MERGE`` in batches, one transaction per batch, after the
@@ -22,8 +22,8 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from graphgov import schema
-from graphgov.checks import Dataset
+from graphgov.dataset import schema
+from graphgov.dataset.checks import Dataset
 from graphgov.errors import OptionError, StoreError
 from graphgov.store.ladybug_store import conform, edge_frames, read_tables_from
 

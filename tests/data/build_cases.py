@@ -93,8 +93,8 @@ def main() -> None:
     write(HERE / "good", GOOD)
     write(HERE / "good_gb18030", GOOD, encoding="gb18030")
     write(HERE / "good_bom", GOOD, encoding="utf-8-sig")
-    from graphgov.checks import read_and_check
-    from graphgov.reader import write_dataset
+    from graphgov.dataset.checks import read_and_check
+    from graphgov.dataset.reader import write_dataset
 
     write_dataset(read_and_check(HERE / "good").tables, HERE / "good.xlsx", fmt="xlsx", lang="zh")
 

@@ -6,7 +6,7 @@ enumerations, references), both graph stores (node and relationship tables, Neo4
 constraints) and the documentation (``graphgov schema --format markdown``).
 
 Names in code are English; the Chinese names a committee's spreadsheets use are
-aliases kept as data in this module and in :mod:`graphgov.vocab`.
+aliases kept as data in this module and in :mod:`graphgov.dataset.vocab`.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class Column:
     """One column of a table.
 
     ``zh`` holds the Chinese headers accepted for the column, the first being the one
-    graphgov writes. ``enum`` names a vocabulary in :mod:`graphgov.vocab`; ``ref``
+    graphgov writes. ``enum`` names a vocabulary in :mod:`graphgov.dataset.vocab`; ``ref``
     names the table whose ``id`` the value must be. ``personal`` marks data about a
     person (phone, ID-card number, contact name) that outputs leave out unless asked.
     """

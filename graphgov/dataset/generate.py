@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graphgov import schema, vocab
+from graphgov.dataset import schema, vocab
 from graphgov.errors import OptionError
-from graphgov.reader import write_dataset
+from graphgov.dataset.reader import write_dataset
 
 __all__ = ["PRESETS", "REFERENCE_DATE", "Preset", "Truth", "generate", "generate_with_truth", "write_generated"]
 

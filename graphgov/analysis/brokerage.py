@@ -179,7 +179,7 @@ def brokerage_roles(graph: nx.Graph, groups) -> pd.DataFrame:
 
 
 def network_brokerage(net, by: str = "sector") -> pd.DataFrame:
-    """Brokerage roles of the units of a :class:`graphgov.network.CoordinationNetwork`.
+    """Brokerage roles of the units of a :class:`graphgov.analysis.network.CoordinationNetwork`.
 
     ``by`` is ``"sector"`` (条) or ``"block"`` (块). Hub ties (large committees or
     projects) are left out: sitting in the same large committee neither closes a triad

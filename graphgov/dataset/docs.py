@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from graphgov import schema, vocab
+from graphgov.dataset import schema, vocab
 
 __all__ = ["schema_frame", "schema_markdown"]
 

@@ -4,7 +4,7 @@ Every candidate pair (need, resource) gets a score in [0, 1], the weighted mean 
 parts, each in [0, 1]:
 
 ``category``
-    1 for the same category, the weight of :data:`graphgov.vocab.RELATED_CATEGORIES`
+    1 for the same category, the weight of :data:`graphgov.dataset.vocab.RELATED_CATEGORIES`
     for a related one; pairs with no relation are never candidates.
 ``text``
     cosine similarity of TF-IDF vectors of title (counted twice) and description, over
@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from graphgov import vocab
+from graphgov.dataset import vocab
 from graphgov.errors import NotFoundError, OptionError
 
 __all__ = [
@@ -197,7 +197,7 @@ class MatchContext:
 
 
 def _tables(source) -> dict[str, pd.DataFrame]:
-    from graphgov.graph import tables_of
+    from graphgov.analysis.graph import tables_of
 
     return tables_of(source)
 

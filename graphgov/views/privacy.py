@@ -2,7 +2,7 @@
 
 The schema marks the columns that hold personal data (``Column.personal``: contact
 persons, phone numbers, party secretaries' names). Tables built from the schema leave
-them out by name (:func:`graphgov.graph.to_networkx`, :func:`graphgov.reader.write_dataset`).
+them out by name (:func:`graphgov.analysis.graph.to_networkx`, :func:`graphgov.dataset.reader.write_dataset`).
 A Cypher report may return them under any alias, so :func:`strip_personal` goes by the
 property name: a result column is personal when its name, or one of its parts split at
 ``.``, ``_`` or space, is a personal column of the schema or one of its Chinese headers
@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from graphgov import schema
+from graphgov.dataset import schema
 
 __all__ = ["PERSONAL_NAMES", "is_personal", "strip_personal"]
 

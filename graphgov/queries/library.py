@@ -392,8 +392,8 @@ def bundled_dir() -> Path:
     top-level ``queries/`` folder; in an installed package, the data files installed
     with it under ``share/graphgov/queries``.
     """
-    checkout = Path(__file__).resolve().parent.parent / "queries"
-    if checkout.is_dir() and (checkout.parent / "graphgov" / "queries.py").is_file():
+    checkout = Path(__file__).resolve().parents[2] / "queries"
+    if checkout.is_dir() and (checkout.parent / "graphgov" / "queries" / "library.py").is_file():
         return checkout
     try:
         files = importlib.metadata.distribution("graphgov").files or []

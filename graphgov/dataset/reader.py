@@ -1,8 +1,8 @@
 """Reading a dataset: a folder of CSV files or one .xlsx workbook, as raw text tables.
 
 The reader only finds tables and columns and decodes text; it does not judge values
-(that is :mod:`graphgov.checks`). File, sheet and header names are accepted in English
-or Chinese through the aliases in :mod:`graphgov.schema`. CSV files may be UTF-8 (with
+(that is :mod:`graphgov.dataset.checks`). File, sheet and header names are accepted in English
+or Chinese through the aliases in :mod:`graphgov.dataset.schema`. CSV files may be UTF-8 (with
 or without BOM), UTF-16 with BOM (Excel's "Unicode text") or GB18030/GBK, as Excel on
 Chinese Windows writes them.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphgov import schema
+from graphgov.dataset import schema
 from graphgov.errors import DataError, OptionError, Problem
 
 __all__ = ["RawTable", "RawDataset", "read_dataset", "write_dataset", "MAX_ROWS", "MAX_CELL", "MAX_COLUMNS", "MAX_FILE_BYTES", "fold"]
@@ -406,7 +406,7 @@ def write_dataset(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "
     ``personal=False`` leaves out the columns the schema marks as personal data.
     Returns the path written.
     """
-    from graphgov.export import neutralise
+    from graphgov.views.tables import neutralise
 
     out = Path(out)
     frames = {}

@@ -15,10 +15,10 @@ import random
 import numpy as np
 import pandas as pd
 
-from graphgov import vocab
-from graphgov.central import articulation_cuts
+from graphgov.dataset import vocab
+from graphgov.analysis.central import articulation_cuts
 from graphgov.errors import OptionError
-from graphgov.network import (DEFAULT_HUB_THRESHOLD, UNKNOWN_GROUP, CoordinationNetwork, area_descendants,
+from graphgov.analysis.network import (DEFAULT_HUB_THRESHOLD, UNKNOWN_GROUP, CoordinationNetwork, area_descendants,
                               build_network)
 from graphgov.store.ladybug_store import edge_frames
 

@@ -1,6 +1,6 @@
 """The networkx view of a graphgov graph: the one entry point for the analyses.
 
-Nodes are keyed ``"Label:id"`` (see :func:`graphgov.schema.node_key`) and carry
+Nodes are keyed ``"Label:id"`` (see :func:`graphgov.dataset.schema.node_key`) and carry
 ``label``, ``id``, ``name`` (a need's, resource's or project's title) and every stored
 property; empty values are left out. Edges go in the stored direction, keyed by their
 relationship type, with ``type`` and their properties.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from graphgov import schema
+from graphgov.dataset import schema
 from graphgov.store.ladybug_store import conform, edge_frames
 
 __all__ = ["to_networkx", "tables_of"]
@@ -49,7 +49,7 @@ def to_networkx(source, include_internal: bool = False, personal: bool = False) 
 
     Parameters
     ----------
-    source : a store (anything with ``read_tables()``), a :class:`graphgov.checks.Dataset`
+    source : a store (anything with ``read_tables()``), a :class:`graphgov.dataset.checks.Dataset`
         or a dict mapping table names to DataFrames.
     include_internal : also add graphgov's own Dispatch and NeedEvent nodes.
     personal : keep the columns the schema marks as personal data (phones, contact names).

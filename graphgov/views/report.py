@@ -3,17 +3,17 @@
 :func:`report_figures` computes the key figures the sources themselves report (member
 units, needs collected, the share of needs turned into projects, open needs by age,
 the fulfilment rate) plus the tables behind the charts; :func:`render_report` lays them
-out with inline SVG charts (:mod:`graphgov.svg`), the top central actors
-(:func:`graphgov.central.central_table`), the gaps with their evidence
-(:func:`graphgov.gaps.find_gaps`), the proposed matches
-(:func:`graphgov.matching.assign_all`) and the network map embedded in a sandboxed
+out with inline SVG charts (:mod:`graphgov.views.svg`), the top central actors
+(:func:`graphgov.analysis.central.central_table`), the gaps with their evidence
+(:func:`graphgov.analysis.gaps.find_gaps`), the proposed matches
+(:func:`graphgov.matching.core.assign_all`) and the network map embedded in a sandboxed
 ``<iframe srcdoc>``. Nothing is fetched when the page is opened.
 
 Definitions (the same in ``docs/maps.md``):
 
 - *units*: the members of the committee and of the committees below it; for an area,
   the units located in it or below it and the members of committees located there
-  (:func:`graphgov.network.scope_units`); everything when no scope is given.
+  (:func:`graphgov.analysis.network.scope_units`); everything when no scope is given.
 - *needs collected*: needs raised by those units.
 - *share turned into projects*: needs named by at least one project (``need_ids``) ÷ needs collected.
 - *open needs*: status other than fulfilled (已完成) or closed (已关闭); a need without a status is open.
@@ -29,12 +29,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphgov import maps, svg, vocab
-from graphgov.central import central_table
-from graphgov.gaps import KIND_ZH, SEVERITY_ZH, find_gaps
-from graphgov.graph import tables_of
-from graphgov.matching import assign_all
-from graphgov.network import area_descendants, block_of, scope_units
+from graphgov.views import maps, svg
+from graphgov.dataset import vocab
+from graphgov.analysis.central import central_table
+from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH, find_gaps
+from graphgov.analysis.graph import tables_of
+from graphgov.matching.core import assign_all
+from graphgov.analysis.network import area_descendants, block_of, scope_units
 
 __all__ = ["AGE_BUCKETS", "report_figures", "render_report", "write_report", "age_bucket"]
 
@@ -233,10 +234,10 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     """The report as one self-contained HTML page.
 
     What is not given is computed for the scope: ``central`` by
-    :func:`graphgov.central.central_table`, ``findings`` by :func:`graphgov.gaps.find_gaps`
+    :func:`graphgov.analysis.central.central_table`, ``findings`` by :func:`graphgov.analysis.gaps.find_gaps`
     (as of the report date), ``matches`` from the assignments of
-    :func:`graphgov.matching.assign_all` (those of needs raised in scope). The embedded
-    map is ``map_data`` when given, else :func:`graphgov.maps.build_map` with
+    :func:`graphgov.matching.core.assign_all` (those of needs raised in scope). The embedded
+    map is ``map_data`` when given, else :func:`graphgov.views.maps.build_map` with
     ``map_options``. Raises NotFoundError for an unknown committee or area.
     """
     tables = tables_of(source)

@@ -15,8 +15,8 @@ Views (``view=``):
 ``committee`` one committee, the committees reporting to it, their member units and the units' lists;
 ``unit``      one unit's neighbourhood within ``radius`` steps (areas are not walked through);
 ``category``  the needs, resources and projects of one category and the units behind them;
-``gaps``      the network with the findings of :func:`graphgov.gaps.find_gaps` highlighted;
-``matches``   proposed need → resource matches (from :mod:`graphgov.matching`) with their units.
+``gaps``      the network with the findings of :func:`graphgov.analysis.gaps.find_gaps` highlighted;
+``matches``   proposed need → resource matches (from :mod:`graphgov.matching.core`) with their units.
 
 Above ``max_nodes`` nodes the map groups nodes by committee or area (``group_by``)
 instead of drawing each one.
@@ -38,11 +38,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphgov import schema, vocab
+from graphgov.dataset import schema, vocab
 from graphgov.errors import NotFoundError, OptionError
-from graphgov.gaps import KIND_ZH
-from graphgov.graph import tables_of, to_networkx
-from graphgov.network import CoordinationNetwork, build_network
+from graphgov.analysis.gaps import KIND_ZH
+from graphgov.analysis.graph import tables_of, to_networkx
+from graphgov.analysis.network import CoordinationNetwork, build_network
 
 __all__ = [
     "VIEWS",
@@ -128,7 +128,7 @@ RELATION_STYLE = {
     "SUGGESTED_TIE": ("建议结对", "#00bfa5", [3, 5], 3.0, False),
 }
 
-# How the gaps view marks findings (kinds and their Chinese names: graphgov.gaps).
+# How the gaps view marks findings (kinds and their Chinese names: graphgov.analysis.gaps).
 SEVERITY_COLOUR = {"high": "#d50000", "medium": "#ff6d00", "low": "#ffd600"}
 _FINDING_LABEL_ORDER = {
     "unmet_need": ("Need", "Unit"),
@@ -463,10 +463,10 @@ def _centrality(g: nx.MultiDiGraph, size_by: str, tables: dict,
 
 
 def _central_unit_scores(tables: dict, size_by: str, network: CoordinationNetwork | None) -> dict[str, float]:
-    """Unit scores in the unit-to-unit coordination network of :mod:`graphgov.network`.
+    """Unit scores in the unit-to-unit coordination network of :mod:`graphgov.analysis.network`.
 
     That network (ties through shared committees, projects, agreements, party
-    organizations) is what :mod:`graphgov.central` ranks and what a planner means by a
+    organizations) is what :mod:`graphgov.analysis.central` ranks and what a planner means by a
     central actor, so unit sizes follow it. Only the one measure asked for is computed
     (betweenness from 256 sampled sources above 2,000 units), to keep maps fast; the
     exact figures are ``graphgov central``'s job. ``network`` is that network when the
@@ -740,21 +740,21 @@ def build_map(
 
     Parameters
     ----------
-    source : a store, a checked Dataset or a dict of DataFrames (see :func:`graphgov.graph.tables_of`).
+    source : a store, a checked Dataset or a dict of DataFrames (see :func:`graphgov.analysis.graph.tables_of`).
     view : one of :data:`VIEWS`.
     committee, unit, category : what the ``committee``, ``unit`` and ``category`` views show;
         ``committee`` (and ``area``) also narrow the other views to that scope.
     radius : steps from the unit in the ``unit`` view.
     size_by : ``degree``, ``pagerank`` or ``betweenness``: node size.
     findings : for the ``gaps`` view, a DataFrame with columns ``kind``, ``subject``,
-        ``severity``, ``evidence``, ``suggestion`` (what :func:`graphgov.gaps.find_gaps` returns).
+        ``severity``, ``evidence``, ``suggestion`` (what :func:`graphgov.analysis.gaps.find_gaps` returns).
     matches : for the ``matches`` view, a DataFrame with ``need_id``, ``resource_id``, ``score``
-        (the assignments :func:`graphgov.matching.assign_all` returns).
+        (the assignments :func:`graphgov.matching.core.assign_all` returns).
     include_personal : keep phone numbers and contact names (left out by default).
     max_nodes : above this many nodes, nodes are grouped by ``group_by``.
     group_by : ``auto`` (committee when there are committees, else area), ``committee``, ``area``
         or ``none`` (draw every node however many).
-    network : the unscoped :func:`graphgov.network.build_network` of ``source`` when the
+    network : the unscoped :func:`graphgov.analysis.network.build_network` of ``source`` when the
         caller has it already (unit sizes come from it); built here otherwise.
 
     Returns

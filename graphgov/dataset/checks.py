@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphgov import schema, vocab
+from graphgov.dataset import schema, vocab
 from graphgov.errors import DataError, Problem
-from graphgov.reader import RawDataset, RawTable, read_dataset
+from graphgov.dataset.reader import RawDataset, RawTable, read_dataset
 
 __all__ = ["Dataset", "check_dataset", "read_and_check", "normalise_id"]
 

@@ -1,6 +1,6 @@
 """Central actors: who holds the coordination network together.
 
-:func:`central_table` ranks the units of a :class:`graphgov.network.CoordinationNetwork`
+:func:`central_table` ranks the units of a :class:`graphgov.analysis.network.CoordinationNetwork`
 by degree, weighted degree, betweenness, PageRank, closeness and harmonic centrality,
 Burt's constraint and effective size, marks articulation points and counts
 Gould–Fernandez brokerage roles by sector (条) and by block (块).
@@ -27,9 +27,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
-from graphgov import brokerage
+from graphgov.analysis import brokerage
 from graphgov.errors import OptionError
-from graphgov.network import DEFAULT_HUB_THRESHOLD, CoordinationNetwork, build_network
+from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD, CoordinationNetwork, build_network
 
 __all__ = [
     "METRICS",
@@ -305,7 +305,7 @@ def central_table(
     Parameters
     ----------
     source : a store, Dataset, dict of tables, or a built :class:`CoordinationNetwork`.
-    layers, committee, area, hub_threshold, block_level : see :func:`graphgov.network.build_network`.
+    layers, committee, area, hub_threshold, block_level : see :func:`graphgov.analysis.network.build_network`.
     exact : exact betweenness/closeness even on large networks.
     samples : sampled sources for betweenness, closeness and harmonic centrality when
         the network has more than ``exact_limit`` units.

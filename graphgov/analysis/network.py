@@ -36,7 +36,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphgov import schema, vocab
+from graphgov.dataset import schema, vocab
 from graphgov.errors import NotFoundError, OptionError
 
 __all__ = [
@@ -154,7 +154,7 @@ def _tables(source) -> dict[str, pd.DataFrame]:
         return source.tables
     if hasattr(source, "read_tables"):
         return source.read_tables(include_internal=True)
-    from graphgov.graph import tables_of
+    from graphgov.analysis.graph import tables_of
 
     return tables_of(source)
 
@@ -303,7 +303,7 @@ def build_network(
 
     Parameters
     ----------
-    source : a store, a :class:`graphgov.checks.Dataset`, a dict of tables, or a
+    source : a store, a :class:`graphgov.dataset.checks.Dataset`, a dict of tables, or a
         :class:`CoordinationNetwork` (its tables are reused).
     layers : names from :data:`LAYERS` (list or ``"committee,project"``); default all.
     committee, area : the scope (see :func:`scope_units`).

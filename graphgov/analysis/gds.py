@@ -1,7 +1,7 @@
 """Central actors computed inside Neo4j by Graph Data Science (``graphgov central --engine gds``).
 
 For a graph that lives in Neo4j and is too large to pull out, GDS projects the same
-coordination network graphgov builds in Python (:mod:`graphgov.network`: committee ties
+coordination network graphgov builds in Python (:mod:`graphgov.analysis.network`: committee ties
 weigh ``1/(n-1)`` per shared committee of n members, a shared project 1, an agreement 1,
 a party-organization reporting line 0.5) and runs degree, PageRank and sampled
 betweenness in the database. Only the ranked table comes back.
@@ -13,7 +13,7 @@ import uuid
 import pandas as pd
 
 from graphgov.errors import StoreError
-from graphgov.network import DEFAULT_HUB_THRESHOLD
+from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD
 
 __all__ = ["GDS_PROCEDURES", "GDS_FUNCTIONS", "gds_statements", "gds_central", "gds_available"]
 
@@ -23,7 +23,7 @@ GDS_FUNCTIONS = ("gds.version", "gds.graph.project", "gds.util.asNode")
 VERSION = "RETURN gds.version() AS version"
 
 # The coordination network as a Cypher projection (GDS 2.4+), one weighted undirected tie
-# per pair of units, summed over the layers. As in graphgov.network, a committee of more
+# per pair of units, summed over the layers. As in graphgov.analysis.network, a committee of more
 # than $hub_threshold members is one hub node tied to each member (weight 1: the member's
 # whole tie strength through it) instead of all its pairs, which at a city-level committee
 # would be millions of ties; the hubs are left out of the ranked results. Paths use

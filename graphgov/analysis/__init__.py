@@ -1,0 +1,15 @@
+"""Analyses of the graph: the coordination network, central actors, brokerage, gaps, Graph Data Science.
+
+Third step of the flow: graph store → analyses. Everything here reads tables from a store
+(or a dataset) and returns pandas DataFrames.
+"""
+from graphgov._lazy import lazy_exports
+
+__all__, __getattr__ = lazy_exports(__name__, {
+    'graph': ('to_networkx', 'tables_of'),
+    'network': ('LAYERS', 'LAYER_WEIGHTS', 'DEFAULT_HUB_THRESHOLD', 'CoordinationNetwork', 'build_network', 'coordination_network', 'parse_layers', 'scope_units', 'area_descendants', 'block_of'),
+    'central': ('METRICS', 'METRIC_ZH', 'DEFAULT_SAMPLES', 'DEFAULT_EXACT_LIMIT', 'unit_metrics', 'central_table', 'betweenness_error', 'effective_size', 'articulation_cuts'),
+    'brokerage': ('ROLES', 'ROLE_ZH', 'brokerage_counts', 'brokerage_roles', 'brokerage_reference', 'network_brokerage'),
+    'gaps': ('KINDS', 'KIND_ZH', 'COLUMNS', 'find_gaps', 'GapContext'),
+    'gds': ('GDS_PROCEDURES', 'GDS_FUNCTIONS', 'gds_statements', 'gds_central', 'gds_available'),
+})
