@@ -288,7 +288,7 @@ def w_match(p):
     """The assignment against greedy and against exact optima computed by other methods."""
     import numpy as np
 
-    from graphgov.matching.core import core as matching
+    from graphgov.matching import core as matching
     from graphgov.store import open_store
 
     with open_store(p["store"]) as store:

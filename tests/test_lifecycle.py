@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphgov.matching.core import lifecycle, core as matching
+from graphgov.matching import lifecycle, core as matching
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError, TransitionError
 from graphgov.store import open_store
