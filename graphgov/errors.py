@@ -1,7 +1,9 @@
 """One exception hierarchy for graphgov.
 
 Every error a user can cause is a :class:`GraphGovError`; the CLI prints its message
-(no traceback) and exits with its ``exit_code``: 1 for bad data, 2 for bad options.
+(no traceback) and exits with its ``exit_code``: 1 for bad data (or a store that fails),
+2 for bad options, 3 for a store server that cannot be reached, 4 for one that refuses
+the credentials.
 """
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ __all__ = [
     "OptionError",
     "StoreError",
     "StoreBusyError",
+    "StoreUnavailableError",
+    "StoreAuthError",
+    "ConstraintViolation",
     "NotFoundError",
     "TransitionError",
     "Problem",
@@ -43,6 +48,22 @@ class StoreError(GraphGovError):
 
 class StoreBusyError(StoreError):
     """Another graphgov process holds the store."""
+
+
+class StoreUnavailableError(StoreError):
+    """The store's server cannot be reached (down, wrong host or port, network)."""
+
+    exit_code = 3
+
+
+class StoreAuthError(StoreError):
+    """The store's server refused the user name or password."""
+
+    exit_code = 4
+
+
+class ConstraintViolation(StoreError):
+    """A write would break a rule the store enforces (a second node with the same id)."""
 
 
 class TransitionError(GraphGovError):

@@ -267,6 +267,8 @@ SCHEMA_NAMES = {
     "t.label", "t.name", "rel.type", "rtype", "a", "b", "src", "dst", "rel.from_col", "rel.to_col",
     "cols", "sets", "', '.join(parts)", "', '.join(cols)",
     "_RETURN_D",  # lifecycle.py: the Dispatch table's property names
+    "props", "same",  # store/plan.py: a relationship's property names, as a map and as equality tests
+    "label",  # store/neo4j_store.py: constraint labels; lock() checks its label against the schema
 }
 
 

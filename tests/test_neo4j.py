@@ -107,7 +107,7 @@ def test_load_statements_build_the_same_graph_on_a_real_cypher_engine(tmp_path):
     rec.load(ds, batch_size=2)
     rec.load(ds, batch_size=2)  # idempotent: a repeated (or resumed) load changes nothing
     conn, db = _run_on_ladybug(tmp_path, rec.sent)
-    from graphgov.store.ladybug_store import read_tables_from
+    from graphgov.store.tables import read_tables_from
 
     replayed = read_tables_from(lambda q, p=None: conn.execute(q, p or {}).get_as_df(), include_internal=False)
     conn.close()

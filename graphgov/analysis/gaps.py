@@ -20,7 +20,7 @@ from graphgov.analysis.central import articulation_cuts
 from graphgov.errors import OptionError
 from graphgov.analysis.network import (DEFAULT_HUB_THRESHOLD, UNKNOWN_GROUP, CoordinationNetwork, area_descendants,
                               build_network)
-from graphgov.store.ladybug_store import edge_frames
+from graphgov.store.tables import edge_frames
 
 __all__ = ["KINDS", "KIND_ZH", "COLUMNS", "find_gaps", "GapContext"]
 

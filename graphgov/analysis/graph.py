@@ -11,7 +11,7 @@ import networkx as nx
 import pandas as pd
 
 from graphgov.dataset import schema
-from graphgov.store.ladybug_store import conform, edge_frames
+from graphgov.store.tables import conform, edge_frames
 
 __all__ = ["to_networkx", "tables_of"]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
+from graphgov.cli.common import echo_err, emit_table, handle_errors, open_cli_store, output_options, store_option
 
 TABLE_COLUMNS_CENTRAL = ["rank", "id", "name", "type_zh", "sector", "block", "degree", "weighted_degree",
                          "betweenness", "pagerank", "harmonic", "constraint", "effective_size", "articulation",
@@ -51,15 +51,13 @@ def _check_hub(value: int) -> None:
               help="Rank units by this column (constraint: lowest first).")
 @click.option("--engine", type=click.Choice(["igraph", "networkx", "gds"]), default="igraph", show_default=True,
               help="igraph (C-backed, default), networkx (the reference), or gds: run degree, PageRank and "
-                   "sampled betweenness inside Neo4j with Graph Data Science (needs --neo4j or NEO4J_URI).")
-@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
-              help="With --engine gds: the Neo4j server (URI, or just --neo4j for NEO4J_URI).")
+                   "sampled betweenness inside Neo4j with Graph Data Science (needs a Neo4j --store).")
 @click.option("--all-columns", is_flag=True, help="Show every column in the terminal table "
               "(csv, json and xlsx always have all of them).")
 @output_options
 @handle_errors
 def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, exact_limit, seed, sort_by,
-            engine, neo4j_uri, all_columns, fmt, out, top):
+            engine, all_columns, fmt, out, top):
     """Central actors (核心单位): units ranked by centrality and brokerage.
 
     Builds the coordination network (ties from shared committees, joint projects,
@@ -78,15 +76,11 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
       graphgov central --engine gds --neo4j neo4j://server:7687 --top 50
     """
     if engine == "gds":
-        return _central_gds(neo4j_uri, committee, area, samples, seed, hub_threshold, fmt, out, top)
-    if neo4j_uri is not None:
-        raise click.UsageError("--neo4j goes with --engine gds (the Python engines read the embedded store)")
+        return _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt, out, top)
     from graphgov.analysis.central import central_table
 
     _check_hub(hub_threshold)
-    from graphgov.store import open_store
-
-    with open_store(store_path) as store:
+    with open_cli_store(store_path) as store:
         df = central_table(store, layers=layers, committee=committee, area=area, exact=exact, samples=samples,
                            seed=seed, exact_limit=exact_limit, sort_by=sort_by, hub_threshold=_hub(hub_threshold),
                            block_level=block_level, engine=engine)
@@ -99,14 +93,16 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
     emit_table(df, fmt, out, top, title=f"核心单位 central actors ({len(df)} units, sorted by {sort_by})")
 
 
-def _central_gds(neo4j_uri, committee, area, samples, seed, hub_threshold, fmt, out, top):
+def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt, out, top):
     """``central --engine gds``: the whole graph in Neo4j, ranked by Graph Data Science."""
     if committee or area:
         raise click.UsageError("--engine gds ranks the whole graph in Neo4j; --committee/--area are not supported")
-    from graphgov.cli.neo4j import open_neo4j
     from graphgov.analysis.gds import gds_central
+    from graphgov.store import is_server
 
-    with open_neo4j(neo4j_uri or None) as store:
+    if not is_server(store_path):
+        raise click.UsageError("--engine gds runs inside Neo4j: give --store neo4j://HOST:7687 (or --neo4j)")
+    with open_cli_store(store_path) as store:
         df = gds_central(store, samples=samples, seed=seed, hub_threshold=hub_threshold or 10**9)
     echo_err(f"computed in Neo4j Graph Data Science; betweenness sampled from {samples} sources (seed {seed})")
     emit_table(df, fmt, out, top, title=f"核心单位 central actors (GDS, {len(df)} units, sorted by pagerank)")
@@ -151,10 +147,9 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
       graphgov gaps --committee C07 --format xlsx --out 朝阳站区薄弱环节.xlsx
     """
     from graphgov.analysis.gaps import SEVERITIES, find_gaps
-    from graphgov.store import open_store
 
     _check_hub(hub_threshold)
-    with open_store(store_path) as store:
+    with open_cli_store(store_path) as store:
         df = find_gaps(store, as_of=as_of.date() if as_of else None, kinds=kinds, layers=layers,
                        committee=committee, area=area, hub_threshold=_hub(hub_threshold), block_level=block_level,
                        stale_days=stale_days, suggestions=suggestions, seed=seed)

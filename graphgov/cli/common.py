@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 
@@ -11,7 +12,7 @@ from graphgov.errors import GraphGovError
 from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
-__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress"]
+__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress", "open_cli_store"]
 
 
 def echo_err(message: str) -> None:
@@ -33,16 +34,44 @@ def handle_errors(func):
 
 
 def store_option(func):
-    """``--store PATH``: the embedded store, default ./graphgov.lbdb or $GRAPHGOV_STORE."""
+    """``--store PATH|URL`` (and the shorthand ``--neo4j [URL]``): the store every command uses.
+
+    The command receives one value, ``store_path``: a LadybugDB file or a Neo4j address.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, neo4j_uri=None, store_path=None, **kwargs):
+        if neo4j_uri is not None:
+            store_path = neo4j_uri or os.environ.get("NEO4J_URI") or ""
+            if not store_path:
+                raise click.UsageError("--neo4j needs a server address, or NEO4J_URI set (e.g. neo4j://localhost:7687)")
+        return func(*args, store_path=store_path, **kwargs)
+
+    wrapper = click.option(
+        "--neo4j", "neo4j_uri", default=None, metavar="URL", is_flag=False, flag_value="",
+        help="Shorthand for --store on a Neo4j server: the URL, or just --neo4j to use NEO4J_URI.",
+    )(wrapper)
     return click.option(
         "--store",
         "store_path",
         envvar=STORE_ENV,
         default=DEFAULT_STORE,
         show_default=True,
-        type=click.Path(dir_okay=False),
-        help=f"The embedded LadybugDB store (file). Environment variable: {STORE_ENV}.",
-    )(func)
+        metavar="PATH|URL",
+        help=f"The store: a LadybugDB file, or a Neo4j server (neo4j://host:7687, bolt+s://…; user and "
+             f"password from NEO4J_USERNAME and NEO4J_PASSWORD). Environment variable: {STORE_ENV}.",
+    )(wrapper)
+
+
+def open_cli_store(store_path, read_only: bool = True):
+    """The store a command names, with a hidden password prompt at a terminal and notifications as warnings."""
+    from graphgov.store import open_store
+
+    ask = None
+    if sys.stdin is not None and sys.stdin.isatty():
+        def ask():
+            return click.prompt("Neo4j password", hide_input=True, err=True)
+    return open_store(store_path, read_only=read_only, ask_password=ask, warn=lambda m: echo_err(f"Warning: {m}"))
 
 
 def output_options(func):

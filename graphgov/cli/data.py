@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from graphgov.cli.common import Progress, echo_err, emit_table, handle_errors, output_options, print_warnings, store_option
+from graphgov.cli.common import (Progress, echo_err, emit_table, handle_errors, open_cli_store, output_options,
+                                 print_warnings, store_option)
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -29,13 +30,11 @@ def check(dataset, partial, strict, store_path):
       graphgov check 朝阳站区三张清单.xlsx
     """
     from graphgov.dataset.checks import read_and_check
-    from graphgov.store import open_store
 
     known = None
     if partial:
-        store = open_store(store_path)
-        known = store.known_ids() if store.exists() else None
-        store.close()
+        with open_cli_store(store_path) as store:
+            known = store.known_ids() if store.exists() else None
     ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
     print_warnings(ds.warnings)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
@@ -47,19 +46,17 @@ def check(dataset, partial, strict, store_path):
 @click.option("--replace", is_flag=True, help="Make the store hold exactly this dataset "
               "(rows not in it are removed). Default: add new rows and update known ones by id.")
 @click.option("--partial", is_flag=True, help="The dataset holds only some tables (e.g. next month's needs list).")
-@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
-              help="Load into a Neo4j server instead: the URI, or just --neo4j to use NEO4J_URI. "
-                   "User, password and database come from NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.")
 @_strict_option
 @store_option
 @handle_errors
-def load(dataset, replace, partial, neo4j_uri, strict, store_path):
+def load(dataset, replace, partial, strict, store_path):
     """Check a dataset and load it into the graph store, all or nothing.
 
     Everything is checked first; if any check fails nothing is written. Loading the
     same dataset twice gives the same graph; an updated list updates rows in place by
     id. The store is the embedded LadybugDB file given by --store (default
-    ./graphgov.lbdb, or $GRAPHGOV_STORE).
+    ./graphgov.lbdb, or $GRAPHGOV_STORE), or a Neo4j server (--store neo4j://…),
+    where the load is one transaction.
 
     \b
     Example:
@@ -69,32 +66,26 @@ def load(dataset, replace, partial, neo4j_uri, strict, store_path):
       NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687
     """
     from graphgov.dataset.checks import read_and_check
-    from graphgov.store import open_store
-
-    if neo4j_uri is not None:
-        from graphgov.cli.neo4j import load_neo4j
-
-        return load_neo4j(dataset, neo4j_uri, partial, strict=strict)
     from graphgov.errors import DataError
 
-    store = open_store(store_path)
-    known = store.known_ids() if partial and store.exists() else None
-    store.close()
-    try:
-        ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
-    except DataError as err:
-        raise _unchanged(err, store.path) from None
-    print_warnings(ds.warnings)
-    bar = Progress("loading")
-    try:
-        result = store.load(ds, replace=replace, progress=bar)
-    finally:
-        bar.close()
+    with open_cli_store(store_path) as store:
+        known = store.known_ids() if partial and store.exists() else None
+        try:
+            ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+        except DataError as err:
+            raise _unchanged(err, store.location) from None
+        print_warnings(ds.warnings)
+        bar = Progress("loading")
+        try:
+            result = store.load(ds, replace=replace, progress=bar)
+        finally:
+            bar.close()
     parts = []
     for name in ds.tables:
         a, c = result.added.get(name, 0), result.changed.get(name, 0)
         parts.append(f"{name} {result.after[name]} (+{a}, ~{c})")
-    click.echo(f"loaded {dataset} into {store.path} in {result.seconds:.2f} s: " + ", ".join(parts))
+    gone = [f"{name} -{n}" for name, n in result.removed.items() if n]
+    click.echo(f"loaded {dataset} into {store.location} in {result.seconds:.2f} s: " + ", ".join(parts + gone))
 
 
 def _unchanged(err, path):
@@ -105,11 +96,9 @@ def _unchanged(err, path):
 
 @click.command()
 @store_option
-@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
-              help="Count in a Neo4j server instead (URI, or NEO4J_URI).")
 @output_options
 @handle_errors
-def info(store_path, neo4j_uri, fmt, out, top):
+def info(store_path, fmt, out, top):
     """Counts of nodes by label and relationships by type in the store.
 
     \b
@@ -118,17 +107,9 @@ def info(store_path, neo4j_uri, fmt, out, top):
       graphgov info --format json
       graphgov info --neo4j neo4j://server:7687
     """
-    if neo4j_uri is not None:
-        from graphgov.cli.neo4j import open_neo4j
-
-        with open_neo4j(neo4j_uri or None) as store:
-            df = store.counts()
-        return emit_table(df, fmt, out, top, title=f"Neo4j at {store.settings.uri}")
-    from graphgov.store import open_store
-
-    with open_store(store_path) as store:
+    with open_cli_store(store_path) as store:
         df = store.counts()
-    emit_table(df, fmt, out, top, title=f"graphgov store {store.path}")
+    emit_table(df, fmt, out, top, title=f"graphgov store {store.location}")
 
 
 @click.command()
@@ -153,13 +134,12 @@ def export(out, fmt, lang, source, include_personal, store_path):
     """
     from graphgov.dataset.checks import read_and_check
     from graphgov.dataset.reader import write_dataset
-    from graphgov.store import open_store
 
     fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
     if source:
         tables = read_and_check(source).tables
     else:
-        with open_store(store_path) as store:
+        with open_cli_store(store_path) as store:
             tables = store.read_tables(include_internal=False)
     write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal)
     click.echo(f"wrote {out}")

@@ -11,7 +11,7 @@ import datetime as dt
 import click
 import pandas as pd
 
-from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
+from graphgov.cli.common import echo_err, emit_table, handle_errors, open_cli_store, output_options, store_option
 from graphgov.errors import OptionError
 
 
@@ -34,9 +34,7 @@ def note_option(func):
 
 
 def _open(store_path):
-    from graphgov.store import open_store
-
-    return open_store(store_path)
+    return open_cli_store(store_path)
 
 
 def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from graphgov.cli.common import echo_err, emit_table, handle_errors, output_options, store_option
+from graphgov.cli.common import echo_err, emit_table, handle_errors, open_cli_store, output_options, store_option
 
 __all__ = ["query"]
 
@@ -102,14 +102,11 @@ def show(name, folders):
               help="A parameter value (repeatable); dates as YYYY-MM-DD or today, durations as days.")
 @_queries_option
 @store_option
-@click.option("--neo4j", "neo4j_uri", default=None, metavar="URI", is_flag=False, flag_value="",
-              help="Run on a Neo4j server instead: the URI, or just --neo4j to use NEO4J_URI "
-                   "(password from NEO4J_PASSWORD or a prompt; see docs/neo4j.md).")
 @click.option("--include-personal", is_flag=True,
               help="Keep columns with phone numbers and contact names (left out by default).")
 @output_options
 @handle_errors
-def run(name, params, folders, store_path, neo4j_uri, include_personal, fmt, out, top):
+def run(name, params, folders, store_path, include_personal, fmt, out, top):
     """Run the report NAME on the store and print or write its table.
 
     Parameters left out take the defaults the report declares ('graphgov query list'
@@ -123,19 +120,12 @@ def run(name, params, folders, store_path, neo4j_uri, include_personal, fmt, out
       graphgov query run unmet_needs --neo4j neo4j://server:7687
     """
     from graphgov.queries.library import find_report, load_reports, run_report
-    from graphgov.store import open_store
 
     given = _split_params(params)
     report = find_report(name, load_reports(folders))
     values = report.bind(given)  # bad parameters fail before the store is opened
-    if neo4j_uri is not None:
-        from graphgov.cli.neo4j import open_neo4j
-
-        opened = open_neo4j(neo4j_uri or None)
-    else:
-        opened = open_store(store_path)
-    with opened as store:
-        df = run_report(store.query, report, values)
+    with open_cli_store(store_path) as store:
+        df = run_report(store.report_query, report, values)
     if not include_personal:
         from graphgov.views.privacy import strip_personal
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graphgov.cli.common import echo_err, handle_errors, store_option
+from graphgov.cli.common import echo_err, handle_errors, open_cli_store, store_option
 from graphgov.errors import OptionError
 
 
@@ -20,13 +20,12 @@ def _source_option(func):
 def _open_source(dataset, store_path):
     """The tables to draw: a checked dataset, or the store's tables."""
     from graphgov.dataset.checks import read_and_check
-    from graphgov.store import open_store
 
     if dataset:
         return read_and_check(dataset).tables
-    store = open_store(store_path)
+    store = open_cli_store(store_path)
     if not store.exists():
-        raise OptionError(f"no store at {store.path}; run 'graphgov load DATASET' first or pass --from DATASET")
+        raise OptionError(f"no store at {store.location}; run 'graphgov load DATASET' first or pass --from DATASET")
     with store:
         return store.read_tables(include_internal=False)
 
@@ -224,7 +223,6 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     from graphgov.matching.core import assign_all
     from graphgov.analysis.network import build_network
     from graphgov.views.report import write_report
-    from graphgov.store import open_store
 
     if dataset is None:
         dataset = _sample_folder()
@@ -233,10 +231,9 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"checked {dataset}: {counts}")
     if do_load:
-        store = open_store(store_path)
-        with store:
+        with open_cli_store(store_path) as store:
             result = store.load(ds)
-        click.echo(f"loaded into {store.path} in {result.seconds:.2f} s")
+        click.echo(f"loaded into {store.location} in {result.seconds:.2f} s")
 
     # each analysis once, shared by the summary, the map and the report
     tables = tables_of(ds)

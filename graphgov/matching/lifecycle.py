@@ -271,6 +271,8 @@ def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None
     broker_id = _value(broker_id)  # NaN from a DataFrame cell means none
     if broker_id is not None:
         _one(store, _Q_UNIT, broker_id, "broker unit", "give a unit id from the units list")
+    # capacity is read under the resource's write lock, so two coordinators cannot both take its last unit
+    store.lock("Resource", resource_id)
     need_ds = _rows(store.query(_Q_NEED_DISPATCHES, {"id": need_id}))
     res_ds = _rows(store.query(_Q_RESOURCE_DISPATCHES, {"id": resource_id}))
     quantity, before = _check_dispatch(need, res, need_ds, res_ds, quantity, on, default_capacity)

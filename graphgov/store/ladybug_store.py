@@ -17,19 +17,17 @@ import fcntl
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pandas as pd
 
 from graphgov.dataset import schema
-from graphgov.dataset.checks import Dataset
 from graphgov.errors import OptionError, StoreBusyError, StoreError
+from graphgov.store.base import LoadResult, Progress, Store
+from graphgov.store.tables import edge_frames, merge_dataset, read_tables_from
 
-__all__ = ["LadybugStore", "LoadResult", "ddl_statements", "merge_tables", "edge_frames"]
-
-Progress = Callable[[str, int, int], None]
+__all__ = ["LadybugStore", "ddl_statements"]
 
 
 def ddl_statements() -> list[str]:
@@ -44,93 +42,6 @@ def ddl_statements() -> list[str]:
         parts += [f"{c.name} {c.db_type}" for c in props.get(rtype, [])]
         stmts.append(f"CREATE REL TABLE {rtype}({', '.join(parts)})")
     return stmts
-
-
-def _empty_table(t: schema.Table) -> pd.DataFrame:
-    data = {}
-    for c in t.columns:
-        if c.kind == "date":
-            data[c.name] = pd.Series([], dtype="datetime64[us]")
-        elif c.kind == "int":
-            data[c.name] = pd.Series([], dtype="Int64")
-        elif c.kind == "float":
-            data[c.name] = pd.Series([], dtype="float64")
-        else:
-            data[c.name] = pd.Series([], dtype=object)
-    return pd.DataFrame(data)
-
-
-def conform(df: pd.DataFrame, t: schema.Table) -> pd.DataFrame:
-    """The table's columns, in schema order and with graphgov's dtypes."""
-    out = {}
-    for c in t.columns:
-        s = df[c.name] if c.name in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
-        if c.kind == "date":
-            s = pd.to_datetime(s, errors="coerce").astype("datetime64[us]")
-        elif c.kind == "int":
-            s = pd.to_numeric(s, errors="coerce").round().astype("Int64")
-        elif c.kind == "float":
-            s = pd.to_numeric(s, errors="coerce").astype("float64")
-        else:
-            s = s.astype(object).where(s.notna(), None)
-        out[c.name] = s.reset_index(drop=True)
-    return pd.DataFrame(out)
-
-
-def _key_frame(df: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    if key == ("id",):
-        return df["id"].astype(object)
-    parts = [df[k].astype(object).where(df[k].notna(), "").astype(str) for k in key]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out + "\x1f" + p
-    return out.astype(object)
-
-
-def merge_tables(old: pd.DataFrame, new: pd.DataFrame, t: schema.Table, present: set[str] | None) -> pd.DataFrame:
-    """Upsert ``new`` into ``old`` by the table's key.
-
-    Rows of ``new`` replace the stored values of the columns the file had (``present``);
-    columns the file did not have keep their stored values; stored rows absent from
-    ``new`` are kept.
-    """
-    new = conform(new, t)
-    if old is None or old.empty:
-        return new
-    old = conform(old, t)
-    present = set(t.column_names) if present is None else set(present) | set(t.key)
-    old_keys = _key_frame(old, t.key)
-    new_keys = _key_frame(new, t.key)
-    old = old.set_axis(old_keys.values)
-    new = new.set_axis(new_keys.values)
-    merged = new.copy()
-    kept = [c for c in t.column_names if c not in present]
-    if kept:
-        common = new.index.intersection(old.index)
-        for c in kept:
-            merged.loc[common, c] = old.loc[common, c]
-    rest = old.loc[~old.index.isin(new.index)]
-    out = pd.concat([rest, merged]) if len(rest) else merged
-    return conform(out.reset_index(drop=True), t)
-
-
-def edge_frames(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[schema.Relation, pd.DataFrame]]:
-    """For each relation of the schema, a frame with ``from``, ``to`` and its properties."""
-    for rel in schema.RELATIONS:
-        df = tables.get(rel.table)
-        if df is None or df.empty:
-            continue
-        tdef = schema.table(rel.table)
-        src, dst = df[rel.from_col], df[rel.to_col]
-        frame = pd.DataFrame({"from": src.values, "to": dst.values})
-        for p in rel.properties:
-            frame[p] = df[p].values
-        if tdef.column(rel.to_col).kind == "idlist" or tdef.column(rel.from_col).kind == "idlist":
-            col = "to" if tdef.column(rel.to_col).kind == "idlist" else "from"
-            frame[col] = frame[col].map(lambda v: v.split(";") if isinstance(v, str) and v else None)
-            frame = frame.explode(col)
-        frame = frame[frame["from"].notna() & frame["to"].notna()]
-        yield rel, frame.reset_index(drop=True)
 
 
 def _for_copy(df: pd.DataFrame, t: schema.Table | None = None, columns: list[schema.Column] | None = None) -> pd.DataFrame:
@@ -156,18 +67,7 @@ def _for_copy(df: pd.DataFrame, t: schema.Table | None = None, columns: list[sch
     return out
 
 
-@dataclass
-class LoadResult:
-    """What a load did: rows per table before and after, and rows added/changed."""
-
-    before: dict[str, int]
-    after: dict[str, int]
-    added: dict[str, int] = field(default_factory=dict)
-    changed: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-class LadybugStore:
+class LadybugStore(Store):
     """A graphgov store in a LadybugDB database file.
 
     Parameters
@@ -176,7 +76,10 @@ class LadybugStore:
     read_only : open for reading only; several readers may share a store.
     """
 
+    kind = "ladybug"
+
     def __init__(self, path: str | os.PathLike, read_only: bool = True):
+        super().__init__()
         self.path = Path(path)
         self.read_only = read_only
         self._db = None
@@ -208,11 +111,9 @@ class LadybugStore:
             self._db.close()
         self._conn = self._db = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -231,30 +132,6 @@ class LadybugStore:
             if kind == "INT128" and df[name].notna().all():
                 df[name] = df[name].astype("int64")
         return df
-
-    def read_tables(self, include_internal: bool = True) -> dict[str, pd.DataFrame]:
-        """Every table as stored, in the dataset's shape (one DataFrame per table)."""
-        return read_tables_from(self.query, include_internal)
-
-    def known_ids(self) -> dict[str, set[str]]:
-        out = {}
-        for t in schema.node_tables():
-            df = self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")
-            out[t.name] = set(df["id"])
-        return out
-
-    def counts(self) -> pd.DataFrame:
-        """Rows ``kind`` (node/relationship), ``name``, ``count`` for every label and type."""
-        rows = []
-        for t in schema.node_tables():
-            n = self.query(f"MATCH (n:{t.label}) RETURN count(n) AS n")["n"].iloc[0]
-            rows.append(("node", t.label, int(n)))
-        extra = self.query("MATCH (n:Unit) WHERE n.type IN ['university', 'research_institute'] RETURN count(n) AS n")
-        rows.append(("node", "University (Unit with type university/research_institute)", int(extra["n"].iloc[0])))
-        for rtype in schema.relation_endpoints():
-            n = self.query(f"MATCH ()-[r:{rtype}]->() RETURN count(r) AS n")["n"].iloc[0]
-            rows.append(("relationship", rtype, int(n)))
-        return pd.DataFrame(rows, columns=["kind", "name", "count"])
 
     # -- writing ----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -290,7 +167,7 @@ class LadybugStore:
             finally:
                 self.close()
 
-    def load(self, dataset: Dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
+    def load(self, dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
         """Merge a checked dataset into the store (or replace its content), all or nothing.
 
         Rows are matched by id (link tables by their key columns): new rows are added,
@@ -313,22 +190,7 @@ class LadybugStore:
                 finally:
                     conn.close()
                     db.close()
-            merged: dict[str, pd.DataFrame] = {}
-            added, changed = {}, {}
-            for t in schema.ALL_TABLES:
-                prev = old.get(t.name)
-                if t.internal:
-                    merged[t.name] = conform(prev, t) if prev is not None else _empty_table(t)
-                    continue
-                if t.name not in dataset.tables:
-                    merged[t.name] = conform(prev, t) if prev is not None and not replace else _empty_table(t)
-                    continue
-                new = dataset.tables[t.name]
-                base = None if replace else prev
-                merged[t.name] = merge_tables(base, new, t, dataset.present.get(t.name))
-                added[t.name], changed[t.name] = _diff_counts(prev, merged[t.name], t)
-            if replace:
-                _drop_dangling_internal(merged)
+            merged, added, changed = merge_dataset(old, dataset, replace)
             self._write_new(merged, report)
         after = {n: len(df) for n, df in merged.items()}
         before = {n: len(df) for n, df in old.items()}
@@ -383,51 +245,6 @@ class LadybugStore:
             raise _store_error(self.path, err) from err
         finally:
             _remove_db_files(tmp)
-
-
-def read_tables_from(run: Callable[..., pd.DataFrame], include_internal: bool = True) -> dict[str, pd.DataFrame]:
-    """Read every table through a query function (Cypher → DataFrame)."""
-    out: dict[str, pd.DataFrame] = {}
-    for t in schema.ALL_TABLES:
-        if t.internal and not include_internal:
-            continue
-        if t.label:
-            cols = ", ".join(f"n.{c.name} AS {c.name}" for c in t.columns)
-            df = run(f"MATCH (n:{t.label}) RETURN {cols}")
-        else:
-            (rel,) = t.relations
-            a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
-            cols = [f"a.id AS {rel.from_col}", f"b.id AS {rel.to_col}"] + [f"r.{p} AS {p}" for p in rel.properties]
-            df = run(f"MATCH (a:{a})-[r:{rel.type}]->(b:{b}) RETURN {', '.join(cols)}")
-        out[t.name] = conform(df, t)
-    return out
-
-
-def _diff_counts(prev: pd.DataFrame | None, merged: pd.DataFrame, t: schema.Table) -> tuple[int, int]:
-    if prev is None or prev.empty:
-        return len(merged), 0
-    prev = conform(prev, t)
-    pk = _key_frame(prev, t.key)
-    mk = _key_frame(merged, t.key)
-    added = int((~mk.isin(set(pk))).sum())
-    a = prev.set_axis(pk.values)
-    b = merged.set_axis(mk.values)
-    common = a.index.intersection(b.index)
-    if not len(common):
-        return added, 0
-    a, b = a.loc[common].astype(object), b.loc[common].astype(object)
-    differs = ~((a == b) | (a.isna() & b.isna())).all(axis=1)
-    return added, int(differs.sum())
-
-
-def _drop_dangling_internal(tables: dict[str, pd.DataFrame]) -> None:
-    needs = set(tables["needs"]["id"])
-    resources = set(tables["resources"]["id"])
-    d = tables["dispatches"]
-    tables["dispatches"] = d[d["need_id"].isin(needs) & d["resource_id"].isin(resources)].reset_index(drop=True)
-    e = tables["need_events"]
-    keep = e["need_id"].isin(needs) & (e["dispatch_id"].isna() | e["dispatch_id"].isin(set(tables["dispatches"]["id"])))
-    tables["need_events"] = e[keep].reset_index(drop=True)
 
 
 def _remove_db_files(path: Path) -> None:

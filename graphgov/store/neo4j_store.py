@@ -1,14 +1,15 @@
 """The Neo4j store: the team's server, for a city's or a province's graph.
 
 Same labels, relationship types and properties as the embedded store (both come from
-:mod:`graphgov.dataset.schema`), so the Cypher reports run unchanged. Universities and research
-institutes carry the extra label ``University``.
+:mod:`graphgov.dataset.schema`), so every command and Cypher report runs unchanged.
+Universities and research institutes also carry the label ``University``.
 
-Loading uses ``UNWIND $rows … MERGE`` in batches, one transaction per batch, after the
-uniqueness constraints exist. Every statement is idempotent, so a load that was cut off
-is finished by running it again. Values only ever travel as ``$params``; labels,
-relationship types and property names in the statements come from the schema, never
-from data.
+A load is one transaction: it reads the stored tables, merges the dataset into them as
+the embedded store does and sends only the difference (:mod:`graphgov.store.plan`);
+readers see the graph before or after, never between, and a load cut off by a lost
+connection or a killed client is rolled back by the server. Every write transaction
+(a load, a step of the dispatch loop) first takes a write lock on one
+``GraphgovLock`` node, so writers queue one after another as on the embedded store.
 
 Connection settings are those of Neo4j's own tools: ``NEO4J_URI``, ``NEO4J_USERNAME``,
 ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``. The password is read from the environment or
@@ -16,23 +17,39 @@ asked for without echo; it is never a command-line value and never printed.
 """
 from __future__ import annotations
 
+import contextlib
 import os
-from dataclasses import dataclass
+import re
+import time
+from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import pandas as pd
 
 from graphgov.dataset import schema
-from graphgov.dataset.checks import Dataset
-from graphgov.errors import OptionError, StoreError
-from graphgov.store.ladybug_store import conform, edge_frames, read_tables_from
+from graphgov.errors import (ConstraintViolation, OptionError, StoreAuthError, StoreError,
+                             StoreUnavailableError)
+from graphgov.store.base import UNIVERSITY_TYPES, LoadResult, Progress, Store
+from graphgov.store.plan import BATCH_SIZE, plan_statements, write_plan
+from graphgov.store.tables import merge_dataset
 
-__all__ = ["Neo4jSettings", "Neo4jStore", "constraint_statements", "node_merge_statement", "relation_statements",
-           "university_statements", "load_statements", "BATCH_SIZE"]
+__all__ = ["Neo4jSettings", "Neo4jStore", "Traffic", "constraint_statements", "university_statements",
+           "load_statements", "is_neo4j_uri", "LOCK_STATEMENT", "BATCH_SIZE", "NEO4J_SCHEMES"]
 
-BATCH_SIZE = 5_000
-UNIVERSITY_TYPES = ("university", "research_institute")
-Progress = Callable[[str, int, int], None]
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+_SCHEME = re.compile(r"^([a-z0-9+]+)://", re.I)
+LOCK_LABEL = "GraphgovLock"
+# Writing a property takes the node's write lock until the transaction ends; MERGE on the
+# constrained id makes the node once even when two writers start together.
+LOCK_STATEMENT = f"MERGE (l:{LOCK_LABEL} {{id: 'store'}}) SET l.writes = coalesce(l.writes, 0) + 1"
+# Notification categories worth a user's attention on a report: unknown names, old syntax.
+_SHOWN = {"UNRECOGNIZED", "DEPRECATION", "UNSUPPORTED"}
+
+
+def is_neo4j_uri(text: str | os.PathLike | None) -> bool:
+    """Whether a ``--store`` value names a Neo4j server (``neo4j://``, ``bolt+s://`` …) rather than a file."""
+    m = _SCHEME.match(str(text or ""))
+    return bool(m) and m.group(1).lower() in NEO4J_SCHEMES
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,7 @@ class Neo4jSettings:
         """Settings from arguments, else Neo4j's variables; the password only from the environment or a prompt."""
         uri = uri or environ.get("NEO4J_URI")
         if not uri:
-            raise OptionError("no Neo4j server given: use --neo4j URI or set NEO4J_URI (e.g. neo4j://localhost:7687)")
+            raise OptionError("no Neo4j server given: use --store neo4j://HOST:7687 (or --neo4j URI) or set NEO4J_URI")
         user = user or environ.get("NEO4J_USERNAME") or environ.get("NEO4J_USER") or "neo4j"
         password = environ.get("NEO4J_PASSWORD")
         if password is None:
@@ -64,41 +81,15 @@ class Neo4jSettings:
 # -- the statements --------------------------------------------------------------------
 
 def constraint_statements() -> list[str]:
-    """One uniqueness constraint on ``id`` for every label."""
-    return [f"CREATE CONSTRAINT {t.name}_id IF NOT EXISTS FOR (n:{t.label}) REQUIRE n.id IS UNIQUE"
-            for t in schema.node_tables()]
-
-
-def node_merge_statement(t: schema.Table, columns: list[str]) -> str:
-    """MERGE a batch of rows of a node table by id, setting the given columns."""
-    sets = ", ".join(f"n.{c} = row.{c}" for c in columns if c != "id")
-    return f"UNWIND $rows AS row MERGE (n:{t.label} {{id: row.id}})" + (f" SET {sets}" if sets else "")
-
-
-def relation_statements(rel: schema.Relation) -> tuple[str | None, str]:
-    """(clear, merge) statements for one relation.
-
-    For a relation made from a node's column (a need's unit_id → RAISES), ``clear``
-    first removes that node's edges of the type, so an updated column moves the edge;
-    link-table relations (MEMBER_OF, …) have no clear step: they are keyed by both ends.
-    """
-    a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
-    clear = None
-    if not rel.properties:
-        if rel.from_col == "id":
-            clear = f"UNWIND $ids AS id MATCH (a:{a} {{id: id}})-[r:{rel.type}]->(:{b}) DELETE r"
-        else:
-            clear = f"UNWIND $ids AS id MATCH (:{a})-[r:{rel.type}]->(b:{b} {{id: id}}) DELETE r"
-    sets = ", ".join(f"r.{p} = row.{p}" for p in rel.properties)
-    # the row keys are the columns the edge comes from, so they are known property keys
-    merge = (f"UNWIND $rows AS row MATCH (a:{a} {{id: row.{rel.from_col}}}) MATCH (b:{b} {{id: row.{rel.to_col}}}) "
-             f"MERGE (a)-[r:{rel.type}]->(b)" + (f" SET {sets}" if sets else ""))
-    return clear, merge
+    """One uniqueness constraint on ``id`` for every label, and for the writers' lock node."""
+    labels = [t.label for t in schema.node_tables()] + [LOCK_LABEL]
+    return [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            for label in labels]
 
 
 def university_statements() -> list[str]:
     return [
-        "MATCH (u:Unit) WHERE u.type IN $types SET u:University",
+        "MATCH (u:Unit) WHERE u.type IN $types AND NOT u:University SET u:University",
         "MATCH (u:University) WHERE NOT u.type IN $types REMOVE u:University",
     ]
 
@@ -106,37 +97,10 @@ def university_statements() -> list[str]:
 def load_statements() -> list[tuple[str, str]]:
     """Every statement a load may send, named, for the linter tests."""
     out = [(f"constraint {i}", s) for i, s in enumerate(constraint_statements())]
-    for t in schema.node_tables():
-        out.append((f"merge {t.label}", node_merge_statement(t, t.column_names)))
-    for rel in schema.RELATIONS:
-        clear, merge = relation_statements(rel)
-        if clear:
-            out.append((f"clear {rel.table}.{rel.type}", clear))
-        out.append((f"merge {rel.table}.{rel.type}", merge))
+    out.append(("lock", LOCK_STATEMENT))
+    out += plan_statements()
     out += [(f"university {i}", s) for i, s in enumerate(university_statements())]
     return out
-
-
-def _param(value):
-    """A cell as a Neo4j parameter: dates as dates, no NaN."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _rows(df: pd.DataFrame, columns: list[str]) -> list[dict]:
-    return [{c: _param(v) for c, v in zip(columns, row)} for row in df[columns].itertuples(index=False, name=None)]
-
-
-def _batches(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def _from_neo4j(value):
@@ -145,12 +109,72 @@ def _from_neo4j(value):
     return value
 
 
-class Neo4jStore:
-    """A graphgov store on a Neo4j 5 server (``query`` and ``read_tables`` as the embedded store)."""
+@dataclass
+class Traffic:
+    """What a store sent and received: statements (round trips), parameter bytes and result rows and bytes.
 
-    def __init__(self, settings: Neo4jSettings, driver=None):
+    Bytes are counted with the driver's own PackStream encoder, as they travel over Bolt.
+    """
+
+    statements: int = 0
+    sent_bytes: int = 0
+    rows: int = 0
+    received_bytes: int = 0
+    by_statement: dict = field(default_factory=dict)
+
+    def add(self, cypher: str, params: dict, rows: list) -> None:
+        sent, got = _packed_size(params), _packed_size(rows)
+        self.statements += 1
+        self.sent_bytes += sent
+        self.rows += len(rows)
+        self.received_bytes += got
+        entry = self.by_statement.setdefault(cypher, [0, 0, 0])
+        entry[0] += 1
+        entry[1] += sent
+        entry[2] += got
+
+
+def _packed_size(value) -> int:
+    try:
+        from neo4j._codec.packstream.v1 import PackableBuffer, Packer
+    except ImportError:  # pragma: no cover - another driver version: count nothing rather than fail
+        return 0
+    buf = PackableBuffer()
+    try:
+        Packer(buf)._pack(value)
+    except Exception:  # noqa: BLE001 - a value the driver cannot pack is reported when it is sent
+        return 0
+    return len(buf.data)
+
+
+class Neo4jStore(Store):
+    """A graphgov store on a Neo4j 5 server.
+
+    Parameters
+    ----------
+    settings : where and as whom to connect.
+    driver : an open driver to use instead of making one.
+    recorder : a list that receives ``(cypher, params)`` for every statement sent.
+    warn : called with each server notification worth showing; by default they are
+        collected in ``warnings``.
+    """
+
+    kind = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings, driver=None, recorder: list | None = None,
+                 warn: Callable[[str], None] | None = None):
+        super().__init__()
         self.settings = settings
         self._driver = driver
+        self._session = None
+        self._tx = None
+        self.recorder = recorder
+        self.warn = warn
+        self.traffic = Traffic()
+
+    @property
+    def location(self) -> str:
+        return self.settings.uri + (f" (database {self.settings.database})" if self.settings.database else "")
 
     @property
     def driver(self):
@@ -161,13 +185,17 @@ class Neo4jStore:
 
             # the driver's own warnings would print around our one-line message
             logging.getLogger("neo4j").addHandler(logging.NullHandler())
+            logging.getLogger("neo4j").propagate = False
             try:
-                self._driver = neo4j.GraphDatabase.driver(self.settings.uri,
-                                                          auth=(self.settings.user, self.settings.password))
-                self._driver.verify_connectivity()
-            except Exception as err:  # the driver raises many kinds; all mean "cannot use this server"
-                self._driver = None
+                driver = neo4j.GraphDatabase.driver(self.settings.uri, auth=(self.settings.user, self.settings.password))
+            except (ValueError, neo4j.exceptions.ConfigurationError) as err:
+                raise OptionError(f"bad Neo4j address {self.settings.uri!r}: {_first_line(err)}") from None
+            try:
+                driver.verify_connectivity()
+            except Exception as err:  # the driver raises many kinds; _neo4j_error sorts them
+                driver.close()
                 raise _neo4j_error(self.settings, err) from None
+            self._driver = driver
         return self._driver
 
     def close(self) -> None:
@@ -175,102 +203,143 @@ class Neo4jStore:
             self._driver.close()
             self._driver = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def exists(self) -> bool:
-        return True
-
+    # -- statements ------------------------------------------------------------------------
     def query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
-        """Run a Cypher query (values only in ``params``); a DataFrame of the records."""
+        """Run a Cypher statement (values only in ``params``); a DataFrame of the records."""
+        return self._run(cypher, params, shown=False)
+
+    def report_query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
+        """Run a user's report: as :meth:`query`, and the server's notifications become warnings."""
+        return self._run(cypher, params, shown=True)
+
+    def _run(self, cypher: str, params: dict | None, shown: bool) -> pd.DataFrame:
+        params = dict(params or {})
+        if self.recorder is not None:
+            self.recorder.append((cypher, params))
+        driver = self.driver
         try:
-            records, summary, keys = self.driver.execute_query(cypher, params or {}, database_=self.settings.database)
+            if self._tx is not None:
+                result = self._tx.run(cypher, params)
+                keys = list(result.keys())
+                records = list(result)
+                summary = result.consume()
+            else:
+                records, summary, keys = driver.execute_query(cypher, params, database_=self.settings.database)
         except Exception as err:
             raise _neo4j_error(self.settings, err) from None
-        return pd.DataFrame([[_from_neo4j(v) for v in r.values()] for r in records], columns=list(keys))
+        rows = [[_from_neo4j(v) for v in r.values()] for r in records]
+        self.traffic.add(cypher, params, rows)
+        if shown:
+            self._notify(summary)
+        return pd.DataFrame(rows, columns=keys)
 
-    def run(self, cypher: str, params: dict | None = None) -> None:
-        """Run a write statement in its own transaction."""
-        self.query(cypher, params)
-
-    def read_tables(self, include_internal: bool = True) -> dict[str, pd.DataFrame]:
-        return read_tables_from(self.query, include_internal)
-
-    def counts(self) -> pd.DataFrame:
-        rows = []
-        for t in schema.node_tables():
-            n = self.query(f"MATCH (n:{t.label}) RETURN count(n) AS n")["n"].iloc[0]
-            rows.append(("node", t.label, int(n)))
-        n = self.query("MATCH (n:University) RETURN count(n) AS n")["n"].iloc[0]
-        rows.append(("node", "University", int(n)))
-        for rtype in schema.relation_endpoints():
-            n = self.query(f"MATCH ()-[r:{rtype}]->() RETURN count(r) AS n")["n"].iloc[0]
-            rows.append(("relationship", rtype, int(n)))
-        return pd.DataFrame(rows, columns=["kind", "name", "count"])
-
-    def load(self, dataset: Dataset, progress: Progress | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
-        """Load a checked dataset: constraints, then nodes, then relationships, in batches.
-
-        Each batch is one transaction and every statement is idempotent: a load cut off
-        part way is completed by running it again. Returns rows sent per table.
-        """
-        report = progress or (lambda step, done, total: None)
-        tables: dict[str, pd.DataFrame] = {}
-        for t in schema.TABLES:
-            if t.name in dataset.tables:
-                tables[t.name] = conform(dataset.tables[t.name], t)
-        plan: list[tuple[str, str, list]] = []
-        for stmt in constraint_statements():
-            plan.append(("constraints", stmt, [None]))
-        for t in schema.node_tables():
-            if t.name not in tables:
+    def _notify(self, summary) -> None:
+        for n in getattr(summary, "summary_notifications", None) or []:
+            category = str(getattr(getattr(n, "category", None), "value", getattr(n, "category", "")) or "")
+            if category.upper() not in _SHOWN:
                 continue
-            cols = [c for c in t.column_names if c in dataset.present.get(t.name, set(t.column_names)) or c == "id"]
-            stmt = node_merge_statement(t, cols)
-            for batch in _batches(_rows(tables[t.name], cols), batch_size):
-                plan.append((t.label, stmt, batch))
-        for rel, frame in edge_frames(tables):
-            clear, merge = relation_statements(rel)
-            frame = frame.rename(columns={"from": rel.from_col, "to": rel.to_col})
-            if clear:
-                ids = list(dict.fromkeys(tables[rel.table]["id"].tolist()))
-                for batch in _batches(ids, batch_size):
-                    plan.append((rel.type, clear, ("ids", batch)))
-            for batch in _batches(_rows(frame, [rel.from_col, rel.to_col, *rel.properties]), batch_size):
-                plan.append((rel.type, merge, batch))
-        for stmt in university_statements():
-            plan.append(("University", stmt, ("types", list(UNIVERSITY_TYPES))))
-        for i, (step, stmt, batch) in enumerate(plan, 1):
-            if batch == [None]:
-                self.run(stmt)
-            elif isinstance(batch, tuple):
-                self.run(stmt, {batch[0]: batch[1]})
-            else:
-                self.run(stmt, {"rows": batch})
-            report(step, i, len(plan))
-        return {n: len(df) for n, df in tables.items()}
+            text = f"Neo4j: {n.title}" + (f" — {_first_line(n.description)}" if n.description else "")
+            if text in self.warnings:
+                continue
+            self.warnings.append(text)
+            if self.warn is not None:
+                self.warn(text)
+
+    # -- writing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Neo4jStore"]:
+        """One write transaction, holding the writers' lock: committed on success, rolled back on error."""
+        if self._tx is not None:
+            raise StoreError("a transaction is already open on this store")
+        driver = self.driver
+        session = driver.session(database=self.settings.database)
+        try:
+            try:
+                self._tx = session.begin_transaction()
+            except Exception as err:
+                raise _neo4j_error(self.settings, err) from None
+            try:
+                self._run(LOCK_STATEMENT, {}, shown=False)
+                yield self
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    self._tx.rollback()
+                raise
+            try:
+                self._tx.commit()
+            except Exception as err:
+                raise _neo4j_error(self.settings, err) from None
+        finally:
+            self._tx = None
+            session.close()
+
+    def lock(self, label: str, id_: str) -> None:
+        """Hold the write lock of node ``label`` ``id_`` until the transaction ends."""
+        if self._tx is None:
+            raise StoreError("lock() needs an open transaction")
+        if label not in {t.label for t in schema.node_tables()}:
+            raise OptionError(f"{label!r} is not a label of graphgov's schema")
+        self._run(f"MATCH (n:{label} {{id: $id}}) SET n.id = n.id", {"id": id_}, shown=False)
+
+    def ensure_schema(self) -> None:
+        """The uniqueness constraints (schema changes cannot share a transaction with data)."""
+        for stmt in constraint_statements():
+            self._run(stmt, {}, shown=False)
+
+    def load(self, dataset, replace: bool = False, progress: Progress | None = None,
+             batch_size: int = BATCH_SIZE) -> LoadResult:
+        """Merge a checked dataset into the graph (or replace it) in one transaction.
+
+        Returns what changed per table. Nothing is visible to readers until the commit;
+        on any error the server rolls the whole load back.
+        """
+        started = time.perf_counter()
+        report = progress or (lambda step, done, total: None)
+        self.ensure_schema()
+        with self.transaction():
+            old = self.read_tables()
+            merged, added, changed = merge_dataset(old, dataset, replace)
+            plan = write_plan(old, merged, batch_size)
+            total = len(plan) + 1
+            for i, st in enumerate(plan, 1):
+                self._run(st.cypher, st.params, shown=False)
+                report(st.step, i, total)
+            for stmt in university_statements():
+                self._run(stmt, {"types": list(UNIVERSITY_TYPES)}, shown=False)
+            report("done", total, total)
+        before = {n: len(df) for n, df in old.items()}
+        after = {n: len(df) for n, df in merged.items()}
+        removed = {n: max(0, before.get(n, 0) - after[n] + added.get(n, 0)) for n in after}
+        return LoadResult(before, after, added, changed, time.perf_counter() - started,
+                          {n: k for n, k in removed.items() if k})
 
 
-def _neo4j_error(settings: Neo4jSettings, err: Exception) -> StoreError:
+def _first_line(err) -> str:
+    text = getattr(err, "message", None) or str(err)
+    return text.splitlines()[0] if text else err.__class__.__name__
+
+
+def _neo4j_error(settings: Neo4jSettings, err: Exception) -> Exception:
     """One line a user can act on, for whatever the driver raised."""
     import neo4j.exceptions as ne
 
     where = settings.uri
     if isinstance(err, ne.AuthError):
-        return StoreError(f"Neo4j at {where} refused user {settings.user!r} with the given password "
-                          f"(check NEO4J_USERNAME and NEO4J_PASSWORD)")
-    if isinstance(err, (ne.ServiceUnavailable, ne.SessionExpired)):
-        return StoreError(f"cannot reach Neo4j at {where}: is the server running and the address right? "
-                          f"({str(err).splitlines()[0] if str(err) else err.__class__.__name__})")
-    if isinstance(err, ne.ConfigurationError) or isinstance(err, ValueError):
-        return OptionError(f"bad Neo4j address {where!r}: {str(err).splitlines()[0]}")
+        return StoreAuthError(f"Neo4j at {where} refused user {settings.user!r} with the given password "
+                              f"(check NEO4J_USERNAME and NEO4J_PASSWORD)")
+    if isinstance(err, (ne.ServiceUnavailable, ne.SessionExpired, ne.IncompleteCommit)) or isinstance(err, OSError):
+        return StoreUnavailableError(f"cannot reach Neo4j at {where}, or the connection was lost: is the server "
+                                     f"running and the address right? ({_first_line(err)}); nothing of an unfinished "
+                                     f"write was kept")
+    if isinstance(err, ne.ConstraintError):
+        return ConstraintViolation(f"Neo4j at {where} refused a write that breaks a constraint: {_first_line(err)}")
+    if isinstance(err, ne.CypherSyntaxError) or (isinstance(err, ne.ClientError) and ".Statement." in (err.code or "")):
+        return OptionError(f"the Cypher query was not accepted by Neo4j: {_first_line(err)}")
     if isinstance(err, ne.ClientError):
-        return StoreError(f"Neo4j at {where} refused the statement: {getattr(err, 'message', None) or str(err).splitlines()[0]}")
+        return StoreError(f"Neo4j at {where} refused the statement: {_first_line(err)}")
     if isinstance(err, ne.Neo4jError):
-        return StoreError(f"Neo4j at {where}: {str(err).splitlines()[0]}")
-    if isinstance(err, OSError):
-        return StoreError(f"cannot reach Neo4j at {where}: {err}")
-    raise err
+        return StoreError(f"Neo4j at {where} failed: {_first_line(err)}")
+    if isinstance(err, (TypeError, ValueError)):
+        # raised while packing parameters: the value, not the address, is wrong
+        return OptionError(f"a parameter value cannot be sent to Neo4j: {_first_line(err)}")
+    return StoreError(f"Neo4j at {where}: {err.__class__.__name__}: {_first_line(err)}")

@@ -1,0 +1,116 @@
+"""The store interface: what every command above the store needs, whichever store it is.
+
+Analyses, matching, the dispatch loop, views, reports and exports talk only to
+:class:`Store`: read a query into a DataFrame, read tables, run writes in one
+transaction, load a checked dataset. :class:`~graphgov.store.ladybug_store.LadybugStore`
+(the embedded default) and :class:`~graphgov.store.neo4j_store.Neo4jStore` (a team's
+server) each override what differs; the shared tests run every command on both.
+"""
+from __future__ import annotations
+
+import abc
+import contextlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from graphgov.dataset import schema
+from graphgov.store.tables import read_tables_from
+
+__all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES"]
+
+Progress = Callable[[str, int, int], None]
+UNIVERSITY_TYPES = ("university", "research_institute")
+
+
+@dataclass
+class LoadResult:
+    """What a load did: rows per table before and after, and rows added/changed."""
+
+    before: dict[str, int]
+    after: dict[str, int]
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    removed: dict[str, int] = field(default_factory=dict)
+
+
+class Store(abc.ABC):
+    """A graphgov graph store.
+
+    ``query`` runs Cypher with values only in ``params`` and returns a DataFrame; inside
+    ``with store.transaction():`` the same ``query`` runs in that write transaction, which
+    commits when the block ends and rolls back on any error. ``warnings`` collects what
+    the store said about the statements (Neo4j's notifications), for the command to show.
+    """
+
+    #: "ladybug" or "neo4j"
+    kind: str = ""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    # -- what each store provides -------------------------------------------------------
+    @property
+    @abc.abstractmethod
+    def location(self) -> str:
+        """Where the store is, for messages (a path or a server address, never a password)."""
+
+    @abc.abstractmethod
+    def query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
+        """Run one Cypher statement; a DataFrame of its rows."""
+
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager["Store"]:
+        """A write transaction: ``query`` inside it writes; all or nothing."""
+
+    @abc.abstractmethod
+    def load(self, dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
+        """Merge a checked dataset into the store by the tables' keys (or replace it), all or nothing."""
+
+    def exists(self) -> bool:
+        """Whether the store holds a graphgov graph (or can: a server always can)."""
+        return True
+
+    def close(self) -> None:
+        """Release connections; the store can be used again afterwards."""
+
+    def lock(self, label: str, id_: str) -> None:
+        """Inside a transaction, hold a write lock on one node until the transaction ends.
+
+        The embedded store has one writer at a time already, so this does nothing there.
+        """
+
+    # -- the same on every store ---------------------------------------------------------
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def read_tables(self, include_internal: bool = True, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+        """Tables as stored, in the dataset's shape; only ``names`` when given."""
+        return read_tables_from(self.query, include_internal, names)
+
+    def known_ids(self) -> dict[str, set[str]]:
+        """The ids of every node table (for checking a partial dataset's references)."""
+        return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"]) for t in schema.node_tables()}
+
+    def counts(self) -> pd.DataFrame:
+        """Rows ``kind`` (node/relationship), ``name``, ``count`` for every label and type."""
+        rows = []
+        for t in schema.node_tables():
+            rows.append(("node", t.label, self._count(f"MATCH (n:{t.label}) RETURN count(n) AS n")))
+        rows.append(("node", "University (Unit with type university/research_institute)",
+                     self._count("MATCH (n:Unit) WHERE n.type IN $types RETURN count(n) AS n",
+                                 {"types": list(UNIVERSITY_TYPES)})))
+        for rtype, pairs in schema.relation_endpoints().items():
+            # endpoints named, so a type shared by several tables counts the same on both stores
+            total = sum(self._count(f"MATCH (:{a})-[r:{rtype}]->(:{b}) RETURN count(r) AS n") for a, b in pairs)
+            rows.append(("relationship", rtype, total))
+        return pd.DataFrame(rows, columns=["kind", "name", "count"])
+
+    def _count(self, cypher: str, params: dict | None = None) -> int:
+        df = self.query(cypher, params)
+        return int(df["n"].iloc[0]) if len(df) else 0

@@ -1,0 +1,162 @@
+"""Write plans: the Cypher statements that turn the graph a store holds into the graph it should hold.
+
+A load on a server store reads the stored tables, merges the dataset into them exactly as
+the embedded store does (:func:`graphgov.store.tables.merge_dataset`) and sends only the
+difference: relationships and nodes that went, nodes that are new or changed,
+relationships that are new. A relationship is identified by its two ends and all its
+properties, so two agreements of different kinds between one pair of units stay two,
+and a changed property is one relationship removed and one created.
+
+The statements use only Cypher that Neo4j and LadybugDB share, so a recorded plan can be
+replayed on LadybugDB and compared with the embedded load. Labels, relationship types
+and property names come from the schema; every value travels in ``$rows`` or ``$ids``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterator
+
+import pandas as pd
+
+from graphgov.dataset import schema
+from graphgov.store.tables import conform, edge_frames, key_frame
+
+__all__ = ["Statement", "write_plan", "plan_statements", "node_upsert_statement", "node_delete_statement",
+           "relation_create_statement", "relation_delete_statement", "cell", "BATCH_SIZE"]
+
+BATCH_SIZE = 5_000
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a plan: a step name (for progress), the Cypher text and its parameters."""
+
+    step: str
+    cypher: str
+    params: dict
+
+
+def cell(value):
+    """A table cell as a Cypher parameter value: dates as dates, NaN and NaT as null, numpy as Python."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if hasattr(value, "item"):
+        return value.item()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def node_upsert_statement(t: schema.Table) -> str:
+    """MERGE rows of a node table by id and set every column (a null removes the property)."""
+    sets = ", ".join(f"n.{c} = row.{c}" for c in t.column_names if c != "id")
+    return f"UNWIND $rows AS row MERGE (n:{t.label} {{id: row.id}})" + (f" SET {sets}" if sets else "")
+
+
+def node_delete_statement(t: schema.Table) -> str:
+    return f"UNWIND $ids AS id MATCH (n:{t.label} {{id: id}}) DETACH DELETE n"
+
+
+def _ends(rel: schema.Relation) -> tuple[str, str]:
+    return schema.label_of(rel.from_table), schema.label_of(rel.to_table)
+
+
+def relation_create_statement(rel: schema.Relation) -> str:
+    a, b = _ends(rel)
+    props = ", ".join(f"{p}: row.{p}" for p in rel.properties)
+    src, dst = rel.from_col, rel.to_col  # the row keys are the columns the edge comes from: known property keys
+    return (f"UNWIND $rows AS row MATCH (a:{a} {{id: row.{src}}}) MATCH (b:{b} {{id: row.{dst}}}) "
+            f"CREATE (a)-[r:{rel.type}" + (f" {{{props}}}" if props else "") + "]->(b)")
+
+
+def relation_delete_statement(rel: schema.Relation) -> str:
+    a, b = _ends(rel)
+    same = " AND ".join(f"(r.{p} = row.{p} OR r.{p} IS NULL AND row.{p} IS NULL)" for p in rel.properties)
+    src, dst = rel.from_col, rel.to_col
+    return (f"UNWIND $rows AS row MATCH (a:{a} {{id: row.{src}}})-[r:{rel.type}]->(b:{b} {{id: row.{dst}}}) "
+            + (f"WHERE {same} " if same else "") + "DELETE r")
+
+
+def plan_statements() -> list[tuple[str, str]]:
+    """Every statement a plan may contain, named (for the linter tests)."""
+    out = []
+    for t in schema.node_tables():
+        out += [(f"upsert {t.label}", node_upsert_statement(t)), (f"delete {t.label}", node_delete_statement(t))]
+    for rel in schema.RELATIONS:
+        out += [(f"create {rel.table}.{rel.type}", relation_create_statement(rel)),
+                (f"delete {rel.table}.{rel.type}", relation_delete_statement(rel))]
+    return out
+
+
+def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
+    return [{c: cell(v) for c, v in zip(columns, row)} for row in df[columns].itertuples(index=False, name=None)]
+
+
+def _edge_set(frame: pd.DataFrame | None, rel: schema.Relation) -> dict[tuple, dict]:
+    if frame is None or frame.empty:
+        return {}
+    frame = frame.rename(columns={"from": rel.from_col, "to": rel.to_col})
+    cols = [rel.from_col, rel.to_col, *rel.properties]
+    return {tuple(r[c] for c in cols): r for r in _records(frame, cols)}
+
+
+def _node_changes(old: pd.DataFrame | None, new: pd.DataFrame, t: schema.Table) -> tuple[pd.DataFrame, list]:
+    """(rows of ``new`` that are new or differ from ``old``, ids of ``old`` that ``new`` lacks)."""
+    new = conform(new, t)
+    if old is None or old.empty:
+        return new, []
+    old = conform(old, t)
+    ok, nk = key_frame(old, t.key), key_frame(new, t.key)
+    gone = old.loc[~ok.isin(set(nk)), "id"].tolist()
+    a, b = old.set_axis(ok.values), new.set_axis(nk.values)
+    common = b.index.intersection(a.index)
+    same = pd.Series(False, index=b.index)
+    if len(common):
+        x, y = a.loc[common].astype(object), b.loc[common].astype(object)
+        same.loc[common] = ((x == y) | (x.isna() & y.isna())).all(axis=1).values
+    return new[~same.values].reset_index(drop=True), gone
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def write_plan(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
+               batch_size: int = BATCH_SIZE) -> list[Statement]:
+    """The statements that turn a graph with tables ``old`` into one with tables ``new``.
+
+    Order: relationships that went, nodes that went, new and changed nodes, new
+    relationships. An empty plan means the store already holds ``new``.
+    """
+    plan: list[Statement] = []
+    old_edges = {(r.table, r.type): f for r, f in edge_frames(old)}
+    new_edges = {(r.table, r.type): f for r, f in edge_frames(new)}
+    created: list[Statement] = []
+    for rel in schema.RELATIONS:
+        before = _edge_set(old_edges.get((rel.table, rel.type)), rel)
+        after = _edge_set(new_edges.get((rel.table, rel.type)), rel)
+        gone = [before[k] for k in before.keys() - after.keys()]
+        came = [after[k] for k in after.keys() - before.keys()]
+        step = f"{rel.table}.{rel.type}"
+        plan += [Statement(step, relation_delete_statement(rel), {"rows": b}) for b in _batches(gone, batch_size)]
+        created += [Statement(step, relation_create_statement(rel), {"rows": b}) for b in _batches(came, batch_size)]
+    upserts: list[Statement] = []
+    for t in schema.node_tables():
+        if t.name not in new:
+            continue
+        rows, gone = _node_changes(old.get(t.name), new[t.name], t)
+        plan += [Statement(t.label, node_delete_statement(t), {"ids": b}) for b in _batches(gone, batch_size)]
+        records = _records(rows, t.column_names)
+        upserts += [Statement(t.label, node_upsert_statement(t), {"rows": b}) for b in _batches(records, batch_size)]
+    return plan + upserts + created

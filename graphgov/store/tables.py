@@ -1,0 +1,177 @@
+"""Graph tables in the dataset's shape: typed frames, merges by key, relationship frames.
+
+The same for every store: a load reads what a store holds with :func:`read_tables_from`,
+merges the checked dataset into it with :func:`merge_dataset` and then each store writes
+the result its own way, so both stores hold the same graph after the same loads.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+import pandas as pd
+
+from graphgov.dataset import schema
+
+__all__ = ["conform", "empty_table", "key_frame", "merge_tables", "merge_dataset", "edge_frames", "read_tables_from",
+           "diff_counts", "drop_dangling_internal"]
+
+
+def empty_table(t: schema.Table) -> pd.DataFrame:
+    data = {}
+    for c in t.columns:
+        if c.kind == "date":
+            data[c.name] = pd.Series([], dtype="datetime64[us]")
+        elif c.kind == "int":
+            data[c.name] = pd.Series([], dtype="Int64")
+        elif c.kind == "float":
+            data[c.name] = pd.Series([], dtype="float64")
+        else:
+            data[c.name] = pd.Series([], dtype=object)
+    return pd.DataFrame(data)
+
+
+def conform(df: pd.DataFrame, t: schema.Table) -> pd.DataFrame:
+    """The table's columns, in schema order and with graphgov's dtypes."""
+    out = {}
+    for c in t.columns:
+        s = df[c.name] if c.name in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
+        if c.kind == "date":
+            s = pd.to_datetime(s, errors="coerce").astype("datetime64[us]")
+        elif c.kind == "int":
+            s = pd.to_numeric(s, errors="coerce").round().astype("Int64")
+        elif c.kind == "float":
+            s = pd.to_numeric(s, errors="coerce").astype("float64")
+        else:
+            s = s.astype(object).where(s.notna(), None)
+        out[c.name] = s.reset_index(drop=True)
+    return pd.DataFrame(out)
+
+
+def key_frame(df: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
+    if key == ("id",):
+        return df["id"].astype(object)
+    parts = [df[k].astype(object).where(df[k].notna(), "").astype(str) for k in key]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + "\x1f" + p
+    return out.astype(object)
+
+
+def merge_tables(old: pd.DataFrame, new: pd.DataFrame, t: schema.Table, present: set[str] | None) -> pd.DataFrame:
+    """Upsert ``new`` into ``old`` by the table's key.
+
+    Rows of ``new`` replace the stored values of the columns the file had (``present``);
+    columns the file did not have keep their stored values; stored rows absent from
+    ``new`` are kept.
+    """
+    new = conform(new, t)
+    if old is None or old.empty:
+        return new
+    old = conform(old, t)
+    present = set(t.column_names) if present is None else set(present) | set(t.key)
+    old_keys = key_frame(old, t.key)
+    new_keys = key_frame(new, t.key)
+    old = old.set_axis(old_keys.values)
+    new = new.set_axis(new_keys.values)
+    merged = new.copy()
+    kept = [c for c in t.column_names if c not in present]
+    if kept:
+        common = new.index.intersection(old.index)
+        for c in kept:
+            merged.loc[common, c] = old.loc[common, c]
+    rest = old.loc[~old.index.isin(new.index)]
+    out = pd.concat([rest, merged]) if len(rest) else merged
+    return conform(out.reset_index(drop=True), t)
+
+
+def edge_frames(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[schema.Relation, pd.DataFrame]]:
+    """For each relation of the schema, a frame with ``from``, ``to`` and its properties."""
+    for rel in schema.RELATIONS:
+        df = tables.get(rel.table)
+        if df is None or df.empty:
+            continue
+        tdef = schema.table(rel.table)
+        src, dst = df[rel.from_col], df[rel.to_col]
+        frame = pd.DataFrame({"from": src.values, "to": dst.values})
+        for p in rel.properties:
+            frame[p] = df[p].values
+        if tdef.column(rel.to_col).kind == "idlist" or tdef.column(rel.from_col).kind == "idlist":
+            col = "to" if tdef.column(rel.to_col).kind == "idlist" else "from"
+            frame[col] = frame[col].map(lambda v: v.split(";") if isinstance(v, str) and v else None)
+            frame = frame.explode(col)
+        frame = frame[frame["from"].notna() & frame["to"].notna()]
+        yield rel, frame.reset_index(drop=True)
+
+
+def read_tables_from(run: Callable[..., pd.DataFrame], include_internal: bool = True,
+                     names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Read every table (or only ``names``) through a query function (Cypher → DataFrame)."""
+    wanted = None if names is None else set(names)
+    out: dict[str, pd.DataFrame] = {}
+    for t in schema.ALL_TABLES:
+        if t.internal and not include_internal or wanted is not None and t.name not in wanted:
+            continue
+        if t.label:
+            cols = ", ".join(f"n.{c.name} AS {c.name}" for c in t.columns)
+            df = run(f"MATCH (n:{t.label}) RETURN {cols}")
+        else:
+            (rel,) = t.relations
+            a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
+            cols = [f"a.id AS {rel.from_col}", f"b.id AS {rel.to_col}"] + [f"r.{p} AS {p}" for p in rel.properties]
+            df = run(f"MATCH (a:{a})-[r:{rel.type}]->(b:{b}) RETURN {', '.join(cols)}")
+        out[t.name] = conform(df, t)
+    return out
+
+
+def diff_counts(prev: pd.DataFrame | None, merged: pd.DataFrame, t: schema.Table) -> tuple[int, int]:
+    if prev is None or prev.empty:
+        return len(merged), 0
+    prev = conform(prev, t)
+    pk = key_frame(prev, t.key)
+    mk = key_frame(merged, t.key)
+    added = int((~mk.isin(set(pk))).sum())
+    a = prev.set_axis(pk.values)
+    b = merged.set_axis(mk.values)
+    common = a.index.intersection(b.index)
+    if not len(common):
+        return added, 0
+    a, b = a.loc[common].astype(object), b.loc[common].astype(object)
+    differs = ~((a == b) | (a.isna() & b.isna())).all(axis=1)
+    return added, int(differs.sum())
+
+
+def drop_dangling_internal(tables: dict[str, pd.DataFrame]) -> None:
+    needs = set(tables["needs"]["id"])
+    resources = set(tables["resources"]["id"])
+    d = tables["dispatches"]
+    tables["dispatches"] = d[d["need_id"].isin(needs) & d["resource_id"].isin(resources)].reset_index(drop=True)
+    e = tables["need_events"]
+    keep = e["need_id"].isin(needs) & (e["dispatch_id"].isna() | e["dispatch_id"].isin(set(tables["dispatches"]["id"])))
+    tables["need_events"] = e[keep].reset_index(drop=True)
+
+
+def merge_dataset(old: dict[str, pd.DataFrame], dataset, replace: bool = False
+                  ) -> tuple[dict[str, pd.DataFrame], dict[str, int], dict[str, int]]:
+    """What the store should hold after loading ``dataset`` over ``old``: (tables, added, changed).
+
+    Rows are matched by the tables' keys: new rows are added, known rows updated (columns
+    the file lacked keep their stored values), rows the dataset lacks kept unless
+    ``replace``. Graphgov's own tables (dispatches, need events) are kept; with
+    ``replace``, those of needs or resources that are gone are dropped.
+    """
+    merged: dict[str, pd.DataFrame] = {}
+    added, changed = {}, {}
+    for t in schema.ALL_TABLES:
+        prev = old.get(t.name)
+        if t.internal:
+            merged[t.name] = conform(prev, t) if prev is not None else empty_table(t)
+            continue
+        if t.name not in dataset.tables:
+            merged[t.name] = conform(prev, t) if prev is not None and not replace else empty_table(t)
+            continue
+        base = None if replace else prev
+        merged[t.name] = merge_tables(base, dataset.tables[t.name], t, dataset.present.get(t.name))
+        added[t.name], changed[t.name] = diff_counts(prev, merged[t.name], t)
+    if replace:
+        drop_dangling_internal(merged)
+    return merged, added, changed
