@@ -10,6 +10,9 @@ __all__, __getattr__ = lazy_exports(__name__, {
     'network': ('LAYERS', 'LAYER_WEIGHTS', 'DEFAULT_HUB_THRESHOLD', 'CoordinationNetwork', 'build_network', 'coordination_network', 'parse_layers', 'scope_units', 'area_descendants', 'block_of'),
     'central': ('METRICS', 'METRIC_ZH', 'DEFAULT_SAMPLES', 'DEFAULT_EXACT_LIMIT', 'unit_metrics', 'central_table', 'betweenness_error', 'effective_size', 'articulation_cuts'),
     'brokerage': ('ROLES', 'ROLE_ZH', 'brokerage_counts', 'brokerage_roles', 'brokerage_reference', 'network_brokerage'),
-    'gaps': ('KINDS', 'KIND_ZH', 'COLUMNS', 'find_gaps', 'GapContext'),
+    'gap_context': ('KINDS', 'KIND_ZH', 'SEVERITIES', 'SEVERITY_ZH', 'COLUMNS', 'GapContext', 'finding', 'clean_text', 'as_date'),
+    'gap_rules': ('inactive_members', 'unmet_needs', 'supply_gaps', 'idle_committees', 'suggested_ties'),
+    'gap_structure': ('silos', 'single_brokers'),
+    'gaps': ('find_gaps',),
     'gds': ('GDS_PROCEDURES', 'GDS_FUNCTIONS', 'gds_statements', 'gds_central', 'gds_available'),
 })

@@ -1,0 +1,195 @@
+"""Gap rules on the network's structure: silos (closed groups, groups joined through one unit) and single brokers.
+
+Each rule reads a :class:`~graphgov.analysis.gap_context.GapContext` and returns its findings
+(records made by :func:`~graphgov.analysis.gap_context.finding`); :func:`graphgov.analysis.gaps.find_gaps`
+runs them. The rules on activity and supply are in :mod:`graphgov.analysis.gap_rules`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graphgov.analysis.central import articulation_cuts
+from graphgov.analysis.gap_context import GapContext, finding
+from graphgov.analysis.network import UNKNOWN_GROUP
+
+__all__ = ["silos", "single_brokers"]
+
+
+def _groups(cx: GapContext) -> dict[str, dict[str, str]]:
+    u = cx.net.units
+    return {
+        "sector": dict(zip(u["id"], u["sector_group"].astype(object))),
+        "area": dict(zip(u["id"], u["block_name"].astype(object))),
+        "community": {k: f"社群{v + 1}" for k, v in cx.community.items()},
+    }
+
+
+def silos(cx: GapContext, threshold: float, community_threshold: float, min_ties: int = 2) -> list[dict]:
+    """Groups with few ties outside (E-I index), and pairs of groups (of 3+ units) whose
+    ties (at least ``min_ties``) all run through one unit."""
+    e = cx.unit_edges
+    out = []
+    by_label = {"sector": "条（行业）", "area": "块（区域）", "community": "联系紧密的社群"}
+    for by, groups in _groups(cx).items():
+        if e.empty:
+            break
+        ga, gb = e["a"].map(groups), e["b"].map(groups)
+        internal = pd.concat([ga[ga == gb]]).value_counts()
+        external = pd.concat([ga[ga != gb], gb[ga != gb]]).value_counts()
+        sizes = pd.Series(groups).value_counts()
+        limit = community_threshold if by == "community" else threshold
+        for grp, size in sizes.items():
+            if size < 2 or grp == UNKNOWN_GROUP:
+                continue
+            i, x = int(internal.get(grp, 0)), int(external.get(grp, 0))
+            if i + x == 0:
+                continue
+            ei = (x - i) / (x + i)
+            if ei > limit:
+                continue
+            members = sorted(k for k, v in groups.items() if v == grp)
+            severity = "high" if x == 0 else ("medium" if ei <= -0.75 else "low")
+            evidence = {"grouping": by, "group": grp, "units": int(size), "internal_ties": i, "external_ties": x,
+                        "ei_index": round(ei, 4), "members": members[:20]}
+            msg = (f"{by_label[by]}「{grp}」{size}个单位之间有{i}条联系，与外部只有{x}条（E-I指数 {ei:.2f}）。")
+            out.append(finding("silo", severity, -ei * size ** 0.5, f"group:{by}", [grp], [grp], msg, evidence,
+                                "安排该群体与其他条块单位共同参与项目或签订共建协议，打通对外联系。"))
+        if by == "community":
+            continue
+        out += _group_pairs(cx, by, groups, sizes, min_ties, by_label[by])
+    return out
+
+
+def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ties: int, label: str,
+                 max_groups: int = 60) -> list[dict]:
+    """Pairs of groups (3+ units each) all of whose links run through one unit.
+
+    A link is a direct tie between the two groups, or a unit outside both with ties into
+    each. The pair is joined only through ``u`` when either no direct tie exists and
+    ``u`` is the only outside unit with ties into both, or no outside unit links them and
+    ``u`` is the only unit of one group with ties into the other; at least ``min_ties``
+    ties must run through ``u``. Units with ties into more than ``max_groups`` groups are
+    not enumerated as outside links; a pair they link is left out rather than misreported.
+    """
+    e = cx.unit_edges
+    both = pd.DataFrame({"u": np.r_[e["a"].to_numpy(dtype=object), e["b"].to_numpy(dtype=object)],
+                         "v": np.r_[e["b"].to_numpy(dtype=object), e["a"].to_numpy(dtype=object)]})
+    both["gu"], both["gv"] = both["u"].map(groups), both["v"].map(groups)
+    big = {g for g, k in sizes.items() if k >= 3 and g != UNKNOWN_GROUP}
+    both = both[both["gv"].isin(big) & (both["gu"] != both["gv"])]
+    if both.empty:
+        return []
+    into = both.groupby(["u", "gu", "gv"]).size().rename("ties").reset_index()
+    # inside links: u in g1 with ties into g2
+    inside = into[into["gu"].isin(big)]
+    ins = pd.DataFrame({"g1": np.minimum(inside["gu"], inside["gv"]), "g2": np.maximum(inside["gu"], inside["gv"]),
+                        "u": inside["u"], "side": np.where(inside["gu"] < inside["gv"], 1, 2), "ties": inside["ties"]})
+    # outside links: u with ties into both groups
+    fan = into.groupby("u")["gv"].transform("size")
+    wide = set(into.loc[fan > max_groups, "u"])
+    small = into[fan <= max_groups]
+    pair = small.merge(small, on="u", suffixes=("1", "2"))
+    pair = pair[(pair["gv1"] < pair["gv2"]) & (pair["gu1"] != pair["gv1"]) & (pair["gu1"] != pair["gv2"])]
+    outs = pd.DataFrame({"g1": pair["gv1"], "g2": pair["gv2"], "u": pair["u"], "ties": pair["ties1"] + pair["ties2"]})
+    side1 = ins[ins["side"] == 1].groupby(["g1", "g2"]).agg(n1=("u", "nunique"), u1=("u", "first"),
+                                                             direct=("ties", "sum"))
+    side2 = ins[ins["side"] == 2].groupby(["g1", "g2"]).agg(n2=("u", "nunique"), u2=("u", "first"))
+    outside = outs.groupby(["g1", "g2"]).agg(n_out=("u", "nunique"), u_out=("u", "first"), out_ties=("ties", "sum"))
+    t = side1.join(side2, how="outer").join(outside, how="outer")
+    for col in ("n1", "n2", "n_out", "direct", "out_ties"):
+        t[col] = t[col].fillna(0).astype(int)
+    only_outside = (t["n1"] + t["n2"] == 0) & (t["n_out"] == 1)
+    one_inside = (t["n_out"] == 0) & ((t["n1"] == 1) | (t["n2"] == 1))
+    t["unit"] = np.where(only_outside, t["u_out"], np.where(t["n1"] == 1, t["u1"], t["u2"]))
+    t["ties"] = np.where(only_outside, t["out_ties"], t["direct"])
+    t = t[(only_outside | one_inside) & (t["ties"] >= min_ties)]
+    touch = {u: set(into.loc[into["u"] == u, "gv"]) for u in wide}
+    found = []
+    for (g1, g2), row in t.sort_index().iterrows():
+        if any(u != row["unit"] and {g1, g2} <= gs for u, gs in touch.items()):
+            continue
+        found.append((g1, g2, row["unit"], int(row["ties"]), bool(row["n1"] + row["n2"] > 0)))
+    # one finding per unit and group it alone links to several others
+    out = []
+    left = list(found)
+    while left:
+        count: dict = {}
+        for g1, g2, unit, ties, _ in left:
+            for g in (g1, g2):
+                count[(unit, g)] = count.get((unit, g), 0) + 1
+        (unit, hub), k = max(count.items(), key=lambda kv: (kv[1], str(kv[0])))
+        if k < 2:
+            break
+        mine = [f for f in left if f[2] == unit and hub in (f[0], f[1])]
+        left = [f for f in left if f not in mine]
+        others = sorted(f[1] if f[0] == hub else f[0] for f in mine)
+        ties = sum(f[3] for f in mine)
+        evidence = {"grouping": by, "group": hub, "other_groups": others, "through": unit,
+                    "ties_through_unit": ties, "unit_group": groups.get(unit)}
+        shown = "、".join(f"「{g}」" for g in others[:6]) + ("等" if len(others) > 6 else "")
+        msg = f"{label}「{hub}」与{shown}{len(others)}个群体之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+        out.append(finding("silo", "medium", ties, f"group_pair:{by}", [hub, *others, unit],
+                            [hub, *others, cx.uname(unit)], msg, evidence,
+                            f"为「{hub}」与其他{label}建立不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
+    for g1, g2, unit, ties, has_direct in left:
+        evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": ties,
+                    "direct_ties": has_direct, "unit_group": groups.get(unit)}
+        msg = f"{label}「{g1}」与「{g2}」之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+        out.append(finding("silo", "medium" if ties > 3 else "low", ties, f"group_pair:{by}",
+                            [g1, g2, unit], [g1, g2, cx.uname(unit)], msg, evidence,
+                            f"在「{g1}」与「{g2}」之间再建立一条不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
+    return out
+
+
+def single_brokers(cx: GapContext, limit_detail: int = 20) -> list[dict]:
+    """Articulation points: units whose removal cuts others (and their open needs) off."""
+    net = cx.net
+    n = len(net.units)
+    if n < 3:
+        return []
+    adj = net.adjacency()
+    open_needs = cx.needs[cx.needs["open"]]["unit_id"].value_counts()
+    weights = np.zeros((adj.shape[0], 2))
+    weights[:n, 0] = 1
+    weights[:n, 1] = net.units["id"].map(open_needs).fillna(0).to_numpy()
+    cuts = articulation_cuts(adj, weights)
+    cuts = cuts[cuts.index < n]
+    cuts = cuts[cuts["cut_0"] >= 1]
+    if cuts.empty:
+        return []
+    ids = net.units["id"].to_numpy()
+    sectors = net.units["sector_group"].to_numpy()
+    cuts = cuts.assign(score=cuts["cut_0"] + 2 * cuts["cut_1"]).sort_values("score", ascending=False)
+    out = []
+    g = cx.graph
+    for rank, (v, row) in enumerate(cuts.iterrows()):
+        uid = ids[v]
+        stranded_units, stranded_needs = int(row["cut_0"]), int(row["cut_1"])
+        cut_off: list[str] = []
+        if rank < limit_detail:
+            h = g.copy()
+            h.delete_vertices([v])
+            memb = np.asarray(h.connected_components().membership)
+            idx = np.delete(np.arange(g.vcount()), v)
+            own = memb[[i for i, old in enumerate(idx) if old in set(g.neighbors(v))]]
+            sizes = pd.Series(memb[idx < n]).value_counts()
+            keep = sizes[sizes.index.isin(own)].idxmax() if len(own) else None
+            cut_off = sorted(ids[old] for i, old in enumerate(idx) if old < n and memb[i] in set(own) and memb[i] != keep)
+        nbr_sectors = sorted({str(sectors[w]) for w in g.neighbors(v) if w < n})
+        if stranded_units >= 3 or stranded_needs >= 1:
+            severity = "high"
+        elif stranded_units == 2:
+            severity = "medium"
+        else:
+            severity = "low"
+        evidence = {"stranded_units": stranded_units, "stranded_open_needs": stranded_needs,
+                    "pieces": int(row["pieces"]), "cut_off": cut_off[:20], "neighbour_sectors": nbr_sectors}
+        names = "、".join(cx.uname(u) for u in cut_off[:5]) + ("等" if len(cut_off) > 5 else "")
+        msg = (f"去掉{cx.uname(uid)}，网络分成{int(row['pieces'])}块，{stranded_units}个单位"
+               + (f"（{names}）" if names else "") + "与主体失去联系"
+               + (f"，其中有{stranded_needs}项未解决的需求。" if stranded_needs else "。"))
+        out.append(finding("single_broker", severity, row["score"], "Unit", [uid], [cx.uname(uid)], msg, evidence,
+                            f"为被隔开的单位与主体之间建立第二条联系（共建协议、联合项目或同一委员会），"
+                            f"不再只依赖{cx.uname(uid)}。"))
+    return out
