@@ -2,7 +2,7 @@
 
 ``match``, ``dispatch``, ``accept``, ``decline``, ``fulfil``, ``withdraw``, ``close``,
 ``reopen`` and ``history``. Each parses options, calls one library function of
-:mod:`graphgov.matching.core` or :mod:`graphgov.matching.lifecycle` and prints the result.
+:mod:`graphgov.matching` or :mod:`graphgov.matching.lifecycle` and prints the result.
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
       graphgov match --all --assign --format csv --out dispatch.csv
       graphgov match --all --assign --dispatch --on 2024-03-01
     """
-    from graphgov.matching.core import core as matching
+    from graphgov import matching
 
     if bool(need_id) == bool(all_needs):
         raise OptionError("give one NEED_ID or --all")
@@ -117,7 +117,7 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
                                                      method="greedy" if greedy else "optimal", context=ctx,
                                                      stats=stats)
         if record:
-            from graphgov.matching.core import lifecycle
+            from graphgov.matching import lifecycle
 
             made = lifecycle.dispatch_assignments(store, assignments, on=on, default_capacity=default_capacity)
             ids = dict(zip(zip(made["need_id"], made["resource_id"]), made["dispatch_id"]))
@@ -169,7 +169,7 @@ def dispatch_command(need_id, resource_id, quantity, broker_id, default_capacity
     Example:
       graphgov dispatch N001 R017 --on 2024-03-01
     """
-    from graphgov.matching.core import lifecycle
+    from graphgov.matching import lifecycle
 
     store = _open(store_path)
     try:
@@ -189,7 +189,7 @@ def _step_command(name: str, zh: str, doc: str):
     @output_options
     @handle_errors
     def command(dispatch_id, on, note, store_path, fmt, out, top):
-        from graphgov.matching.core import lifecycle
+        from graphgov.matching import lifecycle
 
         store = _open(store_path)
         try:
@@ -223,7 +223,7 @@ def fulfil(dispatch_id, quantity, on, note, store_path, fmt, out, top):
     Example:
       graphgov fulfil D000001 --quantity 2 --on 2024-03-10
     """
-    from graphgov.matching.core import lifecycle
+    from graphgov.matching import lifecycle
 
     store = _open(store_path)
     try:
@@ -242,7 +242,7 @@ def _need_command(name: str, func: str, doc: str):
     @output_options
     @handle_errors
     def command(need_id, on, note, store_path, fmt, out, top):
-        from graphgov.matching.core import lifecycle
+        from graphgov.matching import lifecycle
 
         store = _open(store_path)
         try:
@@ -271,7 +271,7 @@ def history(need_id, store_path, fmt, out, top):
     Example:
       graphgov history N001
     """
-    from graphgov.matching.core import lifecycle
+    from graphgov.matching import lifecycle
 
     store = _open(store_path)
     try:
