@@ -288,7 +288,7 @@ def w_match(p):
     """The assignment against greedy and against exact optima computed by other methods."""
     import numpy as np
 
-    from graphgov.matching import core as matching
+    from graphgov import matching
     from graphgov.store import open_store
 
     with open_store(p["store"]) as store:
@@ -307,7 +307,7 @@ def w_match(p):
 
     # the first (district) pass rebuilt here, to solve it by two more methods
     ctx = matching.build_context(tables)
-    waiting = matching._waiting(ctx)
+    waiting = matching.waiting_needs(ctx)
     demand = ctx.needs["outstanding"].to_numpy(np.int64).copy()
     supply = ctx.resources["remaining"].to_numpy(np.int64).copy()
     mask = np.zeros(len(demand), bool)

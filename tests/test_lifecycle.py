@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphgov.matching import lifecycle, core as matching
+from graphgov import matching
+from graphgov.matching import lifecycle
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError, TransitionError
 from graphgov.store import open_store

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphgov.matching import core as matching
+from graphgov import matching
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError
 

@@ -2,7 +2,7 @@
 
 ``match``, ``dispatch``, ``accept``, ``decline``, ``fulfil``, ``withdraw``, ``close``,
 ``reopen`` and ``history``. Each parses options, calls one library function of
-:mod:`graphgov.matching.core` or :mod:`graphgov.matching.lifecycle` and prints the result.
+:mod:`graphgov.matching` or :mod:`graphgov.matching.lifecycle` and prints the result.
 """
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
       graphgov match --all --assign --format csv --out dispatch.csv
       graphgov match --all --assign --dispatch --on 2024-03-01
     """
-    from graphgov.matching import core as matching
+    from graphgov import matching
 
     if bool(need_id) == bool(all_needs):
         raise OptionError("give one NEED_ID or --all")

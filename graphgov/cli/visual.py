@@ -103,7 +103,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
     """
     from graphgov.views import maps
     from graphgov.analysis.gaps import find_gaps
-    from graphgov.matching.core import assign_all
+    from graphgov.matching.assign import assign_all
 
     tables = _open_source(dataset, store_path)
     findings_df = _read_frame(findings)
@@ -220,7 +220,7 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     from graphgov.analysis.gaps import find_gaps
     from graphgov.analysis.graph import tables_of
     from graphgov.views.maps import write_map
-    from graphgov.matching.core import assign_all
+    from graphgov.matching.assign import assign_all
     from graphgov.analysis.network import build_network
     from graphgov.views.report import write_report
 

@@ -26,7 +26,7 @@ import re
 import pandas as pd
 
 from graphgov.errors import NotFoundError, OptionError, TransitionError
-from graphgov.matching.core import LIVE_DISPATCH
+from graphgov.matching.scoring import LIVE_DISPATCH
 
 __all__ = [
     "DISPATCH_ACTIONS",
@@ -305,7 +305,7 @@ def dispatch(store, need_id: str, resource_id: str, quantity: int | None = None,
 
 def dispatch_assignments(store, assignments: pd.DataFrame, on=None, note: str | None = None,
                          now: dt.datetime | None = None, default_capacity: int = 1) -> pd.DataFrame:
-    """Record a whole assignment (:func:`graphgov.matching.core.assign_all`) as dispatches, all or nothing.
+    """Record a whole assignment (:func:`graphgov.matching.assign.assign_all`) as dispatches, all or nothing.
 
     Every row is checked as :func:`dispatch` checks one (against the store and the rows
     before it); the first refusal raises and nothing is written. The writes are batched

@@ -16,7 +16,7 @@ Views (``view=``):
 ``unit``      one unit's neighbourhood within ``radius`` steps (areas are not walked through);
 ``category``  the needs, resources and projects of one category and the units behind them;
 ``gaps``      the network with the findings of :func:`graphgov.analysis.gaps.find_gaps` highlighted;
-``matches``   proposed need → resource matches (from :mod:`graphgov.matching.core`) with their units.
+``matches``   proposed need → resource matches (from :mod:`graphgov.matching.assign`) with their units.
 
 Above ``max_nodes`` nodes the map groups nodes by committee or area (``group_by``)
 instead of drawing each one.
@@ -749,7 +749,7 @@ def build_map(
     findings : for the ``gaps`` view, a DataFrame with columns ``kind``, ``subject``,
         ``severity``, ``evidence``, ``suggestion`` (what :func:`graphgov.analysis.gaps.find_gaps` returns).
     matches : for the ``matches`` view, a DataFrame with ``need_id``, ``resource_id``, ``score``
-        (the assignments :func:`graphgov.matching.core.assign_all` returns).
+        (the assignments :func:`graphgov.matching.assign.assign_all` returns).
     include_personal : keep phone numbers and contact names (left out by default).
     max_nodes : above this many nodes, nodes are grouped by ``group_by``.
     group_by : ``auto`` (committee when there are committees, else area), ``committee``, ``area``

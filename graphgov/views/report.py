@@ -6,7 +6,7 @@ the fulfilment rate) plus the tables behind the charts; :func:`render_report` la
 out with inline SVG charts (:mod:`graphgov.views.svg`), the top central actors
 (:func:`graphgov.analysis.central.central_table`), the gaps with their evidence
 (:func:`graphgov.analysis.gaps.find_gaps`), the proposed matches
-(:func:`graphgov.matching.core.assign_all`) and the network map embedded in a sandboxed
+(:func:`graphgov.matching.assign.assign_all`) and the network map embedded in a sandboxed
 ``<iframe srcdoc>``. Nothing is fetched when the page is opened.
 
 Definitions (the same in ``docs/maps.md``):
@@ -34,7 +34,7 @@ from graphgov.dataset import vocab
 from graphgov.analysis.central import central_table
 from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH, find_gaps
 from graphgov.analysis.graph import tables_of
-from graphgov.matching.core import assign_all
+from graphgov.matching.assign import assign_all
 from graphgov.analysis.network import area_descendants, block_of, scope_units
 
 __all__ = ["AGE_BUCKETS", "report_figures", "render_report", "write_report", "age_bucket"]
@@ -236,7 +236,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     What is not given is computed for the scope: ``central`` by
     :func:`graphgov.analysis.central.central_table`, ``findings`` by :func:`graphgov.analysis.gaps.find_gaps`
     (as of the report date), ``matches`` from the assignments of
-    :func:`graphgov.matching.core.assign_all` (those of needs raised in scope). The embedded
+    :func:`graphgov.matching.assign.assign_all` (those of needs raised in scope). The embedded
     map is ``map_data`` when given, else :func:`graphgov.views.maps.build_map` with
     ``map_options``. Raises NotFoundError for an unknown committee or area.
     """
