@@ -6,7 +6,7 @@ nodes each) for the two smaller sizes, two copies of the ``district`` preset (ab
 size the script measures, in this process:
 
 - ``build_s``: :func:`graphgov.views.maps.build_map` (graph, centrality, igraph layout, details);
-- ``write_s``: :func:`graphgov.views.maps.render_map` and writing the file; ``size_mb`` its size;
+- ``write_s``: :func:`graphgov.views.map_render.render_map` and writing the file; ``size_mb`` its size;
 
 and in headless Chromium with the network blocked (median of ``--repeat`` loads):
 

@@ -30,6 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from graphgov.views import maps, svg
+from graphgov.views.map_render import fill_template
+from graphgov.views.map_style import format_evidence
 from graphgov.dataset import vocab
 from graphgov.analysis.central import central_table
 from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH, find_gaps
@@ -298,7 +300,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     if "severity" in f.columns:
         f["severity"] = [SEVERITY_ZH.get(v, v) for v in f["severity"]]
     if "evidence" in f.columns:
-        f["evidence"] = [maps.format_evidence(v) for v in f["evidence"]]
+        f["evidence"] = [format_evidence(v) for v in f["evidence"]]
     cols = [("kind_zh", "类型"), ("severity", "严重程度"), ("subject", "对象"), ("message", "说明"),
             ("evidence", "依据"), ("suggestion", "建议")]
     parts.append(_html_table(f, [c for c in cols if c[0] in f.columns], "gaps-table", 60))
@@ -320,7 +322,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     if "provider_id" in m.columns:
         m["provider"] = [unit_names.get(b, b) if isinstance(b, str) else None for b in m["provider_id"]]
     if "reasons" in m.columns:
-        m["reasons"] = [maps.format_evidence(r) for r in m["reasons"]]
+        m["reasons"] = [format_evidence(r) for r in m["reasons"]]
     cols = [("need", "需求"), ("resource", "资源"), ("provider", "提供单位"), ("score", "得分"),
             ("broker", "引荐单位"), ("reasons", "理由")]
     parts.append(_html_table(m, [c for c in cols if c[0] in m.columns], "matches-table", 60))
@@ -338,7 +340,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
                      "</iframe></section>")
 
     page = (Path(__file__).resolve().parent / "templates" / "report.html").read_text(encoding="utf-8")
-    return maps.fill_template(page, {"TITLE": escape(f"{fig['scope']}：党建协调网络报告"), "BODY": "\n".join(parts)})
+    return fill_template(page, {"TITLE": escape(f"{fig['scope']}：党建协调网络报告"), "BODY": "\n".join(parts)})
 
 
 def write_report(path: str | os.PathLike, source, **options) -> Path:
