@@ -67,7 +67,6 @@ __all__ = [
 
 # -- building a map ----------------------------------------------------------------
 
-_LIST_EDGES = {"RAISES", "OFFERS", "LEADS", "PARTICIPATES_IN", "ADDRESSES"}
 
 
 def _edge_kept(g: nx.MultiDiGraph, u: str, v: str, k: str) -> bool:
