@@ -13,7 +13,7 @@ import pandas as pd
 from graphgov.dataset import schema
 
 __all__ = ["conform", "empty_table", "key_frame", "merge_tables", "merge_dataset", "edge_frames", "read_tables_from",
-           "diff_counts", "drop_dangling_internal"]
+           "diff_counts", "drop_dangling_internal", "sort_by_key"]
 
 
 def empty_table(t: schema.Table) -> pd.DataFrame:
@@ -119,8 +119,17 @@ def read_tables_from(run: Callable[..., pd.DataFrame], include_internal: bool = 
             a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
             cols = [f"a.id AS {rel.from_col}", f"b.id AS {rel.to_col}"] + [f"r.{p} AS {p}" for p in rel.properties]
             df = run(f"MATCH (a:{a})-[r:{rel.type}]->(b:{b}) RETURN {', '.join(cols)}")
-        out[t.name] = conform(df, t)
+        # rows in key order, so every store gives the same frames (and maps, reports) for the same graph
+        out[t.name] = sort_by_key(conform(df, t), t)
     return out
+
+
+def sort_by_key(df: pd.DataFrame, t: schema.Table) -> pd.DataFrame:
+    """Rows ordered by the table's key (text order), index reset."""
+    if len(df) < 2:
+        return df
+    order = key_frame(df, t.key).astype(str).argsort(kind="stable")
+    return df.iloc[order.values].reset_index(drop=True)
 
 
 def diff_counts(prev: pd.DataFrame | None, merged: pd.DataFrame, t: schema.Table) -> tuple[int, int]:
