@@ -46,10 +46,19 @@ public final class Launcher {
 
         Path plugins = pluginDir();
         Files.createDirectories(home);
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
-                .setConfig(settings(port))
-                .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
-                .build();
+        DatabaseManagementService dbms;
+        try {
+            dbms = new DatabaseManagementServiceBuilder(home)
+                    .setConfig(settings(port))
+                    .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
+                    .build();
+        } catch (RuntimeException e) {
+            // e.g. the port is taken ("Address already in use") or the store is locked by another server
+            e.printStackTrace();
+            log("start failed: " + rootCause(e)); // last, so it ends the log tail
+            Runtime.getRuntime().halt(3); // not exit(): threads the half-started DBMS left could hang it
+            return;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -182,6 +191,14 @@ public final class Launcher {
         } catch (IOException ignored) {
             // a broken stdin counts as closed
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     private static void log(String msg) {
