@@ -69,6 +69,13 @@ class Store(abc.ABC):
     def load(self, dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
         """Merge a checked dataset into the store by the tables' keys (or replace it), all or nothing."""
 
+    def report_query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
+        """Run a user's report (checked by :mod:`graphgov.queries.safety` already); as :meth:`query` here.
+
+        A store whose server comments on statements (Neo4j) shows those comments as warnings.
+        """
+        return self.query(cypher, params)
+
     def exists(self) -> bool:
         """Whether the store holds a graphgov graph (or can: a server always can)."""
         return True
