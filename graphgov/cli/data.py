@@ -80,6 +80,8 @@ def load(dataset, replace, partial, strict, store_path):
             result = store.load(ds, replace=replace, progress=bar)
         finally:
             bar.close()
+    for note in result.notes:
+        echo_err(f"Note: {note}")
     parts = []
     for name in ds.tables:
         a, c = result.added.get(name, 0), result.changed.get(name, 0)

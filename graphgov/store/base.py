@@ -34,6 +34,7 @@ class LoadResult:
     changed: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     removed: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the user should know (a damaged store rebuilt …)
 
 
 class Store(abc.ABC):
@@ -82,6 +83,14 @@ class Store(abc.ABC):
 
     def close(self) -> None:
         """Release connections; the store can be used again afterwards."""
+
+    def recover(self) -> str | None:
+        """Finish a write that was interrupted (a killed process), if one is pending.
+
+        Returns what was done, or None when nothing was pending. A server store recovers
+        by itself, so this does nothing there. Raises StoreBusyError while a writer is at work.
+        """
+        return None
 
     def lock(self, label: str, id_: str) -> None:
         """Inside a transaction, hold a write lock on one node until the transaction ends.
