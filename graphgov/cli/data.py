@@ -1,10 +1,12 @@
 """Commands that move data: check, load, info, export, schema."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from graphgov.cli.common import (Progress, echo_err, emit_table, handle_errors, open_cli_store, output_options,
-                                 print_warnings, store_option)
+from graphgov.cli.common import (Progress, check_out, echo_err, emit_table, handle_errors, open_cli_store,
+                                 output_options, print_warnings, refuse_store, store_option)
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -135,9 +137,17 @@ def export(out, fmt, lang, source, include_personal, store_path):
       graphgov export sample.xlsx --from data/sample --lang zh --include-personal
     """
     from graphgov.dataset.checks import read_and_check
+    from graphgov.dataset import schema
     from graphgov.dataset.reader import write_dataset
 
     fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
+    check_out(out, store_path, fmt=fmt, what="OUT", folder=fmt == "csv")
+    if fmt == "csv":  # every file the folder will hold: none may be a store
+        for t in schema.TABLES:
+            for name in (t.name, *t.zh[:1]):
+                refuse_store(Path(out) / f"{name}.csv", store_path, what="OUT")
+        if not Path(out).exists():
+            echo_err(f"creating the folder {out}")
     if source:
         tables = read_and_check(source).tables
     else:

@@ -35,11 +35,35 @@ from graphgov.errors import OptionError, StoreBusyError, StoreDamagedError, Stor
 from graphgov.store.base import LoadResult, Progress, Store
 from graphgov.store.tables import edge_frames, merge_dataset, read_tables_from
 
-__all__ = ["LadybugStore", "ddl_statements", "side_files", "PENDING_FILES", "DOCTOR_HINT"]
+__all__ = ["LadybugStore", "ddl_statements", "side_files", "belongs_to_store", "is_database_file", "PENDING_FILES",
+           "DOCTOR_HINT"]
 
 # what a checkpoint killed half way leaves beside STORE: LadybugDB finishes it on a read-write open
 PENDING_FILES = (".wal.checkpoint", ".shadow")
 DOCTOR_HINT = "'graphgov doctor' checks the store and says what to do"
+
+
+def belongs_to_store(target: str | os.PathLike, store: str | os.PathLike) -> bool:
+    """Whether writing ``target`` would overwrite the store ``store``, or one of its side files.
+
+    Compares resolved paths (so ``./x/../graphgov.lbdb`` and links count); side files are
+    those named after the store beside it (``.wal``, ``.lock``, ``.shadow``, ``.wal.checkpoint``,
+    checkpoint locks, half-built loads), whether they exist now or not.
+    """
+    target, store = Path(os.path.realpath(target)), Path(os.path.realpath(store))
+    if target == store or (target.exists() and store.exists() and os.path.samefile(target, store)):
+        return True
+    return target.parent == store.parent and (target.name.startswith(store.name + ".")
+                                              or target.name.startswith(f".{store.name}.new-"))
+
+
+def is_database_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an existing LadybugDB database file (its first bytes say so)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"LBUG"
+    except OSError:
+        return False
 
 
 def side_files(path: str | os.PathLike) -> list[Path]:
