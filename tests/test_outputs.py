@@ -138,3 +138,86 @@ def test_map_and_report_make_their_default_folder_and_say_so(store, tmp_path, mo
     assert result.exit_code == 0, result.output
     assert "creating the folder visualizations" in result.stderr
     assert (tmp_path / "visualizations" / "map.html").is_file()
+
+
+# ---- carriage returns and bidi controls ------------------------------------------------------------
+
+HOSTILE_TEXT = ["站区\r名称", "first\r\nsecond", "plain", "\u202egnp.exe", "a\u2066b\u2069c", "=1+1\rx"]
+
+
+def test_csv_quotes_a_carriage_return_so_every_reader_gets_the_value_back(tmp_path):
+    import csv
+
+    df = pd.DataFrame({"name": HOSTILE_TEXT, "n": range(len(HOSTILE_TEXT))})
+    text = write_table(df, "csv")
+    rows = list(csv.reader(text.splitlines(keepends=True)))
+    assert len(rows) == len(HOSTILE_TEXT) + 1
+    assert [r[0] for r in rows[1:]] == ["站区\r名称", "first\r\nsecond", "plain", "\u202egnp.exe", "a\u2066b\u2069c",
+                                         "'=1+1\rx"]
+    out = tmp_path / "t.csv"
+    write_table(df, "csv", out)
+    back = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    assert back["name"].tolist()[:5] == HOSTILE_TEXT[:5] and len(back) == len(HOSTILE_TEXT)
+
+
+def write_quoted(folder: Path, tables: dict) -> Path:
+    """write_dataset, then each file again as the csv module writes it (CR LF, values with CR quoted)."""
+    write_dataset(folder, tables)
+    for f in folder.glob("*.csv"):
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        for name, rows in tables.items():
+            if f.stem == name:
+                df = pd.DataFrame(rows, columns=list(df.columns)).fillna("")
+        df.to_csv(f, index=False, lineterminator="\r\n")
+    return folder
+
+
+def test_the_stores_own_export_loads_back_with_carriage_returns(tmp_path):
+    import csv
+
+    folder = write_quoted(tmp_path / "data", {
+        "areas": [{"id": "A1", "name": "区\r一", "level": "district"}],
+        "committees": [{"id": "C1", "name": "委员会\r\n甲", "level": "district", "area_id": "A1"}],
+        "units": [{"id": "U1", "name": "单位\r乙", "type": "government", "area_id": "A1"},
+                  {"id": "U2", "name": "单位\u202e丙", "type": "railway", "area_id": "A1"}],
+        "needs": [{"id": "N1", "title": "需求\r标题", "category": "parking", "unit_id": "U1",
+                   "description": "第一行\r第二行\r第三行"}],
+    })
+    # the written files hold a lone CR inside quoted values: read them as the csv module does
+    with (folder / "units.csv").open(newline="", encoding="utf-8") as fh:
+        assert [r[1] for r in csv.reader(fh)][1:] == ["单位\r乙", "单位\u202e丙"]
+    store = tmp_path / "g.lbdb"
+    assert invoke("load", folder, "--store", store).exit_code == 0
+    out = tmp_path / "export"
+    result = invoke("export", out, "--store", store)
+    assert result.exit_code == 0, result.output
+    again = read_and_check(out)
+    assert sorted(again["units"]["name"]) == ["单位\r乙", "单位\u202e丙"]
+    assert again["needs"]["description"].tolist() == ["第一行\r第二行\r第三行"]
+    assert again["committees"]["name"].tolist() == ["委员会\r\n甲"]
+    store2 = tmp_path / "g2.lbdb"
+    assert invoke("load", out, "--store", store2).exit_code == 0
+
+
+def test_terminal_tables_show_carriage_returns_and_bidi_overrides_escaped():
+    df = pd.DataFrame({"name\u202e": HOSTILE_TEXT})
+    text = format_text_table(df, title="标题\u202e")
+    assert "\r" not in text
+    assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "站区\\r名称" in text and "<U+202E>gnp.exe" in text and "a<U+2066>b<U+2069>c" in text
+    assert "name<U+202E>" in text and "标题<U+202E>" in text
+
+
+def test_terminal_output_of_a_command_has_no_raw_control_characters(tmp_path):
+    folder = write_quoted(tmp_path / "data", {
+        "areas": [{"id": "A1", "name": "区", "level": "district"}],
+        "committees": [{"id": "C1", "name": "委员会", "level": "district", "area_id": "A1"}],
+        "units": [{"id": "U1", "name": "单位\r\u202eevil", "type": "government", "area_id": "A1"}],
+        "memberships": [{"unit_id": "U1", "committee_id": "C1"}],
+    })
+    store = tmp_path / "g.lbdb"
+    assert invoke("load", folder, "--store", store).exit_code == 0
+    result = invoke("query", "run", "paper_members", "--store", store)
+    assert result.exit_code == 0, result.output
+    assert "单位\\r<U+202E>evil" in result.stdout
+    assert "\r" not in result.stdout and "\u202e" not in result.stdout

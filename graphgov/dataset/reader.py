@@ -406,7 +406,7 @@ def write_dataset(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "
     ``personal=False`` leaves out the columns the schema marks as personal data.
     Returns the path written.
     """
-    from graphgov.views.tables import neutralise
+    from graphgov.views.tables import CSV_LINE_END, neutralise
 
     out = Path(out)
     frames = {}
@@ -420,7 +420,7 @@ def write_dataset(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "
     if fmt == "csv":
         out.mkdir(parents=True, exist_ok=True)
         for name, frame in frames.items():
-            frame.map(neutralise).to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
+            frame.map(neutralise).to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator=CSV_LINE_END)
     elif fmt == "xlsx":
         out.parent.mkdir(parents=True, exist_ok=True)
         with pd.ExcelWriter(out, engine="openpyxl") as writer:
