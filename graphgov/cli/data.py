@@ -33,11 +33,12 @@ def check(dataset, partial, strict, store_path):
     """
     from graphgov.dataset.checks import read_and_check
 
-    known = None
+    known = parents = None
     if partial:
         with open_cli_store(store_path) as store:
-            known = store.known_ids() if store.exists() else None
-    ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+            if store.exists():
+                known, parents = store.known_ids(), store.parents()
+    ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
     print_warnings(ds.warnings)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"{dataset}: OK ({counts}; {len(ds.warnings)} warnings)")
@@ -72,14 +73,18 @@ def load(dataset, replace, partial, strict, store_path):
 
     with open_cli_store(store_path) as store:
         known = store.known_ids() if partial and store.exists() else None
+        # the hierarchy a merge would leave is checked with the stored parents (--replace keeps none)
+        parents = store.parents() if store.exists() and not replace else None
         try:
-            ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+            ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
         except DataError as err:
             raise _unchanged(err, store.location) from None
         print_warnings(ds.warnings)
         bar = Progress("loading")
         try:
             result = store.load(ds, replace=replace, progress=bar)
+        except DataError as err:
+            raise _unchanged(err, store.location) from None
         finally:
             bar.close()
     for note in result.notes:

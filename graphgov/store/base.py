@@ -113,6 +113,14 @@ class Store(abc.ABC):
         """The ids of every node table (for checking a partial dataset's references)."""
         return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"]) for t in schema.node_tables()}
 
+    def parents(self) -> dict[str, dict[str, str | None]]:
+        """The stored hierarchies: for areas, committees and party organizations, id → parent_id."""
+        from graphgov.dataset.hierarchy import HIERARCHIES
+
+        tables = self.read_tables(include_internal=False, names=HIERARCHIES)
+        return {name: {i: (p if isinstance(p, str) else None) for i, p in zip(df["id"], df["parent_id"])}
+                for name, df in tables.items()}
+
     def counts(self) -> pd.DataFrame:
         """Rows ``kind`` (node/relationship), ``name``, ``count`` for every label and type."""
         rows = []

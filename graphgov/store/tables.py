@@ -174,4 +174,33 @@ def merge_dataset(old: dict[str, pd.DataFrame], dataset, replace: bool = False
         added[t.name], changed[t.name] = diff_counts(prev, merged[t.name], t)
     if replace:
         drop_dangling_internal(merged)
+    refuse_cycles(merged, dataset)
     return merged, added, changed
+
+
+def refuse_cycles(merged: dict[str, pd.DataFrame], dataset) -> None:
+    """Raise DataError when the merged hierarchies hold a circle through a row of ``dataset``.
+
+    The checks see this too when told the stored parents; here, under the writer's lock,
+    it holds whatever the caller checked, so no load (partial or not) writes a circle.
+    """
+    from graphgov.dataset.hierarchy import HIERARCHIES, cycle_message, find_cycles
+    from graphgov.errors import DataError, Problem
+
+    problems = []
+    for name in HIERARCHIES:
+        if name not in dataset.tables:
+            continue
+        mine = [i for i in dataset.tables[name]["id"] if i is not None]
+        row_of = dict(zip(mine, getattr(dataset, "rows", {}).get(name, [None] * len(mine))))
+        df = merged[name]
+        for cycle in find_cycles(dict(zip(df["id"], df["parent_id"].where(df["parent_id"].notna(), None)))):
+            first = next((k for k, n in enumerate(cycle) if n in row_of), None)
+            if first is None:
+                continue
+            cycle = cycle[first:] + cycle[:first]
+            msg, fix = cycle_message([n if n in row_of else f"{n} (stored)" for n in cycle])
+            source = getattr(dataset, "sources", {}).get(name, name)
+            problems.append(Problem(source, row_of[cycle[0]], "parent_id", msg, cycle[0], fix))
+    if problems:
+        raise DataError(problems)
