@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "generate": "graphgov.cli.generate:generate",
     "central": "graphgov.cli.analysis:central",
     "gaps": "graphgov.cli.analysis:gaps",
+    "doctor": "graphgov.cli.doctor:doctor",
 }
 
 

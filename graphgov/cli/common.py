@@ -5,6 +5,7 @@ import functools
 import os
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -12,7 +13,8 @@ from graphgov.errors import GraphGovError
 from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
-__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress", "open_cli_store"]
+__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress",
+           "open_cli_store", "check_out", "refuse_store", "given"]
 
 
 def echo_err(message: str) -> None:
@@ -74,9 +76,81 @@ def open_cli_store(store_path, read_only: bool = True):
     return open_store(store_path, read_only=read_only, ask_password=ask, warn=lambda m: echo_err(f"Warning: {m}"))
 
 
+def _stores_to_protect(store_path) -> list[Path]:
+    """The store files an output must never overwrite: --store's, $GRAPHGOV_STORE's and ./graphgov.lbdb."""
+    from graphgov.store import is_server
+
+    specs = [store_path, os.environ.get(STORE_ENV), DEFAULT_STORE]
+    return [Path(s) for s in dict.fromkeys(specs) if s and not is_server(s)]
+
+
+def refuse_store(path, store_path=None, what: str = "--out") -> None:
+    """click.UsageError when writing ``path`` would overwrite a store, one of its files or any LadybugDB file."""
+    from graphgov.store.ladybug_store import belongs_to_store, is_database_file
+
+    for store in _stores_to_protect(store_path):
+        if belongs_to_store(path, store):
+            raise click.UsageError(f"{what} {path} would overwrite the store {store} or one of its files; "
+                                   f"write to another file")
+    if Path(path).is_file() and is_database_file(path):
+        raise click.UsageError(f"{what} {path} is a LadybugDB database; write to another file")
+
+
+def check_out(out, store_path=None, *, fmt: str | None = None, what: str = "--out", folder: bool = False,
+              create_parent: bool = False) -> None:
+    """Refuse an output path before anything is computed or written; click.UsageError (exit 2).
+
+    Refused: the store or one of its side files (the one in use, $GRAPHGOV_STORE's and
+    ./graphgov.lbdb), any LadybugDB database file, a folder where a file is meant (or a
+    file where a ``folder`` is), a name not ending in .xlsx for ``fmt="xlsx"``, and a
+    parent folder that does not exist (unless ``create_parent``: then it is created,
+    and said so).
+    """
+    if out is None:
+        return
+    path = Path(out)
+    refuse_store(path, store_path, what)
+    if folder and path.exists() and not path.is_dir():
+        raise click.UsageError(f"{what} {out} is a file, and this writes a folder of CSV files: give a folder "
+                               f"name (or a name ending in .xlsx for one workbook)")
+    if not folder and path.is_dir():
+        raise click.UsageError(f"{what} {out} is a folder; give a file name")
+    if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"--format xlsx writes an Excel workbook: give {what} a name ending in .xlsx "
+                               f"(not {out})")
+    parent = path.parent
+    if not parent.is_dir():
+        if parent.exists():
+            raise click.UsageError(f"{what} {out}: {parent} is a file, not a folder")
+        if not create_parent:
+            raise click.UsageError(f"{what} {out}: the folder {parent} does not exist; create it first "
+                                   f"(mkdir -p {parent}) or write elsewhere")
+        echo_err(f"creating the folder {parent}")
+
+
+def given(name: str) -> bool:
+    """Whether the user gave the option ``name`` (rather than its default) to the running command."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+
+
 def output_options(func):
-    """``--format``, ``--out`` and ``--top``, shared by every command that prints a table."""
-    func = click.option("--top", type=click.IntRange(min=1), default=None, help="Only the first N rows.")(func)
+    """``--format``, ``--out`` and ``--top``, shared by every command that prints a table.
+
+    ``--out`` is checked (:func:`check_out`) before the command runs, so a refused name
+    costs nothing and a writing command (dispatch …) writes nothing.
+    """
+
+    command = func
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        check_out(kwargs.get("out"), kwargs.get("store_path"), fmt=kwargs.get("fmt"))
+        return command(*args, **kwargs)
+
+    func = click.option("--top", type=click.IntRange(min=1), default=None, help="Only the first N rows.")(checked)
     func = click.option(
         "--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
         help="Write to this file instead of the terminal (xlsx needs --out).",
@@ -94,7 +168,10 @@ def emit_table(df, fmt: str, out: str | None, top: int | None = None, title: str
         df = df.head(top)
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
-    text = write_table(df, fmt, out, title=title)
+    try:
+        text = write_table(df, fmt, out, title=title)
+    except OSError as err:
+        raise click.UsageError(f"--out {out}: cannot write it ({err.strerror or err})") from None
     if text is not None:
         click.echo(text)
     elif out:

@@ -1,10 +1,12 @@
 """Commands that move data: check, load, info, export, schema."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from graphgov.cli.common import (Progress, echo_err, emit_table, handle_errors, open_cli_store, output_options,
-                                 print_warnings, store_option)
+from graphgov.cli.common import (Progress, check_out, echo_err, emit_table, handle_errors, open_cli_store,
+                                 output_options, print_warnings, refuse_store, store_option)
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -31,11 +33,12 @@ def check(dataset, partial, strict, store_path):
     """
     from graphgov.dataset.checks import read_and_check
 
-    known = None
+    known = parents = None
     if partial:
         with open_cli_store(store_path) as store:
-            known = store.known_ids() if store.exists() else None
-    ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+            if store.exists():
+                known, parents = store.known_ids(), store.parents()
+    ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
     print_warnings(ds.warnings)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"{dataset}: OK ({counts}; {len(ds.warnings)} warnings)")
@@ -70,16 +73,22 @@ def load(dataset, replace, partial, strict, store_path):
 
     with open_cli_store(store_path) as store:
         known = store.known_ids() if partial and store.exists() else None
+        # the hierarchy a merge would leave is checked with the stored parents (--replace keeps none)
+        parents = store.parents() if store.exists() and not replace else None
         try:
-            ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+            ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
         except DataError as err:
             raise _unchanged(err, store.location) from None
         print_warnings(ds.warnings)
         bar = Progress("loading")
         try:
             result = store.load(ds, replace=replace, progress=bar)
+        except DataError as err:
+            raise _unchanged(err, store.location) from None
         finally:
             bar.close()
+    for note in result.notes:
+        echo_err(f"Note: {note}")
     parts = []
     for name in ds.tables:
         a, c = result.added.get(name, 0), result.changed.get(name, 0)
@@ -133,9 +142,17 @@ def export(out, fmt, lang, source, include_personal, store_path):
       graphgov export sample.xlsx --from data/sample --lang zh --include-personal
     """
     from graphgov.dataset.checks import read_and_check
+    from graphgov.dataset import schema
     from graphgov.dataset.reader import write_dataset
 
     fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
+    check_out(out, store_path, fmt=fmt, what="OUT", folder=fmt == "csv")
+    if fmt == "csv":  # every file the folder will hold: none may be a store
+        for t in schema.TABLES:
+            for name in (t.name, *t.zh[:1]):
+                refuse_store(Path(out) / f"{name}.csv", store_path, what="OUT")
+        if not Path(out).exists():
+            echo_err(f"creating the folder {out}")
     if source:
         tables = read_and_check(source).tables
     else:

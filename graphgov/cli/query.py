@@ -124,12 +124,14 @@ def run(name, params, folders, store_path, include_personal, fmt, out, top):
     given = _split_params(params)
     report = find_report(name, load_reports(folders))
     values = report.bind(given)  # bad parameters fail before the store is opened
+    dropped: list[str] = []
     with open_cli_store(store_path) as store:
         df = run_report(store.report_query, report, values)
-    if not include_personal:
-        from graphgov.views.privacy import strip_personal
+        if not include_personal:
+            from graphgov.views.privacy import personal_values, strip_personal
 
-        df, dropped = strip_personal(df)
-        if dropped:
-            echo_err(f"left out personal data: {', '.join(dropped)} (--include-personal keeps it)")
+            # by name, and by the store's own personal values wherever an alias hides them
+            df, dropped = strip_personal(df, personal_values(store))
+    if dropped:
+        echo_err(f"left out personal data: {', '.join(dropped)} (--include-personal keeps it)")
     emit_table(df, fmt, out, top, title=f"{report.name}: {report.description_zh}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graphgov.cli.common import echo_err, handle_errors, open_cli_store, store_option
+from graphgov.cli.common import check_out, echo_err, given, handle_errors, open_cli_store, store_option
 from graphgov.errors import OptionError
 
 
@@ -105,6 +105,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
     from graphgov.analysis.gaps import find_gaps
     from graphgov.matching.assign import assign_all
 
+    check_out(out, store_path, create_parent=not given("out"))  # the default folder is made when missing
     tables = _open_source(dataset, store_path)
     findings_df = _read_frame(findings)
     matches_df = _read_frame(matches)
@@ -151,6 +152,7 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
     """
     from graphgov.views.report import write_report
 
+    check_out(out, store_path, create_parent=not given("out"))  # the default folder is made when missing
     tables = _open_source(dataset, store_path)
     write_report(out, tables, committee=committee, area=area,
                  today=report_date.date() if report_date else date.today(), top=top, embed_map=not no_map,

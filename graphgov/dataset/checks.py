@@ -23,6 +23,7 @@ import pandas as pd
 
 from graphgov.dataset import schema, vocab
 from graphgov.errors import DataError, Problem
+from graphgov.dataset.hierarchy import HIERARCHIES, cycle_message, find_cycles, roots
 from graphgov.dataset.reader import RawDataset, RawTable, read_dataset
 
 __all__ = ["Dataset", "check_dataset", "read_and_check", "normalise_id"]
@@ -41,6 +42,7 @@ class Dataset:
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     path: Path | None = None
+    rows: dict[str, list[int]] = field(default_factory=dict)  # spreadsheet row of each frame row, per table
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -93,10 +95,12 @@ def _parse_number(value, kind: str):
 
 
 class _Checker:
-    def __init__(self, raw: RawDataset, known_ids: dict[str, set[str]] | None, partial: bool, strict: bool = False):
+    def __init__(self, raw: RawDataset, known_ids: dict[str, set[str]] | None, partial: bool, strict: bool = False,
+                 known_parents: dict[str, dict[str, str | None]] | None = None):
         self.raw = raw
         self.strict = strict
         self.known_ids = known_ids or {}
+        self.known_parents = known_parents or {}
         self.partial = partial
         self.problems: list[Problem] = list(raw.problems)
         self.bad_ids: dict[str, set[str]] = {}  # ids refused in their own table: no follow-on reference errors
@@ -155,6 +159,7 @@ class _Checker:
             sources={n: t.source for n, t in usable.items()},
             warnings=self.warnings,
             path=raw.path,
+            rows={n: list(t.rows) for n, t in usable.items()},
         )
 
     def type_table(self, tab: RawTable, skip: set[str]) -> pd.DataFrame:
@@ -303,30 +308,26 @@ class _Checker:
                                        fix=f"add it to {target}.csv ({target_def.zh[0]}) or correct the id")
 
     def check_hierarchies(self, typed: dict[str, pd.DataFrame], usable: dict[str, RawTable]):
-        for name in ("areas", "committees", "party_orgs"):
+        """Refuse circles in parent_id, each once, in linear time.
+
+        With ``known_parents`` (what the store holds), the hierarchy checked is the one the
+        load would leave: stored rows with this dataset's rows merged over them by id, so
+        an update cannot close a circle through stored rows either.
+        """
+        for name in HIERARCHIES:
             if name not in typed or "parent_id" not in usable[name].present:
                 continue
             df, tab = typed[name], usable[name]
-            parent = {i: p for i, p in zip(df["id"], df["parent_id"]) if i is not None and p is not None}
+            mine = {i: p for i, p in zip(df["id"], df["parent_id"]) if i is not None}
             index = {v: k for k, v in df["id"].items() if v is not None}
-            reported: set[str] = set()
-            for start in parent:
-                if start in reported:
-                    continue
-                seen = [start]
-                node = parent.get(start)
-                while node is not None and node not in seen and node in parent:
-                    seen.append(node)
-                    node = parent.get(node)
-                if node is not None and node in seen:
-                    cycle = seen[seen.index(node):]
-                    reported.update(cycle)
-                    if len(cycle) == 1:
-                        msg, fix = f"{node!r} is its own parent", "clear parent_id or set the real parent"
-                    else:
-                        msg = "the parent_id chain goes round in a circle: " + " → ".join(cycle + [node])
-                        fix = "break the circle: one of them must have another parent or none"
-                    self.error(tab, index.get(node), "parent_id", msg, node, fix=fix)
+            parent = {**self.known_parents.get(name, {}), **mine}
+            for cycle in find_cycles(parent):
+                first = next((k for k, n in enumerate(cycle) if n in mine), None)
+                if first is None:
+                    continue  # a circle already in the store, which this dataset does not touch
+                cycle = cycle[first:] + cycle[:first]
+                msg, fix = cycle_message([n if n in mine else f"{n} (stored)" for n in cycle])
+                self.error(tab, index.get(cycle[0]), "parent_id", msg, cycle[0], fix=fix)
 
     def check_agreements(self, typed: dict[str, pd.DataFrame], usable: dict[str, RawTable]):
         if "agreements" not in typed:
@@ -356,15 +357,10 @@ class _Checker:
                      zip(needs["id"], needs["area_id"], needs["unit_id"]) if n in wanted}
         parent, names = {}, {}
         if "areas" in typed:
-            parent = {i: p for i, p in zip(typed["areas"]["id"], typed["areas"]["parent_id"]) if p is not None}
+            parent = {i: p for i, p in zip(typed["areas"]["id"], typed["areas"]["parent_id"]) if i is not None}
             names = dict(zip(typed["areas"]["id"], typed["areas"]["name"]))
-
-        def lineage(area) -> set:
-            seen = {area}
-            while area in parent and parent[area] not in seen:  # cycles are reported elsewhere
-                area = parent[area]
-                seen.add(area)
-            return seen
+        # two areas share an ancestor exactly when their chains end at the same top
+        top = roots(parent)
 
         def named(area) -> str:
             return f"{area} {names[area]}" if names.get(area) else str(area)
@@ -375,7 +371,7 @@ class _Checker:
             if home is None or need_ids is None:
                 continue
             apart = [n for n in need_ids.split(";") if need_area.get(n) is not None
-                     and not lineage(home) & lineage(need_area[n])]
+                     and top.get(home, home) != top.get(need_area[n], need_area[n])]
             for there in dict.fromkeys(need_area[n] for n in apart):
                 ids = [n for n in apart if need_area[n] == there]
                 self.warn(tab, i, "need_ids",
@@ -386,17 +382,20 @@ class _Checker:
 
 
 def check_dataset(raw: RawDataset, known_ids: dict[str, set[str]] | None = None, partial: bool = False,
-                  strict: bool = False) -> Dataset:
+                  strict: bool = False, known_parents: dict[str, dict[str, str | None]] | None = None) -> Dataset:
     """Check a read dataset; return the typed tables or raise DataError with every problem.
 
     ``partial=True`` accepts a dataset with only some tables (an update of one list);
     references may then point to ids in ``known_ids`` (table name → ids already stored).
-    ``strict=True`` refuses a dataset that has warnings, listing them as errors.
+    ``known_parents`` (table name → id → parent_id, as stored) makes the hierarchy check
+    cover the hierarchy a load would leave. ``strict=True`` refuses a dataset that has
+    warnings, listing them as errors.
     """
-    return _Checker(raw, known_ids, partial, strict).run()
+    return _Checker(raw, known_ids, partial, strict, known_parents).run()
 
 
 def read_and_check(path: str | Path, known_ids: dict[str, set[str]] | None = None, partial: bool = False,
-                   strict: bool = False) -> Dataset:
+                   strict: bool = False, known_parents: dict[str, dict[str, str | None]] | None = None) -> Dataset:
     """Read and check a dataset folder or workbook in one step (see :func:`check_dataset`)."""
-    return check_dataset(read_dataset(path), known_ids=known_ids, partial=partial, strict=strict)
+    return check_dataset(read_dataset(path), known_ids=known_ids, partial=partial, strict=strict,
+                         known_parents=known_parents)

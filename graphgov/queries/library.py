@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from graphgov.errors import GraphGovError, NotFoundError, OptionError
+from graphgov.queries.safety import file_access
 
 __all__ = [
     "Param",
@@ -81,9 +82,11 @@ class QueryFileError(GraphGovError):
 
     exit_code = 1
 
-    def __init__(self, path: str | Path, line: int | None, message: str):
-        self.path, self.line = str(path), line
+    def __init__(self, path: str | Path, line: int | None, message: str, column: int | None = None):
+        self.path, self.line, self.column = str(path), line, column
         where = self.path if line is None else f"{self.path}:{line}"
+        if line is not None and column is not None:
+            where += f":{column}"
         super().__init__(f"{where}: {message}")
 
 
@@ -147,9 +150,12 @@ def parse_value(text: str, kind: str, name: str = "value", today: dt.date | None
     raw = text.strip()
     try:
         if kind == "int":
-            return int(raw)
+            return _int64(int(raw), name, text)
         if kind == "float":
-            return float(raw)
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(raw)
+            return value
         if kind == "bool":
             low = raw.lower()
             if low in _TRUE:
@@ -168,9 +174,18 @@ def parse_value(text: str, kind: str, name: str = "value", today: dt.date | None
             return dt.timedelta(days=int(m["n"]))
         if kind == "str":
             return text
+    except OverflowError as err:
+        raise OptionError(f"parameter {name!r}: {text[:40]!r} is too large for {_KIND_WORDS[kind]}") from err
     except ValueError as err:
         raise OptionError(f"parameter {name!r}: {text!r} is not {_KIND_WORDS[kind]}") from err
     raise ValueError(f"unknown parameter type {kind!r}")
+
+
+def _int64(value: int, name: str, text: str) -> int:
+    """``value`` when a 64-bit integer holds it (as both stores' integers do); OptionError otherwise."""
+    if not -2**63 <= value < 2**63:
+        raise OptionError(f"parameter {name!r}: {text[:40]!r} is too large; whole numbers go up to {2**63 - 1:,}")
+    return value
 
 
 _KIND_WORDS = {
@@ -194,6 +209,8 @@ def _parse_default(text: str) -> tuple[str, object]:
     if low == "today":
         return "date", None
     if re.fullmatch(r"[+-]?\d+", raw):
+        if not -2**63 <= int(raw) < 2**63:
+            raise ValueError(f"default {raw[:40]!r} is too large; whole numbers go up to {2**63 - 1:,}")
         return "int", int(raw)
     if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?", raw):
         return "float", float(raw)
@@ -201,7 +218,10 @@ def _parse_default(text: str) -> tuple[str, object]:
         return "date", dt.date.fromisoformat(raw)
     m = re.fullmatch(r"([+-]?\d+)\s*days?", raw, re.IGNORECASE)
     if m:
-        return "duration", dt.timedelta(days=int(m[1]))
+        try:
+            return "duration", dt.timedelta(days=int(m[1]))
+        except OverflowError:
+            raise ValueError(f"default {raw[:40]!r} is too many days") from None
     raise ValueError(
         f"default {raw!r} is none of: a number, 'quoted text', true/false, a date YYYY-MM-DD, today, N days"
     )
@@ -339,10 +359,15 @@ def parse_report(source: str, path: str | Path = "<text>", bundled: bool = False
         else:
             declared[pname] = Param(pname, "str", None, True, (m["text"] or "").strip(), "")
     body_lines = lines[i:]
-    body = "\n".join(body_lines).strip()
+    raw = "\n".join(body_lines)
+    body = raw.strip()
     if not body:
         raise QueryFileError(path, first_line, "the report has a header but no query")
-    offset_line = first_line + (len(body_lines) - len("\n".join(body_lines).lstrip().splitlines()))
+    offset_line = first_line + (len(body_lines) - len(raw.lstrip().splitlines()))
+    lead = len(raw) - len(raw.lstrip())
+    for pos, message in file_access(body):
+        at = pos + lead  # the file's own line and column, counted from 1
+        raise QueryFileError(path, first_line + raw.count("\n", 0, at), message, at - raw.rfind("\n", 0, at))
     used: list[str] = []
     for pos, kind, tok in _scan(body):
         at = offset_line + body.count("\n", 0, pos)
@@ -445,6 +470,9 @@ def run_report(run: Callable[[str, dict], object], report: Report, given: Mappin
     """Run ``report`` through ``run(cypher, params)`` (a store's ``query``) and return its result.
 
     ``given`` values may be strings (as typed on a command line): they are converted to
-    each parameter's type. Raises OptionError for bad parameters.
+    each parameter's type. Raises OptionError for bad parameters, and QueryFileError for
+    a report that could touch files (checked again here for a Report made by hand).
     """
+    for pos, message in file_access(report.text):
+        raise QueryFileError(report.path, report.first_line + report.text.count("\n", 0, pos), message)
     return run(report.text, report.bind(given, today))

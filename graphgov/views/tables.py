@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -17,10 +18,16 @@ import pandas as pd
 
 from graphgov.errors import OptionError
 
-__all__ = ["FORMATS", "write_table", "to_records", "neutralise", "format_text_table", "display_width"]
+__all__ = ["FORMATS", "CSV_LINE_END", "write_table", "to_records", "neutralise", "format_text_table", "display_width",
+           "visible"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# CSV records end in CR LF (RFC 4180); with both in the terminator, the csv module quotes any
+# value holding a CR or an LF, which a bare "\n" terminator does not do for a lone CR
+CSV_LINE_END = "\r\n"
+# shown escaped in terminal tables: a CR rewrites the line, bidi overrides reorder it
+_INVISIBLE_IN_TERMINAL = re.compile("[\r\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def neutralise(value):
@@ -93,13 +100,18 @@ def _cell_text(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
     if isinstance(value, (list, dict)):
-        return str(_plain(value))
-    return str(value).replace("\n", " ")
+        return visible(str(_plain(value)))
+    return visible(str(value).replace("\n", " "))
+
+
+def visible(text: str) -> str:
+    """``text`` with CR, other control characters and bidi overrides shown as ``\\r`` / ``<U+202E>``."""
+    return _INVISIBLE_IN_TERMINAL.sub(lambda m: "\\r" if m.group() == "\r" else f"<U+{ord(m.group()):04X}>", text)
 
 
 def format_text_table(df: pd.DataFrame, max_width: int = 40, title: str | None = None) -> str:
     """A plain text table aligned for Chinese and Latin text alike."""
-    headers = [str(c) for c in df.columns]
+    headers = [visible(str(c)) for c in df.columns]
     rows = [[_cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]
 
     def clip(text: str) -> str:
@@ -122,7 +134,7 @@ def format_text_table(df: pd.DataFrame, max_width: int = 40, title: str | None =
 
     parts = []
     if title:
-        parts.append(title)
+        parts.append(visible(title))
     parts.append(line(headers))
     parts.append("  ".join("-" * w for w in widths))
     parts.extend(line(r) for r in rows)
@@ -151,7 +163,7 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title
         text = json.dumps(to_records(df), ensure_ascii=False, indent=2)
     elif fmt == "csv":
         buf = io.StringIO()
-        _neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n")
+        _neutralise_frame(df).to_csv(buf, index=False, lineterminator=CSV_LINE_END)
         text = buf.getvalue()
     else:
         text = format_text_table(df, title=title)
@@ -159,5 +171,6 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title
         return text
     # utf-8-sig for CSV so Excel on Chinese Windows opens it without mojibake
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+    Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding=encoding,
+                         newline="" if fmt == "csv" else None)
     return None
