@@ -84,8 +84,8 @@ class Neo4jSettings:
 def constraint_statements() -> list[str]:
     """One uniqueness constraint on ``id`` for every label, and for the writers' lock node."""
     labels = [t.label for t in schema.node_tables()] + [LOCK_LABEL]
-    return [f"CREATE CONSTRAINT {name}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-            for name, label in ((label.lower(), label) for label in labels)]
+    return [f"CREATE CONSTRAINT {constraint}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            for constraint, label in ((label.lower(), label) for label in labels)]
 
 
 def university_statements() -> list[str]:
