@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "generate": "graphgov.cli.generate:generate",
     "central": "graphgov.cli.analysis:central",
     "gaps": "graphgov.cli.analysis:gaps",
+    "trends": "graphgov.cli.time:trends",
+    "compare": "graphgov.cli.time:compare",
 }
 
 
