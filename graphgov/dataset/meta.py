@@ -25,7 +25,7 @@ from graphgov.errors import OptionError
 __all__ = ["as_date", "dataset_meta", "dataset_date", "reference_date"]
 
 
-def as_date(value, what: str = "date") -> dt.date | None:
+def as_date(value, what: str = "the date") -> dt.date | None:
     """A date from a date, datetime, pandas Timestamp or ``YYYY-MM-DD`` text; None for empty.
 
     Raises OptionError for text that is not a date.
@@ -41,7 +41,7 @@ def as_date(value, what: str = "date") -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError as err:
-        raise OptionError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD") from err
+        raise OptionError(f"bad date {value!r} for {what}; write it as YYYY-MM-DD") from err
 
 
 def _meta_frame(source) -> pd.DataFrame | None:
@@ -83,7 +83,7 @@ def reference_date(source=None, given=None, today: dt.date | Callable[[], dt.dat
     ``today`` a date or a clock (default :func:`datetime.date.today`), for tests.
     Raises OptionError when ``given`` is text that is not a date.
     """
-    chosen = as_date(given, "the date")
+    chosen = as_date(given, "as_of")
     if chosen is not None:
         return chosen
     if source is not None:

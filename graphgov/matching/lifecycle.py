@@ -108,7 +108,7 @@ _B_EVENT = ("UNWIND $rows AS r CREATE (e:NeedEvent {id: r.id, need_id: r.need_id
             "quantity: r.quantity, note: r.note, recorded_at: r.recorded_at}) "
             "WITH e, r MATCH (n:Need {id: r.need_id}) CREATE (e)-[:EVENT_OF]->(n)")
 _B_NEED_STATUS = ("UNWIND $rows AS r MATCH (n:Need {id: r.id}) SET n.status = r.status, "
-                  "n.dispatched_on = coalesce(n.dispatched_on, r.on)")
+                  "n.dispatched_on = coalesce(n.dispatched_on, r.day)")
 _BATCH = 2000
 _Q_HISTORY = ("MATCH (e:NeedEvent)-[:EVENT_OF]->(n:Need {id: $id}) "
               "OPTIONAL MATCH (d:Dispatch {id: e.dispatch_id}) "
@@ -357,7 +357,7 @@ def dispatch_assignments(store, assignments: pd.DataFrame, on=None, note: str | 
             events.append({"id": f"E{first_e + k:06d}", "need_id": a.need_id, "dispatch_id": row["id"],
                            "step": "dispatch", "on_date": on, "status_before": before, "status_after": after,
                            "quantity": quantity, "note": note, "recorded_at": stamp})
-        status = [{"id": n, "status": _current_need_status(needs[n], by_need[n]), "on": on} for n in before_of]
+        status = [{"id": n, "status": _current_need_status(needs[n], by_need[n]), "day": on} for n in before_of]
         for chunk in range(0, len(created), _BATCH):
             part, ev = created[chunk:chunk + _BATCH], events[chunk:chunk + _BATCH]
             store.query(_B_DISPATCH, {"rows": part})

@@ -17,10 +17,10 @@ __all__ = ["milestones", "rating_code"]
 
 # the need's own milestone dates, the first of each kept (trends and reports read them)
 MILESTONE_STATEMENTS = {
-    "dispatch": "MATCH (n:Need {id: $id}) SET n.dispatched_on = coalesce(n.dispatched_on, $on)",
-    "accept": "MATCH (n:Need {id: $id}) SET n.accepted_on = coalesce(n.accepted_on, $on)",
-    "fulfilled": "MATCH (n:Need {id: $id}) SET n.fulfilled_on = coalesce(n.fulfilled_on, $on)",
-    "close": "MATCH (n:Need {id: $id}) SET n.closed_on = $on",
+    "dispatch": "MATCH (n:Need {id: $id}) SET n.dispatched_on = coalesce(n.dispatched_on, $day)",
+    "accept": "MATCH (n:Need {id: $id}) SET n.accepted_on = coalesce(n.accepted_on, $day)",
+    "fulfilled": "MATCH (n:Need {id: $id}) SET n.fulfilled_on = coalesce(n.fulfilled_on, $day)",
+    "close": "MATCH (n:Need {id: $id}) SET n.closed_on = $day",
     "reopen": "MATCH (n:Need {id: $id}) SET n.closed_on = NULL",
 }
 RATING_STATEMENT = "MATCH (n:Need {id: $id}) SET n.rating = $rating"
@@ -42,8 +42,8 @@ def rating_code(rating) -> str | None:
 def milestones(store, need_id: str, step: str, after: str, on: dt.date, rating: str | None = None) -> None:
     """Write the need's milestone dates (dispatched_on … closed_on) and its rating for one step."""
     if step in MILESTONE_STATEMENTS:
-        store.query(MILESTONE_STATEMENTS[step], {"id": need_id, "on": on} if step != "reopen" else {"id": need_id})
+        store.query(MILESTONE_STATEMENTS[step], {"id": need_id, "day": on} if step != "reopen" else {"id": need_id})
     if after == "fulfilled":
-        store.query(MILESTONE_STATEMENTS["fulfilled"], {"id": need_id, "on": on})
+        store.query(MILESTONE_STATEMENTS["fulfilled"], {"id": need_id, "day": on})
     if rating is not None:
         store.query(RATING_STATEMENT, {"id": need_id, "rating": rating})
