@@ -77,6 +77,7 @@ def snapshot(tables: dict[str, pd.DataFrame], as_of) -> dict[str, pd.DataFrame]:
     needs = out.get("needs")
     if needs is not None and not needs.empty:
         needs = _until(needs, "raised", cutoff)
+        out["needs"] = needs
         line = need_timeline(dict(out, needs=needs), as_of, dataset_date(tables)).set_index("id")
         line = line.reindex(needs["id"])
         status = pd.Series("open", index=needs.index, dtype=object)
@@ -94,12 +95,12 @@ def snapshot(tables: dict[str, pd.DataFrame], as_of) -> dict[str, pd.DataFrame]:
             needs["rating"] = needs["rating"].where(done, None)
         out["needs"] = needs
     projects = _until(out.get("projects"), "start_date", cutoff)
-    if projects is not None and not projects.empty:
+    if projects is not None:
         later = (projects["status"] == "completed") & (_d(projects["end_date"]) > cutoff)
         projects.loc[later, "status"] = "active"
         out["projects"] = projects
         parts = out.get("participations")
-        if parts is not None and not parts.empty:
+        if parts is not None:
             out["participations"] = parts[parts["project_id"].isin(set(projects["id"]))].reset_index(drop=True)
     comms, log = out.get("committees"), out.get("meetings")
     if comms is not None and not comms.empty and log is not None and not log.empty:
