@@ -139,9 +139,17 @@ def scope_of(tables: dict[str, pd.DataFrame], committee: str | None = None, area
 
 def period_labels(dates: pd.Series, by: str) -> pd.Series:
     """``"2025"``, ``"2025-Q3"`` or ``"2025-03"`` for each date (None for none)."""
-    code = PERIOD_KINDS[by]
-    periods = pd.to_datetime(dates, errors="coerce").dt.to_period(code)
-    return periods.map(lambda p: None if pd.isna(p) else _label(p, by))
+    if by not in PERIOD_KINDS:
+        raise KeyError(by)
+    d = pd.to_datetime(pd.Series(dates), errors="coerce")
+    year = d.dt.year.astype("Int64").astype(str)
+    if by == "year":
+        label = year
+    elif by == "quarter":
+        label = year + "-Q" + d.dt.quarter.astype("Int64").astype(str)
+    else:
+        label = year + "-" + d.dt.month.astype("Int64").astype(str).str.zfill(2)
+    return label.astype(object).where(d.notna(), None)
 
 
 def _label(p: pd.Period, by: str) -> str:

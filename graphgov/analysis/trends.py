@@ -243,17 +243,17 @@ def _meetings(tables, committees: set[str] | None, periods: pd.DataFrame, by: st
     members = _frame(tables, "memberships")
     founded = (pd.to_datetime(members["since"], errors="coerce").groupby(members["committee_id"]).min()
                if not members.empty else pd.Series(dtype="datetime64[us]"))
-    expected = np.zeros(n)
-    for row in comms.itertuples(index=False):
-        per_year = MEETINGS_PER_YEAR.get(row.cadence) if isinstance(row.cadence, str) else None
-        if not per_year:
-            continue
-        start = founded.get(row.id, pd.NaT)
-        for i, p in enumerate(periods.itertuples(index=False)):
-            begin = p.start if pd.isna(start) else max(p.start, start)
-            days = (p.end - begin).days + 1
-            if days > 0:
-                expected[i] += per_year * days / _year_days(p.start)
+    # committees × periods: the days of each period a committee existed, times its meetings per day
+    per_year = comms["cadence"].map(MEETINGS_PER_YEAR).fillna(0).to_numpy(dtype=float) if not comms.empty else \
+        np.zeros(0)
+    start = pd.to_datetime(comms["id"].map(founded), errors="coerce").to_numpy("datetime64[D]") if not comms.empty \
+        else np.zeros(0, "datetime64[D]")
+    p_start = periods["start"].to_numpy("datetime64[D]")
+    p_end = periods["end"].to_numpy("datetime64[D]")
+    begin = np.where(np.isnat(start)[:, None], p_start[None, :], np.maximum(start[:, None], p_start[None, :]))
+    days = np.clip((p_end[None, :] - begin).astype(int) + 1, 0, None)
+    year_days = np.array([_year_days(s) for s in periods["start"]], dtype=float)
+    expected = (per_year[:, None] * days / year_days[None, :]).sum(axis=0) if len(per_year) else np.zeros(n)
     known = (periods["start"] >= known_from).values
     return ([int(h) if k else None for h, k in zip(held, known)],
             [round(float(e), 1) if k else None for e, k in zip(expected, known)])
