@@ -24,8 +24,6 @@ table per kind of change, every table with the same columns (:data:`CHANGE_COLUM
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD, build_network
@@ -106,7 +104,7 @@ def snapshot(tables: dict[str, pd.DataFrame], as_of) -> dict[str, pd.DataFrame]:
     if comms is not None and not comms.empty and log is not None and not log.empty:
         year = log[_d(log["held_on"]) > cutoff - pd.Timedelta(days=365)]
         counts = year.groupby("committee_id").size()
-        logged = set(log["committee_id"]) | set(_d_all(tables.get("meetings"), "committee_id"))
+        logged = set(_column(tables.get("meetings"), "committee_id"))  # every committee the list ever names
         has_log = comms["id"].isin(logged)
         comms = comms.copy()
         comms.loc[has_log, "meetings"] = comms.loc[has_log, "id"].map(counts).fillna(0).astype(int).values
@@ -115,7 +113,7 @@ def snapshot(tables: dict[str, pd.DataFrame], as_of) -> dict[str, pd.DataFrame]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def _d_all(df: pd.DataFrame | None, col: str) -> list:
+def _column(df: pd.DataFrame | None, col: str) -> list:
     return [] if df is None or df.empty else list(df[col])
 
 

@@ -176,8 +176,9 @@ def trends(source, by: str = "year", committee: str | None = None, area: str | N
     answered = waited.notna()
     responded = answered & (waited <= response_days)
     window_over = t["raised"] + pd.Timedelta(days=response_days) <= cutoff
-    acted_undated = ~answered & t["reached_dispatched"] | ~answered & t["reached_closed"]
-    judged = responded | (answered & ~responded) | (~answered & window_over & ~acted_undated)
+    # answered, but we do not know when: neither in time nor late
+    acted_undated = ~answered & (t["reached_dispatched"] | t["reached_closed"])
+    judged = answered | (window_over & ~acted_undated)
     out["responded"] = _count(raised_in[responded], keys)
     out["response_rate"] = _ratio(out["responded"], _count(raised_in[judged], keys))
     out["resolved"] = _count(raised_in[t["reached_fulfilled"]], keys)

@@ -13,7 +13,7 @@ from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
 __all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress",
-           "open_cli_store", "as_of_option"]
+           "open_cli_store", "as_of_option", "date_value"]
 
 
 def echo_err(message: str) -> None:
@@ -75,7 +75,8 @@ def open_cli_store(store_path, read_only: bool = True):
     return open_store(store_path, read_only=read_only, ask_password=ask, warn=lambda m: echo_err(f"Warning: {m}"))
 
 
-def _date_value(ctx, param, value):
+def date_value(ctx, param, value):
+    """A click callback: ``YYYY-MM-DD`` text as a ``datetime.date`` (None stays None), else a usage error."""
     if value is None:
         return None
     import datetime as dt
@@ -106,9 +107,9 @@ def as_of_option(help: str = AS_OF_HELP):
                 raise click.UsageError("two different dates given; use --as-of once")
             return func(*args, as_of=given.pop() if given else None, **kwargs)
 
-        wrapper = click.option("--on", "as_of_on_alias", callback=_date_value, default=None, hidden=True)(wrapper)
-        wrapper = click.option("--date", "as_of_date_alias", callback=_date_value, default=None, hidden=True)(wrapper)
-        return click.option("--as-of", "as_of", callback=_date_value, default=None, metavar="YYYY-MM-DD",
+        wrapper = click.option("--on", "as_of_on_alias", callback=date_value, default=None, hidden=True)(wrapper)
+        wrapper = click.option("--date", "as_of_date_alias", callback=date_value, default=None, hidden=True)(wrapper)
+        return click.option("--as-of", "as_of", callback=date_value, default=None, metavar="YYYY-MM-DD",
                             help=help)(wrapper)
 
     return decorate

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from graphgov.cli.common import (_date_value, as_of_option, echo_err, emit_table, handle_errors, open_cli_store,
+from graphgov.cli.common import (as_of_option, date_value, echo_err, emit_table, handle_errors, open_cli_store,
                                  output_options, store_option)
 from graphgov.errors import OptionError
 
@@ -77,7 +77,7 @@ def trends_text(df: pd.DataFrame) -> str:
 @click.option("--committee", default=None, metavar="ID", help="This committee and the committees below it.")
 @click.option("--area", default=None, metavar="ID", help="This area and everything below it.")
 @as_of_option()
-@click.option("--since", default=None, metavar="YYYY-MM-DD", callback=_date_value,
+@click.option("--since", default=None, metavar="YYYY-MM-DD", callback=date_value,
               help="The first period holds this date (default: the first need raised in scope).")
 @click.option("--response-days", type=click.IntRange(min=0), default=7, show_default=True,
               help="A need counts as responded to (响应) when answered within this many days of being raised.")
@@ -163,9 +163,9 @@ def compare_text(changes: dict, summary: pd.DataFrame, limit: int | None) -> str
 @click.command()
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@click.option("--from-date", default=None, metavar="YYYY-MM-DD", callback=_date_value,
+@click.option("--from-date", default=None, metavar="YYYY-MM-DD", callback=date_value,
               help="The earlier date (required when comparing one store or dataset with itself).")
-@click.option("--to-date", default=None, metavar="YYYY-MM-DD", callback=_date_value,
+@click.option("--to-date", default=None, metavar="YYYY-MM-DD", callback=date_value,
               help="The later date (default: NEW's own date, else today).")
 @click.option("--movers", type=click.IntRange(min=1), default=10, show_default=True,
               help="Units listed as rising and as falling most in centrality rank.")
