@@ -32,7 +32,7 @@ def write_dataset(folder: Path, tables: dict[str, list[dict]], encoding: str = "
     folder.mkdir(parents=True, exist_ok=True)
     for t in schema.TABLES:
         rows = tables.get(t.name, [])
-        cols = list(t.required_columns)
+        cols = list(t.required_columns) or list(t.column_names)  # a table with no required column (meta)
         for r in rows:
             for c in r:
                 if c not in cols:

@@ -96,8 +96,8 @@ REPORTS = load_reports(())
 def report_args(name: str) -> list[str]:
     args = []
     for p in REPORTS[name].params:
-        if p.required:
-            args += ["--param", f"{p.name}=U001"]
+        if p.required:  # a unit id, or the year of needs_by_month
+            args += ["--param", f"{p.name}={'2025' if p.name == 'year' else 'U001'}"]
     return args
 
 

@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "central": "graphgov.cli.analysis:central",
     "gaps": "graphgov.cli.analysis:gaps",
     "doctor": "graphgov.cli.doctor:doctor",
+    "trends": "graphgov.cli.time:trends",
+    "compare": "graphgov.cli.time:compare",
 }
 
 

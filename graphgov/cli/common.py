@@ -14,7 +14,7 @@ from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
 __all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress",
-           "open_cli_store", "check_out", "refuse_store", "given"]
+           "open_cli_store", "check_out", "refuse_store", "given", "as_of_option", "date_value"]
 
 
 def echo_err(message: str) -> None:
@@ -134,6 +134,46 @@ def given(name: str) -> bool:
 
     ctx = click.get_current_context(silent=True)
     return ctx is not None and ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+
+
+def date_value(ctx, param, value):
+    """A click callback: ``YYYY-MM-DD`` text as a ``datetime.date`` (None stays None), else a usage error."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+AS_OF_HELP = "The date the answer is for (YYYY-MM-DD). Default: the dataset's own date (meta.as_of), else today."
+
+
+def as_of_option(help: str = AS_OF_HELP):
+    """``--as-of YYYY-MM-DD``: the one name for a command's reference date.
+
+    The names commands used before (``--date``, ``--on``) still work, hidden. The
+    command receives ``as_of``: a ``datetime.date``, or None when no date was given (the
+    command then takes the dataset's own date, else today: see
+    :func:`graphgov.dataset.meta.reference_date`).
+    """
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, as_of=None, as_of_date_alias=None, as_of_on_alias=None, **kwargs):
+            given = {v for v in (as_of, as_of_date_alias, as_of_on_alias) if v is not None}
+            if len(given) > 1:
+                raise click.UsageError("two different dates given; use --as-of once")
+            return func(*args, as_of=given.pop() if given else None, **kwargs)
+
+        wrapper = click.option("--on", "as_of_on_alias", callback=date_value, default=None, hidden=True)(wrapper)
+        wrapper = click.option("--date", "as_of_date_alias", callback=date_value, default=None, hidden=True)(wrapper)
+        return click.option("--as-of", "as_of", callback=date_value, default=None, metavar="YYYY-MM-DD",
+                            help=help)(wrapper)
+
+    return decorate
 
 
 def output_options(func):

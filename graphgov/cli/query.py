@@ -110,7 +110,8 @@ def run(name, params, folders, store_path, include_personal, fmt, out, top):
     """Run the report NAME on the store and print or write its table.
 
     Parameters left out take the defaults the report declares ('graphgov query list'
-    shows them).
+    shows them); a date parameter whose default is 'today' takes the dataset's own date
+    (meta.as_of) when the store has one.
 
     \b
     Example:
@@ -119,13 +120,16 @@ def run(name, params, folders, store_path, include_personal, fmt, out, top):
       graphgov query run my_report --queries my_reports/
       graphgov query run unmet_needs --neo4j neo4j://server:7687
     """
+    from graphgov.dataset.meta import reference_date
     from graphgov.queries.library import find_report, load_reports, run_report
 
     given = _split_params(params)
     report = find_report(name, load_reports(folders))
-    values = report.bind(given)  # bad parameters fail before the store is opened
+    report.bind(given)  # bad parameters fail before the store is opened
     dropped: list[str] = []
     with open_cli_store(store_path) as store:
+        # 'today' in a report's defaults is the dataset's own date when it states one
+        values = report.bind(given, today=reference_date(store))
         df = run_report(store.report_query, report, values)
         if not include_personal:
             from graphgov.views.privacy import personal_values, strip_personal

@@ -62,6 +62,13 @@ _DATE_PATTERNS = (
 )
 
 
+# a need's dated steps and the status each leads to, in the order of the life cycle
+_STEP_STATUS = {"dispatched_on": "dispatched", "accepted_on": "accepted", "fulfilled_on": "fulfilled",
+                "closed_on": "closed"}
+_STEP_RANK = {c: i for i, c in enumerate(_STEP_STATUS)}
+_STATUS_RANK = {"open": 0, "dispatched": 1, "accepted": 2, "partial": 3, "fulfilled": 4, "closed": 4}
+
+
 def normalise_id(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
@@ -130,6 +137,11 @@ class _Checker:
         typed: dict[str, pd.DataFrame] = {}
         usable: dict[str, RawTable] = {}
         for name, tab in raw.tables.items():
+            if name == "meta" and not tab.present:
+                # a sheet of instructions named 说明 is common in workbooks: not a meta table
+                self.warn(tab, None, None, "none of the meta columns (as_of, title, source), ignored",
+                          fix="head the columns as_of (截止日期), title (标题), source (来源) to state the dataset's date")
+                continue
             missing = [c for c in schema.table(name).required_columns if c not in tab.present]
             for c in missing:
                 col = schema.table(name).column(c)
@@ -143,6 +155,10 @@ class _Checker:
                 self.problems.append(Problem(tab.source, None, None, f"the table has a header but no rows; "
                                              f"a dataset needs at least one row in {name}",
                                              fix=f"add the {name} ({schema.table(name).zh[0]}) below the header"))
+        if "meta" in typed:
+            self.check_meta(typed, usable["meta"])
+        if "needs" in typed:
+            self.check_need_history(typed["needs"], usable["needs"])
         self.check_keys(typed, usable)
         self.check_references(typed, usable)
         self.check_hierarchies(typed, usable)
@@ -254,6 +270,41 @@ class _Checker:
             return num
         text = unicodedata.normalize("NFC", str(v)).strip() if isinstance(v, str) else str(v)
         return text or None
+
+    def check_meta(self, typed: dict[str, pd.DataFrame], tab: RawTable):
+        """The meta table is one row, the ``Dataset`` node: its id is always META_ID."""
+        df = typed["meta"]
+        for i in range(1, len(df)):
+            self.error(tab, i, None, f"the meta table holds one row; this is row {i + 1} of its rows",
+                       fix="keep one row: the dataset's as_of date, title and source")
+        typed["meta"] = df.head(1).assign(id=schema.META_ID)
+
+    def check_need_history(self, needs: pd.DataFrame, tab: RawTable):
+        """Steps dated before the need was raised are errors; a missing status follows the latest step.
+
+        A list that carries its history as columns (dispatched_on … closed_on) may leave
+        ``status`` empty: it becomes the status of the latest dated step. A status that
+        contradicts the dates (fulfilled_on given, status open) is kept with a warning.
+        """
+        steps = [c for c in _STEP_STATUS if c in tab.present]
+        if not steps:
+            return
+        for col in steps:
+            early = needs[col].notna() & needs["raised"].notna() & (needs[col] < needs["raised"])
+            for i in early[early].index:
+                self.error(tab, i, col, f"{col} is before the need was raised ({needs.at[i, 'raised'].date()})",
+                           needs.at[i, col].date().isoformat(), fix="correct the date or the raised date")
+        for i in needs.index:
+            dated = [(needs.at[i, c], c) for c in steps if pd.notna(needs.at[i, c])]
+            if not dated:
+                continue
+            latest = _STEP_STATUS[max(dated, key=lambda x: (x[0], _STEP_RANK[x[1]]))[1]]
+            status = needs.at[i, "status"]
+            if status is None:
+                needs.at[i, "status"] = latest
+            elif _STATUS_RANK.get(status, 0) < _STATUS_RANK[latest] and status != "closed":
+                self.warn(tab, i, "status", f"status {status!r} but the need has a {latest} date; kept as written",
+                          status, fix=f"set the status to {latest} or clear the date")
 
     def check_keys(self, typed: dict[str, pd.DataFrame], usable: dict[str, RawTable]):
         for name, df in typed.items():

@@ -18,8 +18,8 @@ import pandas as pd
 
 from graphgov.errors import OptionError
 
-__all__ = ["FORMATS", "CSV_LINE_END", "write_table", "to_records", "neutralise", "format_text_table", "display_width",
-           "visible"]
+__all__ = ["FORMATS", "CSV_LINE_END", "write_table", "write_workbook", "to_records", "neutralise", "format_text_table",
+           "display_width", "visible"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -174,3 +174,23 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title
     Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding=encoding,
                          newline="" if fmt == "csv" else None)
     return None
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], out: str | Path) -> None:
+    """Write several tables into one .xlsx file, a sheet each (names cut to Excel's 31 characters).
+
+    Cells are neutralised as in :func:`write_table`; the file is written beside ``out``
+    and renamed, so a failure leaves no half-written workbook.
+    """
+    import os
+
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            frame = _neutralise_frame(df)
+            for col in frame.columns:
+                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
+                    frame[col] = frame[col].dt.tz_localize(None)
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    os.replace(tmp, out)
