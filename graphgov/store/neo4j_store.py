@@ -347,6 +347,10 @@ def _neo4j_error(settings: Neo4jSettings, err: Exception) -> Exception:
         return ConstraintViolation(f"Neo4j at {where} refused a write that breaks a constraint: {_first_line(err)}")
     if isinstance(err, ne.CypherSyntaxError) or (isinstance(err, ne.ClientError) and ".Statement." in (err.code or "")):
         return OptionError(f"the Cypher query was not accepted by Neo4j: {_first_line(err)}")
+    if "memory.transaction" in str(err):
+        return StoreError(f"Neo4j at {where} cannot hold this write in one transaction ({_first_line(err)}); nothing "
+                          f"was written. Raise db.memory.transaction.max and dbms.memory.transaction.total.max on the "
+                          f"server, or load the lists one at a time with --partial")
     if isinstance(err, ne.ClientError):
         return StoreError(f"Neo4j at {where} refused the statement: {_first_line(err)}")
     if isinstance(err, ne.Neo4jError):
