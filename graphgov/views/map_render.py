@@ -8,6 +8,7 @@ that forbids every network request. Templates are in ``graphgov/views/templates/
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -118,6 +119,7 @@ def _vis_dir() -> Path:
     return Path(spec.origin).resolve().parent / "lib"
 
 
+@functools.lru_cache(maxsize=1)
 def vis_network_js() -> str:
     """The vis-network bundle pyvis ships (read from pyvis's package, never fetched)."""
     lib = _vis_dir()
@@ -177,7 +179,7 @@ def map_scripts() -> list[str]:
 def csp(scripts: list[str], extra: str = "") -> str:
     """A Content-Security-Policy that lets only ``scripts`` run: no 'unsafe-inline', so an
     injected inline handler or ``<script>`` is refused even if escaping is ever missed."""
-    hashes = " ".join(script_hash(s) for s in scripts)
+    hashes = " ".join(script_hash(s) for s in scripts) or "'none'"
     return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data: blob:; "
             f"font-src data:; base-uri 'none'; form-action 'none'{extra}")
 
