@@ -80,8 +80,12 @@ def _worst(row: list[float], side: float) -> float:
 
 
 def _weight(n: int) -> float:
-    # area for n nodes plus a header row; a group of none (a district above its streets) takes no room
-    return n * CELL * CELL * 1.15 + HEADER * CELL * 2 + (2 * PAD) ** 2 if n else 0.0
+    # area for n nodes plus a header row, and never less than a box of 2.6 cells a side, so that a
+    # small group beside a large one is not squeezed into a strip; a group of none (a district
+    # above its streets) takes no room
+    if not n:
+        return 0.0
+    return max(n * CELL * CELL * 1.15 + HEADER * CELL * 2, (2.6 * CELL) ** 2) + (2 * PAD) ** 2
 
 
 def group_boxes(sizes: dict[str, int], parent: dict[str, str | None], aspect: float = 1.4) -> dict[str, Rect]:
@@ -131,6 +135,9 @@ def group_boxes(sizes: dict[str, int], parent: dict[str, str | None], aspect: fl
     def place(items: list[tuple[str, str]], rect: Rect) -> None:
         # items: ("self", gid) for a group's own box, ("tree", gid) for a subtree
         weights = [(_weight(sizes[g]) if kind == "self" else total[g]) for kind, g in items]
+        if len(weights) <= 3:
+            # two or three boxes side by side: none thinner than about a quarter of the largest, or it is a strip
+            weights = [max(w, 0.3 * max(weights)) for w in weights]
         order = sorted(range(len(items)), key=lambda i: (-weights[i], items[i][1]))
         rects = squarify([weights[i] for i in order], rect)
         for i, r in zip(order, rects):

@@ -135,7 +135,8 @@ def place_around(owners: dict[str, str], pos: dict[str, tuple[float, float]], si
         ks.sort(key=lambda k: ((order or {}).get(k, 0), k))
         ox, oy = pos[owner]
         n = len(ks)
-        radius = sizes.get(owner, 10.0) + 26.0 + max(0.0, n * 22.0 / (2 * math.pi) - 26.0)
+        # wide enough that the lists' labels find room around the unit once it is selected
+        radius = sizes.get(owner, 10.0) + 34.0 + max(0.0, n * 34.0 / (2 * math.pi) - 34.0)
         for i, k in enumerate(ks):
             angle = -math.pi / 2 + 2 * math.pi * i / n
             out[k] = (round(ox + radius * math.cos(angle), 1), round(oy + radius * math.sin(angle), 1))

@@ -129,6 +129,16 @@
     });
     return hit;
   };
+  Grid.prototype.blockers = function (r) {
+    return this.items.filter(function (o) {
+      return r.x < o.x + o.w + GAP && o.x < r.x + r.w + GAP && r.y < o.y + o.h + GAP && o.y < r.y + r.h + GAP;
+    });
+  };
+  Grid.prototype.remove = function (gone) {
+    var items = this.items.filter(function (o) { return gone.indexOf(o) < 0; });
+    this.cells = new Map(); this.items = [];
+    items.forEach(this.add, this);
+  };
   Grid.prototype.add = function (r) {
     var cells = this.cells;
     this.items.push(r);
@@ -138,56 +148,20 @@
   function place() {
     var v = view(), grid = new Grid(), state = gg.state;
     var inView = function (r) { return r.x >= 0 && r.y >= 0 && r.x + r.w <= v.w && r.y + r.h <= v.h; };
-    // box titles first: a planner reads the blocks before the units
-    shownBoxes().forEach(function (b) {
-      var p0 = v.toDOM(b[2], b[3]), p1 = v.toDOM(b[4], b[5]);
-      var f = font(13, true), room = p1[0] - p0[0] - 10;
-      if (room < 28 || p1[1] - p0[1] < LINE + 6) return;
-      var text = fitText(b[1], f, room);
-      if (!text) return;
-      var r = { id: "box:" + b[0], kind: "box", text: text, font: f, size: 13, x: p0[0] + 5, y: p0[1] + 3, w: textWidth(text, f), h: LINE, colour: "#37474f" };
-      if (!inView(r) || grid.hits(r)) return;
-      grid.add(r);
-    });
-    silos.forEach(function (silo) {
-      if (state.mode === "overview" || !silo.members.some(gg.isVisible) || !silo.hull.length) return;
-      var top = silo.hull.reduce(function (a, b) { return b[1] < a[1] ? b : a; });
-      var bottom = silo.hull.reduce(function (a, b) { return b[1] > a[1] ? b : a; });
-      var f = font(13, true), text = "孤岛：" + silo.name, w = textWidth(text, f);
-      var spots = [v.toDOM(top[0], top[1]), v.toDOM(bottom[0], bottom[1])];
-      for (var i = 0; i < spots.length; i++) {
-        var r = { id: "silo:" + silo.name, kind: "silo", text: text, font: f, size: 13, x: spots[i][0] - w / 2,
-                  y: i ? spots[i][1] + 2 : spots[i][1] - LINE - 2, w: w, h: LINE, colour: "#d50000" };
-        if (inView(r) && !grid.hits(r)) { grid.add(r); break; }
-      }
-    });
-    // match scores on their edges (before the node labels: a proposal's score is what the matches view is for)
-    gg.edgesView.getIds().forEach(function (eid) {
-      var rec = gg.edgeById.get(eid);
-      if (rec.type !== "MATCH" || !rec.label) return;
-      var a = gg.nodeById.get(rec.from), b = gg.nodeById.get(rec.to);
-      var p = v.toDOM((a.x + b.x) / 2, (a.y + b.y) / 2), f = font(11, true), w = textWidth(rec.label, f);
-      [0, -12, 12].some(function (dy) {
-        var box = { id: "edge:" + rec.id, kind: "edge", text: rec.label, font: f, size: 11, x: p[0] - w / 2, y: p[1] - 7 + dy,
-                    w: w, h: 14, colour: "#00a844" };
-        if (inView(box) && !grid.hits(box)) { grid.add(box); return true; }
-        return false;
-      });
-    });
     var sel = state.sel && gg.isVisible(state.sel) ? state.sel : null;
     var lit = gg.highlighted || null;
-    var first = [];
-    if (sel) {
-      first.push(sel);
-      Array.from(lit || []).sort(function (a, b) { return gg.nodeById.get(a).rank - gg.nodeById.get(b).rank; })
-        .forEach(function (id) { if (id !== sel) first.push(id); });
-    }
     var seen = new Set();
     // labels beyond the most central units come with the zoom: twice the zoom, four times the labels
     var zoom = v.scale / (gg.baseScale || v.scale);
     var budget = Math.max(1, zoom * zoom) * (TOP + 1) * 1.2;
-    var titled = new Set(grid.items.map(function (b) { return b.id.slice(4); }));
+    var titled = new Set(shownBoxes().map(function (b) { return b[0]; }));
+    var bars = new Grid();  // the title bars of the blocks, kept free for their names where possible
+    shownBoxes().forEach(function (b) {
+      var p0 = v.toDOM(b[2], b[3]), p1 = v.toDOM(b[4], b[5]);
+      bars.add({ x: p0[0], y: p0[1], w: p1[0] - p0[0], h: Math.max(34 * v.scale, LINE + 4) });
+    });
     var taken = 0;
+
     function tryNode(id) {
       if (seen.has(id) || !gg.isVisible(id)) return;
       seen.add(id);
@@ -200,14 +174,108 @@
       var near = lit && lit.has(id);
       if (!strong && !near && (taken >= budget || r < 3)) return;
       var size = strong ? 13 : 12, f = font(size, strong), w = textWidth(n.text, f), h = LINE;
-      var spots = [[p[0] - w / 2, p[1] + r + 2], [p[0] + r + 4, p[1] - h / 2], [p[0] - w / 2, p[1] - r - 2 - h], [p[0] - r - 4 - w, p[1] - h / 2]];
-      for (var i = 0; i < spots.length; i++) {
-        var box = { id: id, kind: "node", text: n.text, font: f, size: size, x: spots[i][0], y: spots[i][1], w: w, h: h,
-                    colour: strong ? "#000" : "#263238", top: !!n.top };
-        if (inView(box) && !grid.hits(box)) { grid.add(box); taken++; return; }
+      // below, right, above, left; then the corners; the most important labels also try a step further out
+      var d = r * 0.72;
+      var spots = [[p[0] - w / 2, p[1] + r + 2], [p[0] + r + 4, p[1] - h / 2], [p[0] - w / 2, p[1] - r - 2 - h],
+                   [p[0] - r - 4 - w, p[1] - h / 2], [p[0] + d + 2, p[1] + d], [p[0] + d + 2, p[1] - d - h],
+                   [p[0] - d - 2 - w, p[1] + d], [p[0] - d - 2 - w, p[1] - d - h]];
+      var owner = n.own && gg.nodeById.get(n.own);
+      if (owner) {
+        // a list node around its unit: its label points away from the unit first
+        var dx = n.x - owner.x, dy = n.y - owner.y;
+        var side = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? 1 : 3) : (dy > 0 ? 0 : 2);
+        spots.unshift(spots[side]);
+      }
+      if (strong || near) {
+        for (var k = 1; k <= 3; k++) {
+          spots.push([p[0] - w / 2, p[1] + r + 2 + k * (h + 2)], [p[0] - w / 2, p[1] - r - 2 - (k + 1) * (h + 2)],
+                     [p[0] + r + 4, p[1] - h / 2 + k * (h + 2)], [p[0] + r + 4, p[1] - h / 2 - k * (h + 2)],
+                     [p[0] - r - 4 - w, p[1] - h / 2 + k * (h + 2)], [p[0] - r - 4 - w, p[1] - h / 2 - k * (h + 2)]);
+        }
+      }
+      var boxes = spots.map(function (sp) {
+        return { id: id, kind: "node", text: n.text, font: f, size: size, x: sp[0], y: sp[1], w: w, h: h,
+                 colour: strong ? "#000" : "#263238", top: !!n.top };
+      });
+      // first where no block's title bar is, then anywhere free
+      for (var pass = 0; pass < 2; pass++) {
+        for (var i = 0; i < boxes.length; i++) {
+          if (!pass && bars.hits(boxes[i])) continue;
+          if (inView(boxes[i]) && !grid.hits(boxes[i])) { grid.add(boxes[i]); taken++; return; }
+        }
+      }
+      if (!n.top) return;
+      // a most central unit is named even if a block's title must give way
+      for (i = 0; i < boxes.length; i++) {
+        var gone = inView(boxes[i]) ? grid.blockers(boxes[i]) : [];
+        if (gone.length && gone.every(function (o) { return o.kind === "box"; })) {
+          grid.remove(gone); grid.add(boxes[i]); taken++;
+          gone.forEach(function (o) { boxTitle(o.box); });  // the title finds another place if it can
+          return;
+        }
       }
     }
-    first.forEach(tryNode);
+    function boxTitle(b) {
+      // a block's name: along its top edge, else shorter, else along its bottom edge
+      var p0 = v.toDOM(b[2], b[3]), p1 = v.toDOM(b[4], b[5]);
+      var f = font(13, true), room = p1[0] - p0[0] - 10;
+      if (room < 28 || p1[1] - p0[1] < LINE + 6) return false;
+      var texts = [fitText(b[1], f, room), fitText(b[1], f, Math.min(room, 7 * 13))];
+      var ys = [p0[1] + 3, p1[1] - LINE - 3];
+      for (var j = 0; j < ys.length; j++) {
+        for (var i = 0; i < texts.length; i++) {
+          if (!texts[i]) continue;
+          var r = { id: "box:" + b[0], kind: "box", text: texts[i], font: f, size: 13, x: p0[0] + 5, y: ys[j],
+                    w: textWidth(texts[i], f), h: LINE, colour: "#37474f", box: b };
+          if (inView(r) && !grid.hits(r)) { grid.add(r); return true; }
+        }
+      }
+      return false;
+    }
+    function boxTitles() { shownBoxes().forEach(boxTitle); }
+    function siloTitles() {
+      silos.forEach(function (silo) {
+        if (state.mode === "overview" || !silo.members.some(gg.isVisible) || !silo.hull.length) return;
+        var top = silo.hull.reduce(function (a, b) { return b[1] < a[1] ? b : a; });
+        var bottom = silo.hull.reduce(function (a, b) { return b[1] > a[1] ? b : a; });
+        var f = font(13, true), text = "孤岛：" + silo.name, w = textWidth(text, f);
+        var spots = [v.toDOM(top[0], top[1]), v.toDOM(bottom[0], bottom[1])];
+        for (var i = 0; i < spots.length; i++) {
+          var r = { id: "silo:" + silo.name, kind: "silo", text: text, font: f, size: 13, x: spots[i][0] - w / 2,
+                    y: i ? spots[i][1] + 2 : spots[i][1] - LINE - 2, w: w, h: LINE, colour: "#d50000" };
+          if (inView(r) && !grid.hits(r)) { grid.add(r); break; }
+        }
+      });
+    }
+    function matchScores() {
+      // a proposal's score is what the matches view is for
+      gg.edgesView.getIds().forEach(function (eid) {
+        var rec = gg.edgeById.get(eid);
+        if (rec.type !== "MATCH" || !rec.label) return;
+        var a = gg.nodeById.get(rec.from), b = gg.nodeById.get(rec.to);
+        var p = v.toDOM((a.x + b.x) / 2, (a.y + b.y) / 2), f = font(11, true), w = textWidth(rec.label, f);
+        [0, -12, 12].some(function (dy) {
+          var box = { id: "edge:" + rec.id, kind: "edge", text: rec.label, font: f, size: 11, x: p[0] - w / 2, y: p[1] - 7 + dy,
+                      w: w, h: 14, colour: "#00a844" };
+          if (inView(box) && !grid.hits(box)) { grid.add(box); return true; }
+          return false;
+        });
+      });
+    }
+
+    // in order of what a planner reads first: the selection and its neighbours (units and committees
+    // before its own lists), the proposals' scores, the blocks, the most central units, the rest
+    if (sel) {
+      tryNode(sel);
+      Array.from(lit || []).sort(function (a, b) {
+        var na = gg.nodeById.get(a), nb = gg.nodeById.get(b);
+        return (!!na.layer - !!nb.layer) || na.rank - nb.rank;
+      }).forEach(tryNode);
+    }
+    matchScores();
+    boxTitles();
+    siloTitles();
+    order.forEach(function (id) { if (gg.nodeById.get(id).top) tryNode(id); });
     order.forEach(tryNode);
     return grid.items;
   }

@@ -258,13 +258,16 @@
     return grp ? grp.name : gid;
   }
   var groupingSelect = $("gg-grouping");
+  var pick = el("option", "选择分组…");
+  pick.value = "";
+  groupingSelect.appendChild(pick);
   Object.keys(data.overviews || {}).forEach(function (name) {
     var o = el("option", "按" + data.overviews[name].zh + "（" + data.overviews[name].groups.length + " 组）");
     o.value = name;
     groupingSelect.appendChild(o);
   });
-  if (!groupingSelect.options.length) groupingSelect.parentNode.hidden = true;
-  groupingSelect.addEventListener("change", function () { gg.openOverview(groupingSelect.value); });
+  if (groupingSelect.options.length < 2) groupingSelect.parentNode.hidden = true;
+  groupingSelect.addEventListener("change", function () { if (groupingSelect.value) gg.openOverview(groupingSelect.value); });
   function updateCrumbs() {
     crumbs.textContent = "";
     var m = state.mode, sel = state.sel && gg.nodeById.get(state.sel);
@@ -275,7 +278,7 @@
     }
     if (sel) crumb(sel.name, null, true);
     $("gg-back").disabled = !gg.canGoBack();
-    if (state.grouping) groupingSelect.value = state.grouping;
+    groupingSelect.value = m === "overview" ? state.grouping : "";
     Array.prototype.forEach.call(document.querySelectorAll("#gg-layers input"), function (b) {
       b.checked = state.layers.indexOf(b.getAttribute("data-layer")) >= 0;
     });
