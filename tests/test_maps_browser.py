@@ -455,3 +455,19 @@ def test_matches_view_draws_need_to_resource_proposals_with_their_broker(browser
     assert brokers == [["Unit:U3", "Need:N3"]]
     labels = {b["text"] for b in browser.execute_script("return window.graphgov.labelBoxes()")}
     assert {"0.8", "0.5"} <= labels  # the scores are written on their edges
+
+
+def test_map_command_opens_with_the_layers_asked_for(tmp_path):
+    from click.testing import CliRunner
+
+    from graphgov.cli import cli
+
+    folder = write_dataset(tmp_path / "ds", TABLES)
+    out = tmp_path / "m.html"
+    result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--layers", "need,resource", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(re.search(r'<script type="application/json" id="gg-data">(.*?)</script>',
+                                   out.read_text(encoding="utf-8"), re.S).group(1))
+    assert payload["start"]["layers"] == ["Need", "Resource"]
+    result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--layers", "need,nope", "--out", str(out)])
+    assert result.exit_code == 2 and "unknown layer 'nope'" in result.output

@@ -38,7 +38,7 @@ def _central_unit_scores(tables: dict, size_by: str, network: CoordinationNetwor
     That network (ties through shared committees, projects, agreements, party
     organizations) is what :mod:`graphgov.analysis.central` ranks and what a planner means by a
     central actor, so unit sizes follow it. Only the one measure asked for is computed
-    (betweenness from 256 sampled sources above 2,000 units), to keep maps fast; the
+    (betweenness from 256 sampled sources above 2,000 units, 64 above 10,000), to keep maps fast; the
     exact figures are ``graphgov central``'s job. ``network`` is that network when the
     caller has built it already.
     """
@@ -57,7 +57,9 @@ def _central_unit_scores(tables: dict, size_by: str, network: CoordinationNetwor
         values = g.pagerank(vertices=vertices, weights="weight", directed=False)
     else:
         if n > 2000:
-            sources = sorted(np.random.default_rng(7).choice(n, size=256, replace=False).tolist())
+            # sizes and label order need the ranking, not the figures: fewer sources for a city
+            k = 256 if n <= 10_000 else 64
+            sources = sorted(np.random.default_rng(7).choice(n, size=k, replace=False).tolist())
         else:
             sources = vertices
         values = g.betweenness(vertices=vertices, directed=False, weights="distance", sources=sources,

@@ -58,15 +58,48 @@ class MapData:
     styles: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
+        """The page's data, compact: edges as columns of node indexes, node records without
+        empty fields, detail lists as node keys with the names of keys not on the map beside."""
+        index = {n["id"]: i for i, n in enumerate(self.nodes)}
+        types = sorted({e["type"] for e in self.edges})
+        type_index = {t: i for i, t in enumerate(types)}
+        extra = ("title", "label", "bridge")
+        edges = {
+            "types": types,
+            "from": [index[e["from"]] for e in self.edges],
+            "to": [index[e["to"]] for e in self.edges],
+            "type": [type_index[e["type"]] for e in self.edges],
+            "w": [e.get("w", 0) for e in self.edges],
+            "m": [e.get("m", 0) for e in self.edges],
+            "more": {str(i): {k: e[k] for k in extra if k in e} for i, e in enumerate(self.edges)
+                     if any(k in e for k in extra)},
+        }
+        nodes = []
+        for n in self.nodes:
+            rec = {k: v for k, v in n.items() if v not in (None, [], {}, "") and k != "title"}
+            if rec.get("text") == rec.get("name"):
+                del rec["text"]
+            nodes.append(rec)
+        names: dict[str, str] = {}
+        details = {}
+        for key, d in self.details.items():
+            sections = []
+            for title, items in d["sections"]:
+                for k, name in items:
+                    if k not in index:
+                        names[k] = name
+                sections.append([title, [k for k, _ in items]])
+            details[key] = {**d, "sections": sections}
         return {
             "title": self.title,
             "view": self.view,
-            "nodes": self.nodes,
-            "edges": self.edges,
+            "nodes": nodes,
+            "edges": edges,
             "legend": self.legend,
             "edgeLegend": self.edge_legend,
             "filters": self.filters,
-            "details": self.details,
+            "details": details,
+            "names": names,
             "notice": self.notice,
             "grouped": self.grouped,
             "totalNodes": self.total_nodes,

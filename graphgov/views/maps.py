@@ -63,6 +63,7 @@ __all__ = [
     "LABEL_ZH",
     "RELATION_STYLE",
     "TOP_LABELLED",
+    "EMBED_LIMIT",
     "MapData",
     "build_map",
     "render_map",
@@ -72,11 +73,16 @@ __all__ = [
 ]
 
 TOP_LABELLED = 25  # the most central units, always labelled
+EMBED_LIMIT = 25_000  # nodes in one file before the layers are left out
 # layers shown when a view opens (the planner switches the others on)
 _START_LAYERS = {"unit": LAYER_LABELS[:4], "category": ("Need", "Resource", "Project"), "matches": ("Need", "Resource")}
 # tie types that stand for the coordination network itself; the rest belong to a layer
 _CORE_EDGES = ("MEMBER_OF", "REPORTS_TO", "TIE")
-_OVERVIEW_MAX_GROUPS = 60
+_OVERVIEW_MAX_GROUPS = 60  # a large map opens on the finest grouping with at most this many groups
+_OVERVIEW_LIMIT = 1000  # groupings with more groups than this are no overview
+# how the layers may be named in options (``--layers need,resource``)
+_LAYER_NAMES = {"need": "Need", "resource": "Resource", "project": "Project", "party_org": "PartyOrg",
+                "partyorg": "PartyOrg", "area": "Area", "all": "all"}
 
 
 def _check_options(view, size_by, group_by, radius, committee, unit, category, layers) -> None:
@@ -95,7 +101,8 @@ def _check_options(view, size_by, group_by, radius, committee, unit, category, l
             raise OptionError(f"the {view} view needs {name}")
     unknown = set(layers or ()) - set(LAYER_LABELS) - {"all"}
     if unknown:
-        raise OptionError(f"unknown layer {sorted(unknown)[0]!r}; choose from {', '.join(LAYER_LABELS)} or all")
+        raise OptionError(f"unknown layer {sorted(unknown)[0]!r}; choose from need, resource, project, party_org, area "
+                          "or all")
 
 
 def _layer_owner(g: nx.MultiDiGraph, index: Index, key: str) -> str | None:
@@ -118,12 +125,13 @@ def _ties(net: CoordinationNetwork, core: set[str]) -> list[tuple[str, str, str,
     if not layers:
         return []
     e = e[(e[layers].sum(axis=1) > 0) & e["source"].isin(core) & e["target"].isin(core)]
-    zh = {"committee": "同属委员会", "project": "共同参与项目", "agreement": "共建协议", "party": "党组织隶属"}
+    # which layers make the tie, as bits (the page names them in the tooltip): committee 1, project 2,
+    # agreement 4, party 8
+    bits = {"committee": 1, "project": 2, "agreement": 4, "party": 8}
     out = []
     for rec in e.to_dict("records"):
-        parts = [f"{zh[c]} {rec[c]:.3g}" for c in ("committee", *layers) if c in rec and rec[c] > 0]
-        out.append((rec["source"], rec["target"], "TIE",
-                    {"weight": round(float(rec["weight"]), 3), "title": f"联系强度 {rec['weight']:.3g}：" + "；".join(parts)}))
+        mask = sum(b for c, b in bits.items() if c in rec and rec[c] > 0)
+        out.append((rec["source"], rec["target"], "TIE", {"weight": round(float(rec["weight"]), 3), "mask": mask}))
     return out
 
 
@@ -146,6 +154,7 @@ def build_map(
     network: CoordinationNetwork | None = None,
     central: pd.DataFrame | None = None,
     layers=None,
+    embed_limit: int = EMBED_LIMIT,
 ) -> MapData:
     """Build the data of one map.
 
@@ -168,8 +177,11 @@ def build_map(
         else area), ``committee``, ``area`` (streets), or ``none`` (no boxes, no grouped start).
     network, central : the unscoped :func:`graphgov.analysis.network.build_network` and
         :func:`graphgov.analysis.central.central_table` when the caller has them (unit sizes).
-    layers : node kinds shown when the page opens, of ``Need``, ``Resource``, ``Project``,
-        ``PartyOrg``, ``Area`` or ``"all"`` (default: what the view is about).
+    embed_limit : above this many nodes in the view the layers are left out of the file (units,
+        committees and what the gaps and matches views mark stay).
+    layers : node kinds shown when the page opens: ``need``, ``resource``, ``project``,
+        ``party_org``, ``area`` (a list or a comma-separated text) or ``all``; by default what
+        the view is about (none for the network, committee and gaps views).
 
     Returns
     -------
@@ -190,7 +202,8 @@ def build_map(
     ['北京朝阳站']
     """
     if isinstance(layers, str):
-        layers = LAYER_LABELS if layers == "all" else tuple(p.strip() for p in layers.split(",") if p.strip())
+        layers = [p.strip() for p in layers.split(",") if p.strip()]
+    layers = tuple(_LAYER_NAMES.get(str(x).casefold(), x) for x in layers or ())
     _check_options(view, size_by, group_by, radius, committee, unit, category, layers)
     tables = tables_of(source)
     g = to_networkx(tables, personal=include_personal)
@@ -218,6 +231,14 @@ def build_map(
     keys = [n for n in g.nodes if n in keep]
     core = [k for k in keys if g.nodes[k].get("label") in CORE_LABELS]
     core_set = set(core)
+    left_out = 0
+    if len(keys) > embed_limit and len(core) < len(keys):
+        # a city's lists would make a file of a hundred megabytes: the layers stay out, counted in the notice
+        flagged = set(marks.flags) if marks else set()
+        wanted = core_set | flagged | {k for e in extra_edges for k in e[:2]}
+        left_out = len(keys) - len([k for k in keys if k in wanted])
+        keys = [k for k in keys if k in wanted]
+        keep = set(keys)
     net = network if network is not None else build_network(tables)
     edges = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)
              if u in keep and v in keep and k != "AGREEMENT"
@@ -248,7 +269,7 @@ def build_map(
 
     groupings = node_groupings(g, index, core, lgroups) if lgroups is not None else {}
     overviews = {name: overview(g, grp, core_pairs, boxes if grp is lgroups else None)
-                 for name, grp in groupings.items() if len(set(grp.of.values())) >= 2}
+                 for name, grp in groupings.items() if 2 <= len(set(grp.of.values())) <= _OVERVIEW_LIMIT}
     start_layers = LAYER_LABELS if layers and "all" in layers else tuple(layers or _START_LAYERS.get(view, ()))
     start = {"mode": "net", "grouping": None, "layers": list(start_layers),
              "select": schema.node_key("Unit", unit) if view == "unit" else None}
@@ -299,7 +320,7 @@ def build_map(
         edge_types[k] = edge_types.get(k, 0) + 1
         rec = {"id": i, "from": u, "to": v, "type": k}
         if k == "TIE":
-            rec["w"] = d["weight"]
+            rec["w"], rec["m"] = d["weight"], d["mask"]
         if d.get("title"):
             rec["title"] = d["title"]
         if k == "MATCH":
@@ -334,10 +355,13 @@ def build_map(
         meta["matches"] = sum(1 for e in extra_edges if e[2] == "MATCH")
         if not meta["matches"]:
             notice = "没有拟匹配结果可显示。"
+    if left_out:
+        notice = (f"需求、资源、项目、党组织和区域共 {left_out} 个节点未放入本图（图太大）；"
+                  "用 --committee 或 --area 缩小范围即可显示。" + (" " + notice if notice else ""))
     if start["mode"] == "overview":
         ov = overviews[start["grouping"]]
         notice = (f"本图共 {len(core)} 个成员单位和委员会，超过 {max_nodes} 个，先按{ov['zh']}分组显示（{len(ov['groups'])} 组）。"
-                  "点击一组打开它；用 --committee、--unit 或 --area 缩小范围。")
+                  "点击一组打开它；用 --committee、--unit 或 --area 缩小范围。" + (" " + notice if notice else ""))
     return MapData(
         title=title or _default_title(g, view, committee, unit, category, radius),
         view=view, nodes=nodes, edges=out_edges, legend=_legend(type_counts), edge_legend=_edge_legend(edge_types),

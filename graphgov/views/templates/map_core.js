@@ -12,6 +12,29 @@
   };
   var FADE = 0.12;
   var nodeById = new Map(), childrenOf = new Map();
+  /* the file holds nodes without empty fields and edges as columns (see MapData.to_json): unpack */
+  var typeZh = {};
+  data.legend.forEach(function (l) { typeZh[l.type] = l.name; });
+  var TIE_LAYERS = [[1, "同属委员会"], [2, "共同参与项目"], [4, "共建协议"], [8, "党组织隶属"]];
+  data.nodes.forEach(function (n) {
+    n.text = n.text || n.name;
+    n.cm = n.cm || []; n.ar = n.ar || []; n.ct = n.ct || []; n.gs = n.gs || {};
+    n.layer = n.layer || null; n.own = n.own || null;
+    var found = ((data.details[n.id] || {}).findings || []).filter(function () { return n.flag; })
+      .map(function (f) { return f.kindZh; }).filter(function (v, i, a) { return a.indexOf(v) === i; });
+    n.title = n.name + "\n" + (typeZh[n.type] || n.kind) + (found.length ? "\n" + found.join("；") : "");
+  });
+  var cols = data.edges;
+  data.edges = cols.from.map(function (f, i) {
+    var e = { id: i, from: data.nodes[f].id, to: data.nodes[cols.to[i]].id, type: cols.types[cols.type[i]] };
+    if (cols.w[i]) e.w = cols.w[i];
+    if (cols.more[i]) Object.assign(e, cols.more[i]);
+    if (e.type === "TIE") {
+      e.title = "联系强度 " + (+e.w.toFixed(2)) + "：" + TIE_LAYERS.filter(function (b) { return cols.m[i] & b[0]; })
+        .map(function (b) { return b[1]; }).join("、");
+    }
+    return e;
+  });
   data.nodes.forEach(function (n) {
     nodeById.set(n.id, n);
     if (n.own) {

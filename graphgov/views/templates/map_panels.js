@@ -222,7 +222,11 @@
       section.appendChild(el("h3", sec[0] + "（" + sec[1].length + "）"));
       var list = el("ul");
       if (!sec[1].length) list.appendChild(el("li", "无", "gg-none"));
-      sec[1].forEach(function (item) { var li = el("li"); li.appendChild(linkTo(item[0], item[1])); list.appendChild(li); });
+      sec[1].forEach(function (key) {
+        var li = el("li"), on = gg.nodeById.get(key);
+        li.appendChild(linkTo(key, on ? on.name : (data.names || {})[key] || key));
+        list.appendChild(li);
+      });
       section.appendChild(list);
       detail.appendChild(section);
     });
