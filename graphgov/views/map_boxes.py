@@ -79,20 +79,23 @@ def _worst(row: list[float], side: float) -> float:
     return max(max(side * side * r / (s * s), s * s / (side * side * r)) for r in row)
 
 
-def _weight(n: int) -> float:
-    # area for n nodes plus a header row, and never less than a box of 2.6 cells a side, so that a
-    # small group beside a large one is not squeezed into a strip; a group of none (a district
-    # above its streets) takes no room
+def _weight(n: int, room: float | None = None) -> float:
+    """Box area for a group of ``n`` nodes needing ``room`` (their own squares) together, plus a
+    header row, never less than a box of 2.6 cells a side (a small group beside a large one is not
+    squeezed into a strip); a group of none (a district above its streets) takes no room."""
     if not n:
         return 0.0
-    return max(n * CELL * CELL * 1.15 + HEADER * CELL * 2, (2.6 * CELL) ** 2) + (2 * PAD) ** 2
+    need = room if room is not None else n * CELL * CELL
+    return max(need * 1.15 + HEADER * CELL * 2, (2.6 * CELL) ** 2) + (2 * PAD) ** 2
 
 
-def group_boxes(sizes: dict[str, int], parent: dict[str, str | None], aspect: float = 1.4) -> dict[str, Rect]:
+def group_boxes(sizes: dict[str, int], parent: dict[str, str | None], aspect: float = 1.4,
+                room: dict[str, float] | None = None) -> dict[str, Rect]:
     """One box per group, groups nested by ``parent`` so that siblings are adjacent.
 
     ``sizes``: nodes per group (a group may also have child groups); ``parent``: the
-    group's parent group, or None. Returns group → (x0, y0, x1, y1) in canvas pixels,
+    group's parent group, or None; ``room``: the area a group's nodes need (default a
+    :data:`CELL` square each). Returns group → (x0, y0, x1, y1) in canvas pixels,
     centred on (0, 0), gaps of :data:`PAD` between boxes.
     """
     children: dict[str | None, list[str]] = {}
@@ -107,7 +110,7 @@ def group_boxes(sizes: dict[str, int], parent: dict[str, str | None], aspect: fl
         if gid in total:
             return total[gid]
         kids = [k for k in children.get(gid, []) if k not in seen]
-        total[gid] = _weight(sizes[gid]) + sum(subtree(k, seen | {gid}) for k in kids)
+        total[gid] = _weight(sizes[gid], (room or {}).get(gid)) + sum(subtree(k, seen | {gid}) for k in kids)
         return total[gid]
 
     roots = sorted(children.get(None, []))
@@ -134,7 +137,7 @@ def group_boxes(sizes: dict[str, int], parent: dict[str, str | None], aspect: fl
 
     def place(items: list[tuple[str, str]], rect: Rect) -> None:
         # items: ("self", gid) for a group's own box, ("tree", gid) for a subtree
-        weights = [(_weight(sizes[g]) if kind == "self" else total[g]) for kind, g in items]
+        weights = [(_weight(sizes[g], (room or {}).get(g)) if kind == "self" else total[g]) for kind, g in items]
         if len(weights) <= 3:
             # two or three boxes side by side: none thinner than about a quarter of the largest, or it is a strip
             weights = [max(w, 0.3 * max(weights)) for w in weights]
@@ -225,8 +228,10 @@ def boxed_layout(groups: dict[str, list[str]], parent: dict[str, str | None], ed
     node put at the box's centre (its committee); ``sizes``: node radii. Returns ``(pos, boxes)``:
     node → (x, y) and group → (x0, y0, x1, y1), rounded to 0.1 px.
     """
-    sizes = {g: 0 for g in parent} | {g: len(m) for g, m in groups.items()}
-    boxes = group_boxes(sizes, parent)
+    counts = {g: 0 for g in parent} | {g: len(m) for g, m in groups.items()}
+    # a node needs a square of its diameter and room for a label, at least a cell
+    room = {g: sum(max(CELL, 2 * (sizes or {}).get(k, 10.0) + 50.0) ** 2 for k in m) for g, m in groups.items()}
+    boxes = group_boxes(counts, parent, room=room)
     where = {k: g for g, members in groups.items() for k in members}
     inside: dict[str, list[tuple[str, str]]] = {}
     for a, b in edges:

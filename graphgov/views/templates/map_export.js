@@ -123,9 +123,11 @@
       g.appendChild(node("line", attrs));
     });
     gg.nodesView.get().forEach(function (n) {
+      var rec = gg.nodeById.get(n.id), st = data.styles.nodes[rec.type] || { colour: "#607d8b", shape: "dot" };
       var p = v.toDOM(n.x, n.y);
-      g.appendChild(shape(n.shape, p[0], p[1], Math.max(1, n.size * v.scale), n.color.background, n.color.border,
-                          n.borderWidth > 1 ? 3 : 1, n.opacity === undefined ? 1 : n.opacity));
+      g.appendChild(shape(st.shape, p[0], p[1], Math.max(1, n.size * v.scale), st.colour,
+                          rec.sev ? data.styles.severity[rec.sev] : st.colour, rec.sev ? 3 : 1,
+                          n.opacity === undefined ? 1 : n.opacity));
     });
     gg.labels.forEach(function (l) {
       g.appendChild(node("text", { x: l.x.toFixed(1), y: (l.y + l.h - 3).toFixed(1), "font-size": l.size,

@@ -155,10 +155,15 @@
     var zoom = v.scale / (gg.baseScale || v.scale);
     var budget = Math.max(1, zoom * zoom) * (TOP + 1) * 1.2;
     var titled = new Set(shownBoxes().map(function (b) { return b[0]; }));
-    var bars = new Grid();  // the title bars of the blocks, kept free for their names where possible
+    // kept free where possible: the blocks' title bars (for their names) and the nodes themselves
+    var bars = new Grid();
     shownBoxes().forEach(function (b) {
       var p0 = v.toDOM(b[2], b[3]), p1 = v.toDOM(b[4], b[5]);
       bars.add({ x: p0[0], y: p0[1], w: p1[0] - p0[0], h: Math.max(34 * v.scale, LINE + 4) });
+    });
+    gg.visibleIds().forEach(function (id) {
+      var n = gg.nodeById.get(id), p = v.toDOM(n.x, n.y), r = n.size * v.scale - 1;
+      if (r >= 3 && p[0] > -r && p[1] > -r && p[0] < v.w + r && p[1] < v.h + r) bars.add({ x: p[0] - r, y: p[1] - r, w: 2 * r, h: 2 * r });
     });
     var taken = 0;
 
