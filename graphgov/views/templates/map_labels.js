@@ -155,15 +155,15 @@
     var zoom = v.scale / (gg.baseScale || v.scale);
     var budget = Math.max(1, zoom * zoom) * (TOP + 1) * 1.2;
     var titled = new Set(shownBoxes().map(function (b) { return b[0]; }));
-    // kept free where possible: the blocks' title bars (for their names) and the nodes themselves
-    var bars = new Grid();
+    // kept free where possible: the blocks' title bars (for their names), and the nodes themselves
+    var bars = new Grid(), dots = new Grid();
     shownBoxes().forEach(function (b) {
       var p0 = v.toDOM(b[2], b[3]), p1 = v.toDOM(b[4], b[5]);
       bars.add({ x: p0[0], y: p0[1], w: p1[0] - p0[0], h: Math.max(34 * v.scale, LINE + 4) });
     });
     gg.visibleIds().forEach(function (id) {
       var n = gg.nodeById.get(id), p = v.toDOM(n.x, n.y), r = n.size * v.scale - 1;
-      if (r >= 3 && p[0] > -r && p[1] > -r && p[0] < v.w + r && p[1] < v.h + r) bars.add({ x: p[0] - r, y: p[1] - r, w: 2 * r, h: 2 * r });
+      if (r >= 3 && p[0] > -r && p[1] > -r && p[0] < v.w + r && p[1] < v.h + r) dots.add({ x: p[0] - r, y: p[1] - r, w: 2 * r, h: 2 * r });
     });
     var taken = 0;
 
@@ -176,46 +176,51 @@
       var p = v.toDOM(n.x, n.y), r = n.size * v.scale;
       if (p[0] < -200 || p[1] < -50 || p[0] > v.w + 200 || p[1] > v.h + 50) return;
       var strong = n.top || n.kind === "Group" || id === sel;
-      var near = lit && lit.has(id);
-      if (!strong && !near && (taken >= budget || r < 3)) return;
+      var neighbour = !!(lit && lit.has(id));
+      if (!strong && !neighbour && (taken >= budget || r < 3)) return;
       var size = strong ? 13 : 12, f = font(size, strong), w = textWidth(n.text, f), h = LINE;
-      // below, right, above, left; then the corners; the most important labels also try a step further out
+      // below, right, above, left, then the corners; the most important labels also try a step or two further
+      // out. Near places come first, covering a node if need be, before far ones
       var d = r * 0.72;
-      var spots = [[p[0] - w / 2, p[1] + r + 2], [p[0] + r + 4, p[1] - h / 2], [p[0] - w / 2, p[1] - r - 2 - h],
-                   [p[0] - r - 4 - w, p[1] - h / 2], [p[0] + d + 2, p[1] + d], [p[0] + d + 2, p[1] - d - h],
-                   [p[0] - d - 2 - w, p[1] + d], [p[0] - d - 2 - w, p[1] - d - h]];
+      var near = [[p[0] - w / 2, p[1] + r + 2], [p[0] + r + 4, p[1] - h / 2], [p[0] - w / 2, p[1] - r - 2 - h],
+                  [p[0] - r - 4 - w, p[1] - h / 2], [p[0] + d + 2, p[1] + d], [p[0] + d + 2, p[1] - d - h],
+                  [p[0] - d - 2 - w, p[1] + d], [p[0] - d - 2 - w, p[1] - d - h]];
       var owner = n.own && gg.nodeById.get(n.own);
       if (owner) {
         // a list node around its unit: its label points away from the unit first
         var dx = n.x - owner.x, dy = n.y - owner.y;
-        var side = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? 1 : 3) : (dy > 0 ? 0 : 2);
-        spots.unshift(spots[side]);
+        near.unshift(near[Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? 1 : 3) : (dy > 0 ? 0 : 2)]);
       }
-      if (strong || near) {
-        for (var k = 1; k <= 3; k++) {
-          spots.push([p[0] - w / 2, p[1] + r + 2 + k * (h + 2)], [p[0] - w / 2, p[1] - r - 2 - (k + 1) * (h + 2)],
-                     [p[0] + r + 4, p[1] - h / 2 + k * (h + 2)], [p[0] + r + 4, p[1] - h / 2 - k * (h + 2)],
-                     [p[0] - r - 4 - w, p[1] - h / 2 + k * (h + 2)], [p[0] - r - 4 - w, p[1] - h / 2 - k * (h + 2)]);
+      var far = [];
+      if (strong || neighbour) {
+        for (var k = 1; k <= 2; k++) {
+          far.push([p[0] - w / 2, p[1] + r + 2 + k * (h + 2)], [p[0] - w / 2, p[1] - r - 2 - (k + 1) * (h + 2)],
+                   [p[0] + r + 4, p[1] - h / 2 + k * (h + 2)], [p[0] + r + 4, p[1] - h / 2 - k * (h + 2)],
+                   [p[0] - r - 4 - w, p[1] - h / 2 + k * (h + 2)], [p[0] - r - 4 - w, p[1] - h / 2 - k * (h + 2)]);
         }
       }
-      var boxes = spots.map(function (sp) {
+      function boxAt(sp) {
         return { id: id, kind: "node", text: n.text, font: f, size: size, x: sp[0], y: sp[1], w: w, h: h,
                  colour: strong ? "#000" : "#263238", top: !!n.top };
-      });
-      // first where no block's title bar is, then anywhere free
-      for (var pass = 0; pass < 2; pass++) {
-        for (var i = 0; i < boxes.length; i++) {
-          if (!pass && bars.hits(boxes[i])) continue;
-          if (inView(boxes[i]) && !grid.hits(boxes[i])) { grid.add(boxes[i]); taken++; return; }
+      }
+      var boxes = near.map(boxAt), farBoxes = far.map(boxAt);
+      // [places, keep off title bars, keep off nodes]
+      var tries = [[boxes, 1, 1], [boxes, 1, 0], [farBoxes, 1, 1], [farBoxes, 1, 0], [boxes, 0, 0], [farBoxes, 0, 0]];
+      for (var t = 0; t < tries.length; t++) {
+        var list = tries[t][0];
+        for (var i = 0; i < list.length; i++) {
+          if ((tries[t][1] && bars.hits(list[i])) || (tries[t][2] && dots.hits(list[i]))) continue;
+          if (inView(list[i]) && !grid.hits(list[i])) { grid.add(list[i]); taken++; return; }
         }
       }
+      boxes = boxes.concat(farBoxes);
       if (!n.top) return;
       // a most central unit is named even if a block's title must give way
       for (i = 0; i < boxes.length; i++) {
         var gone = inView(boxes[i]) ? grid.blockers(boxes[i]) : [];
         if (gone.length && gone.every(function (o) { return o.kind === "box"; })) {
           grid.remove(gone); grid.add(boxes[i]); taken++;
-          gone.forEach(function (o) { boxTitle(o.box); });  // the title finds another place if it can
+          gone.forEach(function (o) { evicted.push(o.box); });  // the title finds another place later if it can
           return;
         }
       }
@@ -225,14 +230,18 @@
       var p0 = v.toDOM(b[2], b[3]), p1 = v.toDOM(b[4], b[5]);
       var f = font(13, true), room = p1[0] - p0[0] - 10;
       if (room < 28 || p1[1] - p0[1] < LINE + 6) return false;
-      var texts = [fitText(b[1], f, room), fitText(b[1], f, Math.min(room, 7 * 13))];
+      var texts = [fitText(b[1], f, room), fitText(b[1], f, Math.min(room, 7 * 13)), fitText(b[1], f, Math.min(room, 4 * 13))];
       var ys = [p0[1] + 3, p1[1] - LINE - 3];
       for (var j = 0; j < ys.length; j++) {
         for (var i = 0; i < texts.length; i++) {
           if (!texts[i]) continue;
-          var r = { id: "box:" + b[0], kind: "box", text: texts[i], font: f, size: 13, x: p0[0] + 5, y: ys[j],
-                    w: textWidth(texts[i], f), h: LINE, colour: "#37474f", box: b };
-          if (inView(r) && !grid.hits(r)) { grid.add(r); return true; }
+          var w = textWidth(texts[i], f);
+          // at the box's left corner, else its right one
+          for (var x = 0; x < 2; x++) {
+            var r = { id: "box:" + b[0], kind: "box", text: texts[i], font: f, size: 13, x: x ? p1[0] - 5 - w : p0[0] + 5,
+                      y: ys[j], w: w, h: LINE, colour: "#37474f", box: b };
+            if (inView(r) && !grid.hits(r)) { grid.add(r); return true; }
+          }
         }
       }
       return false;
@@ -280,7 +289,9 @@
     matchScores();
     boxTitles();
     siloTitles();
+    var evicted = [];
     order.forEach(function (id) { if (gg.nodeById.get(id).top) tryNode(id); });
+    evicted.forEach(boxTitle);
     order.forEach(tryNode);
     return grid.items;
   }
