@@ -471,3 +471,12 @@ def test_map_command_opens_with_the_layers_asked_for(tmp_path):
     assert payload["start"]["layers"] == ["Need", "Resource"]
     result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--layers", "need,nope", "--out", str(out)])
     assert result.exit_code == 2 and "unknown layer 'nope'" in result.output
+
+
+def test_bridges_are_ties_whose_loss_cuts_two_or_more_off():
+    from graphgov.views.map_findings import find_bridges
+
+    # two triangles joined by b–d, and a unit hanging on by one tie (f): only b–d counts
+    keys = ["a", "b", "c", "d", "e", "g", "f"]
+    pairs = [("a", "b"), ("b", "c"), ("c", "a"), ("b", "d"), ("d", "e"), ("e", "g"), ("g", "d"), ("g", "f")]
+    assert find_bridges(keys, pairs) == {("b", "d"): 3}
