@@ -1,32 +1,39 @@
-"""Time-to-rendered of graphgov maps in headless Chromium, for about 500, 2,000 and 10,000 nodes.
+"""Time-to-drawn of graphgov maps in headless Chromium, against a baseline version in the same run.
 
-Datasets come from ``graphgov.dataset.generate``: copies of the ``station`` preset (about 256
-nodes each) for the two smaller sizes, two copies of the ``district`` preset (about
-5,000 nodes each) for the largest, ids prefixed per copy so they stay unique. For each
-size the script measures, in this process:
+Cases (datasets from ``graphgov.dataset.generate``; ids prefixed per copy so they stay unique):
 
-- ``build_s``: :func:`graphgov.views.maps.build_map` (graph, centrality, igraph layout, details);
-- ``write_s``: :func:`graphgov.views.map_render.render_map` and writing the file; ``size_mb`` its size;
+- ``beijing default``: the Beijing preset (17,000 units, 3,400 communities …), the map as
+  ``graphgov map`` writes it by default;
+- ``~500``, ``~2,000``: copies of the ``station`` preset, every node drawn;
+- ``~10,000``: two copies of the ``district`` preset, every node drawn (``group_by="none"``,
+  every layer on) and as written by default.
 
-and in headless Chromium with the network blocked (median of ``--repeat`` loads):
+Each case is built twice: by this tree and by a baseline version of graphgov (``--baseline``,
+a git revision; its ``graphgov/`` is unpacked to a temporary folder and run in a
+subprocess on the same tables). Both pages are opened alternately in one headless Chromium
+with the network blocked, ``--repeat`` times, and the script reports medians:
 
-- ``rendered_ms``: from navigation start to the network's first complete drawing
-  (``window.graphgov.renderedAt``, a ``performance.now()`` reading);
-- ``load_s``: wall time from ``driver.get`` until the page reports it is drawn.
+- ``build_s``: :func:`graphgov.views.maps.build_map` (graph, centrality, layout, details);
+- ``write_s``: :func:`graphgov.views.map_render.render_map`; ``size_mb`` the file;
+- ``drawn_ms``: from navigation start to the first complete drawing (``window.graphgov.renderedAt``,
+  a ``performance.now()`` reading; the new page counts its labels in);
+- ``ratio``: new ``drawn_ms`` ÷ baseline ``drawn_ms`` (below 1: faster).
 
-Every node is drawn (``group_by="none"``); the 10,000-node case is also measured with
-the default grouping. Run::
+Run::
 
-    python benchmarks/bench_maps.py            # prints a Markdown table
-    python benchmarks/bench_maps.py --repeat 5 --out benchmarks/out/maps.json
+    python benchmarks/bench_maps.py                       # baseline: the commit before the maps rework
+    python benchmarks/bench_maps.py --baseline HEAD~3 --repeat 5 --cases beijing,10000
 """
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import platform
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -37,15 +44,35 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from graphgov.views import maps  # noqa: E402
-from graphgov.dataset import schema
+from graphgov.dataset import schema  # noqa: E402
 from graphgov.dataset.generate import generate  # noqa: E402
+from graphgov.views import maps  # noqa: E402
 
-CASES = (("~500", "station", 2), ("~2,000", "station", 8), ("~10,000", "district", 2))
+BASELINE = "f167290"  # the maps before the coordination-network rework (issue 16)
+# name -> (preset, copies, build_map options of this tree, options of the baseline)
+CASES = {
+    "beijing": ("beijing", 1, {}, {}),
+    "500": ("station", 2, {"group_by": "none", "layers": "all"}, {"group_by": "none"}),
+    "2000": ("station", 8, {"group_by": "none", "layers": "all"}, {"group_by": "none"}),
+    "10000": ("district", 2, {"group_by": "none", "layers": "all"}, {"group_by": "none"}),
+    "10000-default": ("district", 2, {}, {}),
+}
+_BUILD_OLD = """
+import pickle, sys, time, json
+sys.path.insert(0, sys.argv[1])
+from graphgov.views import maps
+tables, options, out = pickle.load(open(sys.argv[2], "rb"))
+t0 = time.perf_counter(); data = maps.build_map(tables, **options); t1 = time.perf_counter()
+text = maps.render_map(data); t2 = time.perf_counter()
+open(out, "w", encoding="utf-8").write(text)
+print(json.dumps({"build_s": t1 - t0, "write_s": t2 - t1, "nodes": len(data.nodes), "edges": len(data.edges)}))
+"""
 
 
 def copies(preset: str, n: int) -> dict[str, pd.DataFrame]:
     """``n`` generated datasets side by side, every id prefixed with its copy number."""
+    if n == 1:
+        return generate(preset, seed=0)
     out: dict[str, list[pd.DataFrame]] = {}
     for i in range(n):
         tables = generate(preset, seed=i)
@@ -66,58 +93,87 @@ def copies(preset: str, n: int) -> dict[str, pd.DataFrame]:
     return {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
 
 
-def time_in_browser(driver, path: Path, repeat: int) -> tuple[float, float, int]:
-    rendered, loads, drawn = [], [], 0
-    for _ in range(repeat):
-        driver.get("about:blank")
-        start = time.perf_counter()
-        driver.get(path.as_uri())
-        while not driver.execute_script("return !!(window.graphgov && window.graphgov.ready)"):
-            if time.perf_counter() - start > 300:
-                raise TimeoutError(f"{path} did not render in 300 s")
-            time.sleep(0.02)
-        loads.append(time.perf_counter() - start)
-        rendered.append(driver.execute_script("return window.graphgov.renderedAt"))
-        drawn = driver.execute_script("return Object.keys(window.graphgov.network.getPositions()).length")
-        requests = driver.execute_script("return performance.getEntriesByType('resource').length")
-        assert requests == 0, f"{path} made {requests} requests"
-    return statistics.median(rendered), statistics.median(loads), drawn
+def baseline_tree(revision: str, into: Path) -> Path:
+    """The baseline's ``graphgov/`` package unpacked under ``into``."""
+    archive = into / "baseline.tar"
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(archive), revision, "graphgov"], check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into / "baseline", filter="data")
+    return into / "baseline"
+
+
+def draw_once(driver, path: Path) -> tuple[float, int]:
+    driver.get("about:blank")
+    start = time.perf_counter()
+    driver.get(path.as_uri())
+    while not driver.execute_script("return !!(window.graphgov && window.graphgov.ready)"):
+        if time.perf_counter() - start > 300:
+            raise TimeoutError(f"{path} did not draw in 300 s")
+        time.sleep(0.02)
+    drawn = driver.execute_script("return window.graphgov.renderedAt")
+    shown = driver.execute_script("return Object.keys(window.graphgov.network.getPositions()).length")
+    requests = driver.execute_script("return performance.getEntriesByType('resource').length")
+    assert requests == 0, f"{path} made {requests} requests"
+    return drawn, shown
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", default=BASELINE, help="git revision of the baseline maps")
+    parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, of {', '.join(CASES)}")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "maps.json")
     args = parser.parse_args()
 
     from browser import start_chromium
 
-    driver = start_chromium()
     rows = []
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for label, preset, n in CASES:
-                tables = copies(preset, n)
-                runs = [("every node", {"group_by": "none"})]
-                if preset == "district":
-                    runs.append(("grouped (default)", {}))
-                for mode, options in runs:
-                    t0 = time.perf_counter()
-                    data = maps.build_map(tables, **options)
-                    t1 = time.perf_counter()
-                    path = Path(tmp) / f"{preset}-{n}-{len(rows)}.html"
-                    path.write_text(maps.render_map(data), encoding="utf-8")
-                    t2 = time.perf_counter()
-                    rendered_ms, load_s, drawn = time_in_browser(driver, path, args.repeat)
-                    rows.append({
-                        "case": label, "mode": mode, "nodes_in_graph": data.total_nodes, "nodes_drawn": drawn,
-                        "edges_drawn": len(data.edges), "build_s": round(t1 - t0, 2), "write_s": round(t2 - t1, 2),
-                        "size_mb": round(path.stat().st_size / 1e6, 2), "rendered_ms": round(rendered_ms),
-                        "load_s": round(load_s, 2),
-                    })
-                    print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
-    finally:
-        driver.quit()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        old_root = baseline_tree(args.baseline, tmp)
+        pages = []
+        for name in args.cases.split(","):
+            preset, n, new_opts, old_opts = CASES[name]
+            tables = copies(preset, n)
+            t0 = time.perf_counter()
+            data = maps.build_map(tables, **new_opts)
+            t1 = time.perf_counter()
+            new_path = tmp / f"{name}-new.html"
+            new_path.write_text(maps.render_map(data), encoding="utf-8")
+            t2 = time.perf_counter()
+            job = tmp / f"{name}.pickle"
+            old_path = tmp / f"{name}-old.html"
+            job.write_bytes(pickle.dumps((tables, old_opts, str(old_path))))
+            done = subprocess.run([sys.executable, "-c", _BUILD_OLD, str(old_root), str(job)], check=True,
+                                  capture_output=True, text=True)
+            old = json.loads(done.stdout.strip().splitlines()[-1])
+            pages.append((name, data, new_path, old_path, {"build_s": t1 - t0, "write_s": t2 - t1}, old))
+            print(f"built {name}: new {t1 - t0:.1f}+{t2 - t1:.1f} s, baseline {old['build_s']:.1f}+{old['write_s']:.1f} s",
+                  file=sys.stderr)
+
+        driver = start_chromium()
+        try:
+            for name, data, new_path, old_path, new_t, old in pages:
+                new_ms, old_ms = [], []
+                for _ in range(args.repeat):  # alternate, so both see the same machine load
+                    ms, new_shown = draw_once(driver, new_path)
+                    new_ms.append(ms)
+                    ms, old_shown = draw_once(driver, old_path)
+                    old_ms.append(ms)
+                row = {
+                    "case": name, "nodes_in_file": len(data.nodes), "start": data.start.get("mode"),
+                    "drawn_new": new_shown, "drawn_baseline": old_shown,
+                    "build_s": round(new_t["build_s"], 2), "build_s_baseline": round(old["build_s"], 2),
+                    "size_mb": round(new_path.stat().st_size / 1e6, 2),
+                    "size_mb_baseline": round(old_path.stat().st_size / 1e6, 2),
+                    "drawn_ms": round(statistics.median(new_ms)),
+                    "drawn_ms_baseline": round(statistics.median(old_ms)),
+                }
+                row["ratio"] = round(row["drawn_ms"] / max(row["drawn_ms_baseline"], 1), 2)
+                rows.append(row)
+                print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
+        finally:
+            driver.quit()
 
     cols = list(rows[0])
     print("| " + " | ".join(cols) + " |")
@@ -126,8 +182,8 @@ def main() -> None:
         print("| " + " | ".join(str(r[c]) for c in cols) + " |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"machine": platform.platform(), "python": platform.python_version(),
-                                    "repeat": args.repeat, "rows": rows}, ensure_ascii=False, indent=1),
-                        encoding="utf-8")
+                                    "repeat": args.repeat, "baseline": args.baseline, "rows": rows},
+                                   ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"saved {args.out}", file=sys.stderr)
 
 

@@ -329,7 +329,9 @@ def test_wheel_carries_templates_and_bundled_reports(tmp_path):  # builds a whee
                     str(tmp_path), str(root)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("graphgov-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for t in ("map.html", "map.js", "map.css", "report.html"):
+    from graphgov.views.map_render import APP_SCRIPTS
+
+    for t in ("map.html", "map.css", "report.html", *APP_SCRIPTS):
         assert f"graphgov/views/templates/{t}" in names
     bundled = {Path(n).name for n in names if n.endswith(".cypher")}
     assert bundled == {p.name for p in (root / "queries").glob("*.cypher")}

@@ -94,8 +94,19 @@ VIEWS = {
     "category": ({"view": "category", "category": "志愿服务"},
                  {"Need:N2", "Resource:R1", "Project:P1", "Unit:U3", "Unit:U5"}),
     "gaps": ({"view": "gaps", "findings": FINDINGS}, ALL_NODES),
+    # the pairs, the units that raise and offer them, and U3, the broker of N3 → R1
     "matches": ({"view": "matches", "matches": MATCHES},
-                {"Need:N1", "Resource:R2", "Need:N3", "Resource:R1", "Unit:U1", "Unit:U2", "Unit:U4", "Unit:U5"}),
+                {"Need:N1", "Resource:R2", "Need:N3", "Resource:R1", "Unit:U1", "Unit:U2", "Unit:U4", "Unit:U5", "Unit:U3"}),
+}
+CORE = {"Committee:C1", "Committee:C2", *(f"Unit:U{i}" for i in range(1, 7))}
+# what each view shows when it opens: units and committees; the layers the view is about
+SHOWN = {
+    "network": CORE,
+    "committee": {"Committee:C1", "Unit:U1", "Unit:U2", "Unit:U3"},
+    "unit": {"Unit:U1", "Committee:C1", "Need:N1", "Unit:U5"},  # the area A2 is a layer left off
+    "category": VIEWS["category"][1],
+    "gaps": CORE,
+    "matches": VIEWS["matches"][1],
 }
 
 
@@ -177,11 +188,48 @@ def test_layout_is_reproducible(tables):
     assert [(n["x"], n["y"]) for n in a.nodes] == [(n["x"], n["y"]) for n in b.nodes]
 
 
-def test_large_maps_are_grouped_and_account_for_every_node(tables):
+def test_large_maps_open_on_the_grouped_overview_and_account_for_every_core_node(tables):
     data = maps.build_map(tables, max_nodes=5, group_by="committee")
-    assert data.grouped == "committee"
-    assert sum(n["count"] for n in data.nodes) == len(ALL_NODES)
-    assert all(n["id"].startswith("Group:") for n in data.nodes)
+    assert data.grouped == "committee" and data.start["mode"] == "overview"
+    assert {n["id"] for n in data.nodes} == ALL_NODES  # every node is in the file for drill-down
+    groups = {g["id"]: g["count"] for g in data.overviews["committee"]["groups"]}
+    # each committee with the units whose most specific committee it is; U3 sits on both (same level): the first by id
+    assert groups == {"Committee:C1": 4, "Committee:C2": 4}
+    assert sum(groups.values()) == len(CORE)
+    assert "超过 5 个" in data.notice
+
+
+def test_the_default_view_is_the_coordination_network_with_lists_as_layers(tables):
+    data = maps.build_map(tables)
+    assert data.start == {"mode": "net", "grouping": None, "layers": [], "select": None}
+    kinds = {n["id"]: n["layer"] for n in data.nodes}
+    assert {k for k, layer in kinds.items() if layer is None} == CORE
+    # each list node sits beside its unit
+    own = {n["id"]: n["own"] for n in data.nodes if n["layer"] in ("Need", "Resource", "Project")}
+    assert own == {"Need:N1": "Unit:U1", "Need:N2": "Unit:U3", "Need:N3": "Unit:U4", "Resource:R1": "Unit:U5",
+                   "Resource:R2": "Unit:U2", "Project:P1": "Unit:U5"}
+    # the agreement U1–U5 and the joint project U3–U5 (P1) are ties of the analysis
+    ties = {frozenset((e["from"], e["to"])): e["w"] for e in data.edges if e["type"] == "TIE"}
+    assert ties == {frozenset(("Unit:U1", "Unit:U5")): pytest.approx(1.0, abs=1e-3),
+                    frozenset(("Unit:U3", "Unit:U5")): pytest.approx(1.0 + 1 / 3, abs=1e-3)}  # + a seat on C2 (4 members): 1/(4-1)
+    # one box per committee, each committee's members inside it
+    boxes = {b[0]: b[2:] for b in data.boxes}
+    assert set(boxes) == {"Committee:C1", "Committee:C2"}
+    pos = {n["id"]: (n["x"], n["y"]) for n in data.nodes}
+    for unit, box in (("Unit:U1", "Committee:C1"), ("Unit:U2", "Committee:C1"), ("Unit:U4", "Committee:C2")):
+        x0, y0, x1, y1 = boxes[box]
+        assert x0 < pos[unit][0] < x1 and y0 < pos[unit][1] < y1
+
+
+def test_top_units_by_centrality_are_marked_for_labels(tables):
+    from graphgov.analysis.central import central_table
+
+    central = central_table(tables)
+    data = maps.build_map(tables, central=central)
+    top = {n["id"] for n in data.nodes if n.get("top")}
+    assert top == {f"Unit:{i}" for i in central["id"]}  # fewer units than TOP_LABELLED: all of them
+    first = min((n for n in data.nodes), key=lambda n: n["rank"])
+    assert first["id"] == f"Unit:{central.sort_values('betweenness', ascending=False)['id'].iloc[0]}"
 
 
 def test_map_command_writes_a_file(tmp_path):
@@ -259,21 +307,27 @@ def no_alert(driver) -> bool:
     return False
 
 
+def shown(driver) -> set[str]:
+    return set(driver.execute_script("return window.graphgov.visibleIds()"))
+
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", [*sorted(VIEWS), "grouped"])
-def test_each_map_opens_offline_and_draws_its_nodes(browser, map_files, name):
+def test_each_map_opens_offline_and_draws_what_its_view_shows(browser, map_files, name):
     open_map(browser, map_files[name])
     assert requests_made(browser) == []
-    ids = set(browser.execute_script("return window.graphgov.nodes.getIds()"))
-    drawn = browser.execute_script("return Object.keys(window.graphgov.network.getPositions()).length")
+    ids = set(browser.execute_script("return window.graphgov.data.nodes.map(n => n.id)"))
+    drawn = set(browser.execute_script("return Object.keys(window.graphgov.network.getPositions())"))
     if name == "grouped":
-        counts = browser.execute_script("return window.graphgov.nodes.get().map(n => n.count)")
-        assert sum(counts) == len(ALL_NODES)
+        assert ids == ALL_NODES
+        counts = browser.execute_script(
+            "return window.graphgov.visibleIds().map(id => window.graphgov.nodeById.get(id).count)")
+        assert sum(counts) == len(CORE)
         assert browser.find_element("id", "gg-notice").is_displayed()
     else:
         assert ids == VIEWS[name][1]
-    assert drawn == len(ids)
+        assert drawn == SHOWN[name]
+    assert drawn == shown(browser)
     assert canvas_has_drawing(browser)
     assert no_alert(browser)
     assert browser.execute_script("return window.__xss === undefined")
@@ -297,36 +351,35 @@ def test_search_finds_a_unit_by_its_chinese_name(browser, map_files):
 
 
 @pytest.mark.browser
-def test_filters_hide_what_they_should(browser, map_files):
-    open_map(browser, map_files["network"])
+def test_filters_and_layers_show_what_they_should(browser, map_files):
     from selenium.webdriver.support.ui import Select
 
+    open_map(browser, map_files["network"])
+    # the lists are layers: switched on, each shows beside its unit
+    for layer in ("Need", "Resource", "Project"):
+        browser.find_element("id", f"gg-layer-{layer}").click()
+    assert shown(browser) == CORE | {"Need:N1", "Need:N2", "Need:N3", "Resource:R1", "Resource:R2", "Project:P1"}
     Select(browser.find_element("id", "gg-filter-committee")).select_by_value("Committee:C2")
-    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
-    # members of C2 and their lists; U1, U2 and C1 sit only on C1; A2 holds only C1
-    assert visible == {"Committee:C2", "Unit:U3", "Unit:U4", "Unit:U5", "Unit:U6", "Need:N2", "Need:N3",
-                       "Resource:R1", "Project:P1", "Area:A3", "Area:A1"}
-    assert len(browser.execute_script("return Object.keys(window.graphgov.network.getPositions())")) == len(visible)
+    # members of C2 and their lists; U1, U2 and C1 sit only on C1
+    assert shown(browser) == {"Committee:C2", "Unit:U3", "Unit:U4", "Unit:U5", "Unit:U6", "Need:N2", "Need:N3",
+                              "Resource:R1", "Project:P1"}
     edges = browser.execute_script("return window.graphgov.edgesView.get().map(e => [e.from, e.to])")
-    assert edges and all(a in visible and b in visible for a, b in edges)
+    assert edges and all(a in shown(browser) and b in shown(browser) for a, b in edges)
     assert canvas_has_drawing(browser)
     shot(browser, "map-filter-committee")
 
     Select(browser.find_element("id", "gg-filter-category")).select_by_value("volunteering")
-    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
-    assert visible == {"Committee:C2", "Unit:U3", "Unit:U5", "Need:N2", "Resource:R1", "Project:P1"}
-
+    assert shown(browser) == {"Committee:C2", "Unit:U3", "Unit:U5", "Need:N2", "Resource:R1", "Project:P1"}
     browser.find_element("id", "gg-reset").click()
-    assert len(browser.execute_script("return window.graphgov.nodesView.getIds()")) == len(ALL_NODES)
+    browser.find_element("id", "gg-layer-Area").click()
+    assert shown(browser) == ALL_NODES - {"Unit:U4", "Unit:U6", "Unit:U1", "Unit:U2", "Unit:U3", "Unit:U5"} | CORE
 
-    # the legend toggles a node type off and on
-    browser.find_element("css selector", "#gg-legend li[data-type='Need']").click()
-    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
-    assert visible == ALL_NODES - {"Need:N1", "Need:N2", "Need:N3"}
+    # the legend hides a unit type (and what sits beside those units)
+    browser.find_element("css selector", "#gg-legend li[data-type='Unit:railway']").click()
+    assert "Unit:U1" not in shown(browser) and "Need:N1" not in shown(browser)
     Select(browser.find_element("id", "gg-filter-area")).select_by_value("Area:A2")
-    visible = set(browser.execute_script("return window.graphgov.nodesView.getIds()"))
-    # R2 has no area of its own: it is where U2 is; P1 is where its lead U5 is (A3)
-    assert visible == {"Area:A2", "Committee:C1", "Unit:U1", "Unit:U2", "Unit:U3", "Resource:R2"}
+    # R2 and N2 have no area of their own: they are where U2 and U3 are; U1 (railway) is hidden by the legend
+    assert shown(browser) == {"Area:A2", "Committee:C1", "Unit:U2", "Unit:U3", "Resource:R2", "Need:N2"}
 
 
 @pytest.mark.browser
@@ -335,6 +388,7 @@ def test_a_click_on_a_unit_fills_the_detail_panel_and_runs_no_script(browser, ma
 
     open_map(browser, map_files["network"])
     for node, name in (("Unit:U3", "东风乡政府"), ("Unit:U4", XSS_ALERT), ("Unit:U6", XSS_FLAG)):
+        browser.execute_script("window.graphgov.clearSelection()")
         # centre the node, then click where the network says it is drawn
         browser.execute_script(
             "const g = window.graphgov; const p = g.network.getPositions([arguments[0]])[arguments[0]];"
@@ -361,6 +415,8 @@ def test_a_click_on_a_unit_fills_the_detail_panel_and_runs_no_script(browser, ma
     assert "志愿者招募" in sections["提出的需求"]
     assert "站区志愿服务项目" in sections["参与的项目"]
     assert "无" in sections["提供的资源"]
+    # a selected unit's own list appears beside it although the layer is off
+    assert "Need:N2" in shown(browser) and "Need:N1" not in shown(browser)
     shot(browser, "map-detail")
 
     box = browser.find_element("id", "gg-search-input")
@@ -371,10 +427,13 @@ def test_a_click_on_a_unit_fills_the_detail_panel_and_runs_no_script(browser, ma
 
 
 @pytest.mark.browser
-def test_gaps_view_marks_findings_with_their_evidence(browser, map_files):
+def test_gaps_view_marks_findings_with_their_message(browser, map_files):
     open_map(browser, map_files["gaps"])
-    flagged = browser.execute_script("return window.graphgov.nodes.get({filter: n => !!n.flag}).map(n => n.id)")
+    flagged = browser.execute_script("return window.graphgov.data.nodes.filter(n => !!n.flag).map(n => n.id)")
     assert set(flagged) == {"Need:N3", "Unit:U6", "Unit:U3"}
+    # nothing selected: the panel sums the findings up by kind
+    summary = browser.find_element("id", "gg-detail").text
+    assert "挂名成员" in summary and "单点依赖" in summary and "建议结对" in summary
     browser.execute_script("window.graphgov.select('Unit:U6')")
     text = browser.find_element("id", "gg-detail").text
     assert "挂名成员" in text and "无项目、协议、需求或资源" in text
@@ -384,8 +443,40 @@ def test_gaps_view_marks_findings_with_their_evidence(browser, map_files):
 
 
 @pytest.mark.browser
-def test_matches_view_draws_need_to_resource_proposals(browser, map_files):
+def test_matches_view_draws_need_to_resource_proposals_with_their_broker(browser, map_files):
     open_map(browser, map_files["matches"])
     pairs = browser.execute_script(
-        "return window.graphgov.edgesView.get({filter: e => e.type === 'MATCH'}).map(e => [e.from, e.to, e.label])")
+        "const g = window.graphgov; return g.edgesView.getIds().map(id => g.edgeById.get(id))"
+        ".filter(e => e.type === 'MATCH').map(e => [e.from, e.to, e.label])")
     assert sorted(map(tuple, pairs)) == [("Need:N1", "Resource:R2", "0.8"), ("Need:N3", "Resource:R1", "0.5")]
+    brokers = browser.execute_script(
+        "const g = window.graphgov; return g.edgesView.getIds().map(id => g.edgeById.get(id))"
+        ".filter(e => e.type === 'BROKER').map(e => [e.from, e.to])")
+    assert brokers == [["Unit:U3", "Need:N3"]]
+    labels = {b["text"] for b in browser.execute_script("return window.graphgov.labelBoxes()")}
+    assert {"0.8", "0.5"} <= labels  # the scores are written on their edges
+
+
+def test_map_command_opens_with_the_layers_asked_for(tmp_path):
+    from click.testing import CliRunner
+
+    from graphgov.cli import cli
+
+    folder = write_dataset(tmp_path / "ds", TABLES)
+    out = tmp_path / "m.html"
+    result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--layers", "need,resource", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(re.search(r'<script type="application/json" id="gg-data">(.*?)</script>',
+                                   out.read_text(encoding="utf-8"), re.S).group(1))
+    assert payload["start"]["layers"] == ["Need", "Resource"]
+    result = CliRunner().invoke(cli, ["map", "--from", str(folder), "--layers", "need,nope", "--out", str(out)])
+    assert result.exit_code == 2 and "unknown layer 'nope'" in result.output
+
+
+def test_bridges_are_ties_whose_loss_cuts_two_or_more_off():
+    from graphgov.views.map_findings import find_bridges
+
+    # two triangles joined by b–d, and a unit hanging on by one tie (f): only b–d counts
+    keys = ["a", "b", "c", "d", "e", "g", "f"]
+    pairs = [("a", "b"), ("b", "c"), ("c", "a"), ("b", "d"), ("d", "e"), ("e", "g"), ("g", "d"), ("g", "f")]
+    assert find_bridges(keys, pairs) == {("b", "d"): 3}

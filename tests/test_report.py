@@ -271,3 +271,53 @@ def test_report_of_hostile_names_runs_nothing(browser, tmp_path):
     text = browser.find_element("id", "central").text
     assert XSS_ALERT in text and XSS_FLAG in text
     assert not browser.find_elements("css selector", "#central img, #gaps img, #matches img")
+
+
+def script_policy(page: str) -> str:
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    return dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())["script-src"]
+
+
+def test_report_policy_allows_only_the_embedded_maps_scripts(report_file, sample_tables):
+    from graphgov.views.map_render import map_scripts, script_hash
+
+    src = script_policy(report_file.read_text(encoding="utf-8"))
+    assert "unsafe-inline" not in src and "unsafe-eval" not in src
+    # the map's srcdoc frame inherits the report's policy: the map's own scripts, by hash, and nothing else
+    assert sorted(src.split()) == sorted(script_hash(s) for s in map_scripts())
+    bare = render_report(sample_tables, committee="C02", today=TODAY, embed_map=False)
+    assert script_policy(bare) == "'none'"
+
+
+@pytest.mark.browser
+def test_an_injected_inline_handler_is_refused_by_the_reports_policy(browser, tmp_path):
+    from test_maps_browser import TABLES
+    from test_maps_hostile import XSS_COMMITTEE, hostile_tables, planted
+
+    from conftest import write_dataset
+
+    tables = read_and_check(write_dataset(tmp_path / "ds", hostile_tables())).tables
+    page = render_report(tables, committee="C2", today=TODAY)
+    assert XSS_COMMITTEE not in page and TABLES["units"][3]["name"] not in page
+    guarded, bare = tmp_path / "guarded.html", tmp_path / "bare.html"
+    guarded.write_text(planted(page), encoding="utf-8")
+    bare.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", planted(page)), encoding="utf-8")
+    browser.get(guarded.as_uri())
+    assert browser.find_element("id", "planted")
+    # the embedded map still runs under the inherited policy
+    frame = browser.find_element("css selector", "iframe.gg-map")
+    browser.execute_script("arguments[0].scrollIntoView()", frame)
+    browser.switch_to.frame(frame)
+    deadline = time.monotonic() + 30
+    while not browser.execute_script("return !!(window.graphgov && window.graphgov.ready)"):
+        assert time.monotonic() < deadline, "the embedded map never drew"
+        time.sleep(0.05)
+    assert browser.execute_script("return window.__xss === undefined")
+    browser.switch_to.default_content()
+    assert browser.execute_script("return window.__xss === undefined")
+    assert XSS_COMMITTEE in browser.find_element("tag name", "h1").text
+    browser.get(bare.as_uri())
+    deadline = time.monotonic() + 10
+    while browser.execute_script("return window.__xss === undefined") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert browser.execute_script("return window.__xss") in ("planted", "inline script")

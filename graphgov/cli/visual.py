@@ -65,12 +65,15 @@ def _sample_folder() -> Path:
               help="Steps from the unit in the unit view.")
 @click.option("--category", default=None, help="The category view's category (code or Chinese, e.g. 交通出行).")
 @click.option("--area", default=None, metavar="ID", help="Only this area and everything below it.")
-@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness"]), default="degree",
-              show_default=True, help="Node size by this centrality.")
+@click.option("--size-by", type=click.Choice(["betweenness", "degree", "pagerank"]), default="betweenness",
+              show_default=True, help="Unit size (and which units are always labelled) by this centrality.")
+@click.option("--layers", default=None, metavar="LIST",
+              help="Shown when the page opens: need,resource,project,party_org,area or all "
+                   "(default: what the view is about; the planner switches them on in the page).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=3000, show_default=True,
-              help="Above this many nodes, draw groups instead of nodes.")
+              help="Above this many units and committees, the page opens on the grouped overview.")
 @click.option("--group-by", type=click.Choice(["auto", "committee", "area", "none"]), default="auto",
-              show_default=True, help="How large maps are grouped ('none': draw every node).")
+              show_default=True, help="The layout's boxes: committee, area (street), or none (no boxes, no grouped start).")
 @click.option("--findings", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Gaps view: findings from 'graphgov gaps --out F' (default: computed now).")
 @click.option("--matches", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -84,14 +87,16 @@ def _sample_folder() -> Path:
 @_source_option
 @store_option
 @handle_errors
-def map_command(view, committee, unit, radius, category, area, size_by, max_nodes, group_by, findings, matches,
-                include_personal, title, out, as_of, dataset, store_path):
+def map_command(view, committee, unit, radius, category, area, size_by, layers, max_nodes, group_by, findings,
+                matches, include_personal, title, out, as_of, dataset, store_path):
     """Write an interactive network map: one HTML file that works offline.
 
     The page needs no network: vis-network and the page's own script are inside it.
-    It has a legend, a search box (Chinese names), filters by node type, committee,
-    area and category, and a detail panel (click a unit: its committees, needs,
-    resources and projects). Layout is computed before writing; large maps are grouped.
+    It opens on the coordination network: units and committees, each committee's members
+    in a box, the most central units named. Needs, resources, projects, party
+    organizations and areas are layers. A grouped overview (by committee, district or
+    street) opens a group on click; the URL keeps the view. Legend, search, filters, a
+    detail panel, and PNG/SVG export and A3 print of the current view.
 
     \b
     Example:
@@ -101,6 +106,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
       graphgov map --view category --category 交通出行
       graphgov map --view gaps
       graphgov map --view matches --matches assign.csv
+      graphgov map --layers need,resource
     """
     from graphgov.views import maps
     from graphgov.analysis.gaps import find_gaps
@@ -118,7 +124,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
     data = maps.write_map(
         out, tables, view=view, committee=committee, unit=unit, radius=radius, category=category, area=area,
         size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
-        max_nodes=max_nodes, group_by=group_by, title=title,
+        max_nodes=max_nodes, group_by=group_by, title=title, layers=layers,
     )
     if data.grouped:
         echo_err(data.notice)

@@ -14,34 +14,21 @@ import numpy as np
 
 from graphgov.analysis.network import CoordinationNetwork, build_network
 
-__all__ = ["centrality", "node_sizes", "layout"]
+__all__ = ["centrality", "node_sizes", "layout", "place_around"]
 
-def centrality(g: nx.MultiDiGraph, size_by: str, tables: dict,
-                network: CoordinationNetwork | None) -> dict[str, float]:
-    """A score per node for node sizes; units scored in the coordination network."""
-    keys = list(g.nodes)
-    if not keys:
-        return {}
-    index = {k: i for i, k in enumerate(keys)}
-    pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in g.edges() if u != v}
-    if size_by == "degree":
-        deg = np.zeros(len(keys))
-        for a, b in pairs:
-            deg[a] += 1
-            deg[b] += 1
-        values = deg
+def centrality(g: nx.MultiDiGraph, size_by: str, tables: dict, network: CoordinationNetwork | None,
+               central=None) -> dict[str, float]:
+    """A score per node for sizes and label priority.
+
+    Units are scored in the coordination network (see :func:`_central_unit_scores`), or
+    read from ``central`` (a :func:`graphgov.analysis.central.central_table`) when it has
+    the measure; every other node by its number of neighbours in the map's graph.
+    """
+    scores = {k: float(len(set(nx.all_neighbors(g, k)))) for k in g.nodes}
+    if central is not None and size_by in getattr(central, "columns", ()) and "id" in central.columns:
+        scores.update({f"Unit:{i}": float(v) for i, v in zip(central["id"], central[size_by].fillna(0.0))})
     else:
-        h = ig.Graph(n=len(keys), edges=sorted(pairs))
-        if size_by == "pagerank":
-            values = np.array(h.pagerank())
-        elif len(keys) <= 5000:
-            values = np.array(h.betweenness(directed=False))
-        else:
-            # sampled sources, scaled up (Brandes & Pich); enough to size nodes by
-            sources = np.random.default_rng(7).choice(len(keys), size=500, replace=False).tolist()
-            values = np.array(h.betweenness(directed=False, sources=sources)) * len(keys) / 500
-    scores = {k: float(v) for k, v in zip(keys, values)}
-    scores.update(_central_unit_scores(tables, size_by, network))
+        scores.update(_central_unit_scores(tables, size_by, network))
     return scores
 
 
@@ -51,7 +38,7 @@ def _central_unit_scores(tables: dict, size_by: str, network: CoordinationNetwor
     That network (ties through shared committees, projects, agreements, party
     organizations) is what :mod:`graphgov.analysis.central` ranks and what a planner means by a
     central actor, so unit sizes follow it. Only the one measure asked for is computed
-    (betweenness from 256 sampled sources above 2,000 units), to keep maps fast; the
+    (betweenness from 256 sampled sources above 2,000 units, 64 above 10,000), to keep maps fast; the
     exact figures are ``graphgov central``'s job. ``network`` is that network when the
     caller has built it already.
     """
@@ -70,7 +57,9 @@ def _central_unit_scores(tables: dict, size_by: str, network: CoordinationNetwor
         values = g.pagerank(vertices=vertices, weights="weight", directed=False)
     else:
         if n > 2000:
-            sources = sorted(np.random.default_rng(7).choice(n, size=256, replace=False).tolist())
+            # sizes and label order need the ranking, not the figures: fewer sources for a city
+            k = 256 if n <= 10_000 else 64
+            sources = sorted(np.random.default_rng(7).choice(n, size=k, replace=False).tolist())
         else:
             sources = vertices
         values = g.betweenness(vertices=vertices, directed=False, weights="distance", sources=sources,
@@ -86,8 +75,8 @@ def node_sizes(keys: list[str], scores: dict[str, float], labels: dict[str, str]
         by_label.setdefault(labels[k], []).append(k)
     for label, ks in by_label.items():
         top = max((scores.get(k, 0.0) for k in ks), default=0.0)
-        base = {"Committee": 18, "Unit": 10, "Area": 10, "Group": 14}.get(label, 7)
-        span = {"Committee": 22, "Unit": 28, "Area": 10, "Group": 36}.get(label, 10)
+        base = {"Committee": 16, "Unit": 9, "Area": 10, "Group": 14}.get(label, 6)
+        span = {"Committee": 18, "Unit": 29, "Area": 8, "Group": 36}.get(label, 6)
         for k in ks:
             s = scores.get(k, 0.0)
             out[k] = round(base + (span * math.sqrt(s / top) if top > 0 else 0.0), 2)
@@ -126,3 +115,38 @@ def layout(keys: list[str], edge_pairs: list[tuple[str, str]], seed: int = 7) ->
     by_spread = 90.0 * math.sqrt(n) / (np.abs(coords).max() or 1.0)
     coords = coords * max(by_spread, 110.0 / typical if typical > 0 else 0.0)
     return {k: (round(float(x), 1), round(float(y), 1)) for k, (x, y) in zip(keys, coords)}
+
+
+def place_around(owners: dict[str, str], pos: dict[str, tuple[float, float]], sizes: dict[str, float],
+                 order: dict[str, int] | None = None) -> dict[str, tuple[float, float]]:
+    """Positions for nodes shown around their owner (a unit's needs, resources, projects, party organizations).
+
+    ``owners``: node → the node it sits beside. Each owner's nodes go on a ring around it,
+    in ``order`` (kind first), the ring wide enough for all of them. Nodes whose owner has
+    no position go on a spiral beside the drawing.
+    """
+    by_owner: dict[str, list[str]] = {}
+    lost: list[str] = []
+    for k, owner in owners.items():
+        if owner in pos:
+            by_owner.setdefault(owner, []).append(k)
+        else:
+            lost.append(k)
+    out: dict[str, tuple[float, float]] = {}
+    for owner, ks in by_owner.items():
+        ks.sort(key=lambda k: ((order or {}).get(k, 0), k))
+        ox, oy = pos[owner]
+        n = len(ks)
+        # wide enough that the lists' labels find room around the unit once it is selected
+        radius = sizes.get(owner, 10.0) + 34.0 + max(0.0, n * 34.0 / (2 * math.pi) - 34.0)
+        for i, k in enumerate(ks):
+            angle = -math.pi / 2 + 2 * math.pi * i / n
+            out[k] = (round(ox + radius * math.cos(angle), 1), round(oy + radius * math.sin(angle), 1))
+    if lost:
+        xs = [p[0] for p in pos.values()] or [0.0]
+        ys = [p[1] for p in pos.values()] or [0.0]
+        cx, cy = (max(xs) + 160.0, (min(ys) + max(ys)) / 2) if pos else (0.0, 0.0)
+        for i, k in enumerate(sorted(lost)):
+            r, a = 40.0 * math.sqrt(i), i * 2.39996
+            out[k] = (round(cx + r * math.cos(a), 1), round(cy + r * math.sin(a), 1))
+    return out

@@ -19,6 +19,8 @@ __all__ = [
     "SIZE_BY",
     "GROUP_BY",
     "DEFAULT_MAX_NODES",
+    "CORE_LABELS",
+    "LAYER_LABELS",
     "LABEL_ZH",
     "LABEL_SHAPE",
     "LABEL_COLOUR",
@@ -39,7 +41,7 @@ __all__ = [
 ]
 
 VIEWS = ("network", "committee", "unit", "category", "gaps", "matches")
-SIZE_BY = ("degree", "pagerank", "betweenness")
+SIZE_BY = ("betweenness", "degree", "pagerank")
 GROUP_BY = ("auto", "committee", "area", "none")
 DEFAULT_MAX_NODES = 3000
 
@@ -106,7 +108,13 @@ RELATION_STYLE = {
     "MATCH": ("拟匹配（需求→资源）", "#00c853", [6, 3], 3.0, True),
     "GROUP_TIE": ("组间联系", "#90a4ae", False, 1.0, False),
     "SUGGESTED_TIE": ("建议结对", "#00bfa5", [3, 5], 3.0, False),
+    "TIE": ("协作联系（项目、协议、党组织）", "#5c6bc0", False, 1.0, False),
+    "BROKER": ("引荐", "#00897b", [2, 4], 1.5, True),
 }
+
+# Node kinds shown as layers over the coordination network (units and committees).
+CORE_LABELS = ("Unit", "Committee")
+LAYER_LABELS = ("Need", "Resource", "Project", "PartyOrg", "Area")
 
 # How the gaps view marks findings (kinds and their Chinese names: graphgov.analysis.gaps).
 SEVERITY_COLOUR = {"high": "#d50000", "medium": "#ff6d00", "low": "#ffd600"}

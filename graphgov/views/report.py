@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from graphgov.views import maps, svg
-from graphgov.views.map_render import fill_template
+from graphgov.views.map_render import csp, fill_template, map_scripts
 from graphgov.views.map_style import format_evidence
 from graphgov.views.report_trends import trends_section
 from graphgov.dataset import vocab
@@ -332,7 +332,9 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     parts.append(_html_table(m, [c for c in cols if c[0] in m.columns], "matches-table", 60))
     parts.append("</section>")
 
+    scripts: list[str] = []  # the report runs no script of its own; the embedded map's, by their hashes
     if embed_map:
+        scripts = map_scripts()
         if map_data is None:
             options = {"view": "committee" if committee else "network", "committee": committee, "area": area}
             options.update(map_options or {})
@@ -344,7 +346,10 @@ def render_report(source, committee: str | None = None, area: str | None = None,
                      "</iframe></section>")
 
     page = (Path(__file__).resolve().parent / "templates" / "report.html").read_text(encoding="utf-8")
-    return fill_template(page, {"TITLE": escape(f"{fig['scope']}：党建协调网络报告"), "BODY": "\n".join(parts)})
+    # the map's srcdoc frame inherits this policy, so it must name the map's scripts too
+    policy = csp(scripts, extra="; frame-src 'self' about: data:") if scripts else csp([], extra="; frame-src 'none'")
+    return fill_template(page, {"CSP": escape(policy, quote=False), "TITLE": escape(f"{fig['scope']}：党建协调网络报告"),
+                                "BODY": "\n".join(parts)})
 
 
 def write_report(path: str | os.PathLike, source, **options) -> Path:
