@@ -168,7 +168,7 @@ class LadybugStore(Store):
         except StoreError as err:
             if not (read_only and _PENDING_RE.search(str(err.__cause__ or ""))):
                 raise
-        self.recover()
+        self.recover(force=True)  # LadybugDB says one is pending, whatever files are there
         try:
             return self._open(read_only)
         except StoreError as err:
@@ -176,18 +176,22 @@ class LadybugStore(Store):
                 raise _busy(self.path, "another graphgov command is finishing a write") from None
             raise
 
-    def recover(self) -> str | None:
+    def recover(self, force: bool = False) -> str | None:
         """Finish a checkpoint a killed writer left half done, under the writer lock.
 
-        Returns what was done, or None when nothing was pending. Raises StoreBusyError
-        while another graphgov command writes (it may be checkpointing right now).
+        Returns what was done, or None when nothing was pending (its files are not there,
+        unless ``force``). Raises StoreBusyError while another graphgov command writes (it
+        may be checkpointing right now).
         """
-        if not any(self.path.with_name(self.path.name + s).exists() for s in PENDING_FILES):
+        def pending() -> bool:
+            return force or any(self.path.with_name(self.path.name + s).exists() for s in PENDING_FILES)
+
+        if not pending():
             return None
-        with self.write_lock(busy=f"the store is busy (another graphgov command is writing it, or finishing "
-                                  f"a write); try again when it has finished"):
-            if not any(self.path.with_name(self.path.name + s).exists() for s in PENDING_FILES):
-                return None  # the writer we waited for finished it
+        with self.write_lock(busy="the store is busy (another graphgov command is writing it, or finishing "
+                                  "a write); try again when it has finished"):
+            if not pending():
+                return None  # the writer that held the lock finished it
             self.close()
             db, conn = self._open(read_only=False)  # LadybugDB finishes the checkpoint on a read-write open
             conn.close()
@@ -232,9 +236,13 @@ class LadybugStore(Store):
     @contextlib.contextmanager
     def write_lock(self, busy: str | None = None) -> Iterator[None]:
         """Hold the store's writer lock, or raise StoreBusyError (saying ``busy``) at once."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot take the writer lock {lock_path.name} ({err.strerror}); writing "
+                             f"(and finishing an interrupted write) needs write access to the store's folder") from err
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -248,9 +256,10 @@ class LadybugStore(Store):
     def writer_active(self) -> bool:
         """Whether a graphgov command holds the writer lock right now."""
         lock_path = self.path.with_name(self.path.name + ".lock")
-        if not lock_path.exists():
+        try:
+            fd = os.open(lock_path, os.O_RDONLY)
+        except OSError:
             return False
-        fd = os.open(lock_path, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
