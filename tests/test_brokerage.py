@@ -140,6 +140,60 @@ def test_network_brokerage_groups_by_sector_and_block():
             assert tuple(roles.loc[f"Unit:{node}", list(ROLES)]) == expected
 
 
+# The same ties with blocks (streets) that cut across the sectors: X = {A1, A2, B1, B2},
+# Y = {A3, A4, C1, C2}. Worked by hand as above:
+# A2 (X): neighbours A1 (X), A3 (Y) tied to each other, B1 (X).
+#     (A1,B1), (B1,A1): all in X                       → coordinator 2
+#     (A3,B1): b in c's group, a not                   → gatekeeper 1
+#     (B1,A3): b in a's group, c not                   → representative 1
+# A3 (Y): neighbours A1, A2 (X, tied), A4 (Y).
+#     (A1,A4), (A2,A4): gatekeeper 2; (A4,A1), (A4,A2): representative 2
+# B1 (X): neighbours A2, B2 (X) and C1, C2 (Y), none tied.
+#     (A2,B2), (B2,A2): coordinator 2; (C1,C2), (C2,C1): consultant 2;
+#     X→B1→Y: representative 4; Y→B1→X: gatekeeper 4; only two groups, so no liaison.
+BLOCK_OF = {"A1": "X", "A2": "X", "B1": "X", "B2": "X", "A3": "Y", "A4": "Y", "C1": "Y", "C2": "Y"}
+BLOCK_EXPECTED = {
+    #      coordinator gatekeeper representative consultant liaison
+    "A1": (0, 0, 0, 0, 0),
+    "A2": (2, 1, 1, 0, 0),
+    "A3": (0, 2, 2, 0, 0),
+    "A4": (0, 0, 0, 0, 0),
+    "B1": (2, 4, 4, 2, 0),
+    "B2": (0, 0, 0, 0, 0),
+    "C1": (0, 0, 0, 0, 0),
+    "C2": (0, 0, 0, 0, 0),
+}
+
+
+def cross_cut_tables() -> dict[str, pd.DataFrame]:
+    """The hand example with sectors as HAND_GROUPS and streets as BLOCK_OF: two different partitions."""
+    units = [{"id": u, "name": f"单位{u}", "type": "government", "sector": f"条{g}", "area_id": f"街道{BLOCK_OF[u]}"}
+             for u, g in HAND_GROUPS.items()]
+    areas = [{"id": "D", "name": "区", "level": "district"}] + [
+        {"id": f"街道{b}", "name": f"街道{b}", "level": "street", "parent_id": "D"} for b in ("X", "Y")]
+    return {"units": pd.DataFrame(units), "areas": pd.DataFrame(areas),
+            "agreements": pd.DataFrame([{"unit_a": a, "unit_b": b, "kind": "co_building"} for a, b in HAND_EDGES])}
+
+
+def test_block_roles_use_the_blocks_not_the_sectors():
+    assert tuple(brokerage_reference(hand_graph(), BLOCK_OF).loc["B1", list(ROLES)]) == BLOCK_EXPECTED["B1"]
+    net = build_network(cross_cut_tables())
+    sector, block = network_brokerage(net, "sector"), network_brokerage(net, "block")
+    for node in HAND_GROUPS:
+        assert tuple(sector.loc[f"Unit:{node}", list(ROLES)]) == HAND_EXPECTED[node], node
+        assert tuple(block.loc[f"Unit:{node}", list(ROLES)]) == BLOCK_EXPECTED[node], node
+
+
+def test_central_table_reports_block_roles_by_block():
+    from graphgov.analysis.central import central_table
+
+    df = central_table(cross_cut_tables()).set_index("id")
+    for node in HAND_GROUPS:
+        sector = tuple(int(df.loc[node, f"sector_{r}"]) for r in ROLES)
+        block = tuple(int(df.loc[node, f"block_{r}"]) for r in ROLES)
+        assert (sector, block) == (HAND_EXPECTED[node], BLOCK_EXPECTED[node]), node
+
+
 def test_network_brokerage_rejects_unknown_grouping():
     net = build_network({"units": pd.DataFrame({"id": ["U1"], "name": ["甲"], "type": ["railway"]})})
     with pytest.raises(ValueError, match="sector"):
