@@ -321,14 +321,33 @@ def test_bad_options_exit_2(args, message):
     assert message in result.output and "Traceback" not in result.output
 
 
-def test_every_command_has_help_with_an_example():
+# Every command, written out: renaming or dropping one must fail here (and in the tests that
+# name it), not silently shrink a list of tests built from graphgov.cli.COMMANDS.
+EXPECTED_COMMANDS = ["accept", "central", "check", "close", "decline", "demo", "dispatch", "export", "fulfil", "gaps",
+                     "generate", "history", "info", "load", "map", "match", "query", "reopen", "report", "schema",
+                     "withdraw"]
+
+
+def test_the_commands_are_the_documented_ones():
     from graphgov.cli import COMMANDS
 
-    for name in COMMANDS:
-        result = run(name, "--help")
-        assert result.exit_code == 0, name
-        assert "Example" in result.output, name
-    assert "0.1" in run("--version").output
+    assert sorted(COMMANDS) == EXPECTED_COMMANDS
+    listed = run("--help").output
+    for name in EXPECTED_COMMANDS:
+        assert f"\n  {name} " in listed, name
+
+
+@pytest.mark.parametrize("name", EXPECTED_COMMANDS)
+def test_every_command_has_help_with_an_example(name):
+    result = run(name, "--help")
+    assert result.exit_code == 0, name
+    assert "Example" in result.output, name
+
+
+def test_version():
+    from graphgov import __version__
+
+    assert run("--version").output.strip() == f"graphgov, version {__version__}"
 
 
 def test_export_round_trip_through_chinese_workbook(loaded, tmp_path):
