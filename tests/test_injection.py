@@ -269,6 +269,7 @@ SCHEMA_NAMES = {
     "_RETURN_D",  # lifecycle.py: the Dispatch table's property names
     "props", "same",  # store/plan.py: a relationship's property names, as a map and as equality tests
     "label",  # store/neo4j_store.py: constraint labels; lock() checks its label against the schema
+    "LOCK_LABEL", "label.lower()",  # store/neo4j_store.py: the writers' lock node's constant label; constraint names
 }
 
 
