@@ -7,12 +7,19 @@ Chromium; this test needs only Python's HTML parser, so it runs everywhere.)
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from graphgov.cli import cli
+from graphgov.views.map_render import MapData, json_for_script, render_map, vis_network_js
 
 from conftest import write_dataset
 
@@ -96,3 +103,51 @@ def test_title_and_names_are_text_in_every_view(dataset, tmp_path, args, shown):
     assert "img" not in page.tags and "onerror" not in page.attributes
     assert shown in page.title  # the name reads back whole, as text
     assert EVIL not in text  # nowhere on the page as raw markup (the data block escapes '<' too)
+
+
+# -- the pieces that embed data in the page ------------------------------------------------------------
+def test_json_for_script_escapes_what_could_end_or_confuse_the_element():
+    value = {"name": "</script><!--&\u2028\u2029", "城市": "朝阳"}
+    text = json_for_script(value)
+    assert text == '{"name": "\\u003c/script\\u003e\\u003c!--\\u0026\\u2028\\u2029", "城市": "朝阳"}'
+    assert json.loads(text) == value  # still the same data to the page's script
+
+
+def test_json_for_script_takes_the_values_maps_hold_and_refuses_nan():
+    value = {"day": dt.date(2024, 3, 1), "stamp": pd.Timestamp("2024-03-01 10:30"), "count": np.int64(3),
+             "share": np.float32(0.5), "kinds": {"silo"}, "other": Path("a")}
+    assert json.loads(json_for_script(value)) == {"day": "2024-03-01", "stamp": "2024-03-01", "count": 3,
+                                                  "share": 0.5, "kinds": ["silo"], "other": "a"}
+    with pytest.raises(ValueError):  # NaN is not JSON: the page's JSON.parse would fail
+        json_for_script({"x": float("nan")})
+
+
+def test_vis_network_is_the_newest_bundle_with_closing_tags_escaped(tmp_path, monkeypatch):
+    import pyvis
+
+    lib = tmp_path / "pyvis" / "lib"
+    for version, text in [("9.0.4", "old"), ("9.1.2", "older"), ("10.0.0", 'var a="</script>";/*<!--*/')]:
+        (lib / f"vis-{version}").mkdir(parents=True)
+        (lib / f"vis-{version}" / "vis-network.min.js").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(pyvis, "__file__", str(tmp_path / "pyvis" / "__init__.py"))
+    assert vis_network_js() == 'var a="<\\/script>";/*<\\!--*/'  # 10.0.0 is newer than 9.1.2
+    for folder in lib.iterdir():
+        (folder / "vis-network.min.js").unlink()
+    with pytest.raises(FileNotFoundError, match="reinstall pyvis"):
+        vis_network_js()
+
+
+def _page_data(page: str) -> dict:
+    (block,) = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.S)
+    return json.loads(block)
+
+
+@pytest.mark.parametrize("physics", [False, True])
+def test_render_map_embeds_the_data_and_vis_options(physics):
+    data = MapData(title="图", view="network", nodes=[{"id": "Unit:U1", "label": "<b>"}], edges=[], legend=[],
+                   edge_legend=[], filters={}, details={})
+    page = render_map(data, physics=physics) if physics else render_map(data)
+    embedded = _page_data(page)
+    assert embedded["nodes"] == [{"id": "Unit:U1", "label": "<b>"}] and embedded["title"] == "图"
+    assert embedded["options"]["physics"]["enabled"] is physics
+    assert embedded["options"]["interaction"]["hover"] is True
