@@ -133,18 +133,25 @@ def results(dest: Path, wanted: list[str]) -> dict[str, str]:
     return out
 
 
-def run_module(name: str, workdir: Path, jobs: int, resume: bool) -> dict:
+def run_module(name: str, workdir: Path, jobs: int, resume: bool, before: dict | None = None) -> dict:
+    """Mutate one module; with ``before`` (its last result), run again only the mutants that
+    survived it, in a fresh copy with the tests as they are now."""
     target, functions, tests = MODULES[name]
     dest = workdir / name
     if not (resume and (dest / "mutants").is_dir()):
         copy_tree(dest)
         configure(dest, target, tests)
-    wanted = patterns(name)
+    wanted = sorted(before["survivors"]) if before else patterns(name)
+    if before is not None and not wanted:
+        return before
     started = time.monotonic()
     with open(workdir / f"{name}.log", "a" if resume else "w", encoding="utf-8") as log:
         mutmut(dest, "run", "--max-children", str(jobs), *wanted, log=log)
     seconds = time.monotonic() - started
     status = results(dest, wanted)
+    if before is not None:  # the mutants killed last time stay killed
+        status = {**{f"{m}#before": "killed" for m in range(before["mutants"] - len(before["survivors"]))}, **status}
+        seconds += before["seconds"]
     counts = {s: sum(1 for v in status.values() if v == s) for s in STATUSES}
     judged = counts["killed"] + counts["survived"] + counts["timeout"] + counts["no tests"]
     survivors = {}
@@ -172,6 +179,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1: a shared machine)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "mutation.json")
     parser.add_argument("--resume", action="store_true", help="keep the copies and results of an interrupted run")
+    parser.add_argument("--recheck", action="store_true",
+                        help="run again only the survivors of the last run (after new tests), in fresh copies")
     parser.add_argument("--list", action="store_true", help="list the modules and their tests, and stop")
     args = parser.parse_args(argv)
     if args.list:
@@ -187,7 +196,10 @@ def main(argv=None) -> int:
     previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     for name in args.modules or list(MODULES):
         print(f"{name}: mutating {MODULES[name][0]} ...", flush=True)
-        previous[name] = found = run_module(name, args.workdir, args.jobs, args.resume)
+        before = previous.get(name) if args.recheck else None
+        if args.recheck and before is None:
+            parser.error(f"--recheck: {name} has no earlier result in {args.out}")
+        previous[name] = found = run_module(name, args.workdir, args.jobs, args.resume, before)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(previous, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         c = found["counts"]
