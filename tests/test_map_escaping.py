@@ -131,6 +131,11 @@ def test_vis_network_is_the_newest_bundle_with_closing_tags_escaped(tmp_path, mo
         (lib / f"vis-{version}" / "vis-network.min.js").write_text(text, encoding="utf-8")
     monkeypatch.setattr(pyvis, "__file__", str(tmp_path / "pyvis" / "__init__.py"))
     assert vis_network_js() == 'var a="<\\/script>";/*<\\!--*/'  # 10.0.0 is newer than 9.1.2
+    # whatever order the file system lists the folders in, newest first included
+    listed = Path.glob
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: sorted(listed(self, pattern)))  # vis-10… first
+    assert vis_network_js() == 'var a="<\\/script>";/*<\\!--*/'
+    monkeypatch.setattr(Path, "glob", listed)
     for folder in lib.iterdir():
         (folder / "vis-network.min.js").unlink()
     with pytest.raises(FileNotFoundError, match="reinstall pyvis"):
