@@ -3,7 +3,9 @@
 No Neo4j server runs here, so every Cypher string graphgov sends to Neo4j is checked by
 the npm package ``@neo4j-cypher/language-support`` (the parser and semantic analysis of
 Neo4j's editors) under Node.js: ``tests/cypherlint/lint.js`` lints many queries in one
-Node process against a schema built from :mod:`graphgov.dataset.schema`.
+Node process against a schema built from :mod:`graphgov.dataset.schema`. Loading the package
+takes Node seconds, so one Node process (``lint.js --serve``) answers every linter of a test
+run, whatever its schema, and is stopped when the run ends.
 
 Install once (CI does the same)::
 
@@ -25,9 +27,11 @@ mistakes too.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,8 +108,52 @@ def _check_installed(directory: Path) -> str:
     return node
 
 
+class _Server:
+    """One ``node lint.js --serve`` process: a request per line in, an answer per line out."""
+
+    _running: dict[Path, "_Server"] = {}
+    _guard = threading.Lock()
+
+    def __init__(self, node: str, directory: Path):
+        self.proc = subprocess.Popen([node, str(directory / "lint.js"), "--serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=directory)
+        self.lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, node: str, directory: Path) -> "_Server":
+        with cls._guard:
+            server = cls._running.get(directory)
+            if server is None or server.proc.poll() is not None:
+                server = cls._running[directory] = cls(node, directory)
+            return server
+
+    def ask(self, request: dict) -> dict:
+        with self.lock:
+            self.proc.stdin.write(json.dumps(request, default=str) + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait()
+            raise RuntimeError(f"lint.js failed (exit {self.proc.returncode}):\n{self.proc.stderr.read()}")
+        return json.loads(line)
+
+    @classmethod
+    def stop_all(cls) -> None:
+        for server in cls._running.values():
+            if server.proc.poll() is None:
+                server.proc.stdin.close()
+                try:
+                    server.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    server.proc.kill()
+        cls._running.clear()
+
+
+atexit.register(_Server.stop_all)
+
+
 class CypherLinter:
-    """Runs ``lint.js``: one Node process per :meth:`lint` call, however many queries."""
+    """Lints with ``lint.js`` in the one Node process shared by every linter of the run."""
 
     def __init__(self, schema: dict | None = None, directory: Path = LINTER_DIR):
         self.directory = directory
@@ -124,17 +172,7 @@ class CypherLinter:
             "schema": self.schema,
             "queries": [{"name": n, "text": t, "parameters": p or {}} for n, t, p in queries],
         }
-        proc = subprocess.run(
-            [self.node, str(self.directory / "lint.js")],
-            input=json.dumps(request, default=str),
-            capture_output=True,
-            text=True,
-            cwd=self.directory,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"lint.js failed (exit {proc.returncode}):\n{proc.stderr}")
-        answer = json.loads(proc.stdout)
+        answer = _Server.shared(self.node, self.directory).ask(request)
         self.version = answer["linter"]
         if answer["unknown"]:
             raise ValueError(f"procedures/functions unknown to Neo4j 5 with GDS: {answer['unknown']}")

@@ -314,10 +314,18 @@ def test_cli_csv_round_trips(planted, tmp_path):
     out = tmp_path / "central.csv"
     result = run("central", "--store", str(planted.path), "--format", "csv", "--out", str(out))
     assert result.exit_code == 0, result.output
-    df = pd.read_csv(out, encoding="utf-8-sig")
-    assert len(df) == 12 and df.loc[0, "name"] == "东风街道办事处"
-    ref = central_table(planted)
-    assert df["betweenness"].to_numpy() == pytest.approx(ref["betweenness"].to_numpy())
+    df = pd.read_csv(out, encoding="utf-8-sig").set_index("id")
+    assert len(df) == 12 and df["name"].iloc[0] == "东风街道办事处"
+    # B joins the 7 transport and 4 education units: 28 of the 55 pairs of the other 11
+    assert df.loc["B", "betweenness"] == pytest.approx(28 / 55)
+    # every unit's value again with networkx's Brandes on the same weighted ties, not graphgov's engine
+    net = build_network(planted.read_tables(include_internal=False))
+    g = nx.Graph()
+    g.add_nodes_from(net.units.index)
+    g.add_weighted_edges_from(net.edges[["source", "target", "distance"]].itertuples(index=False), weight="distance")
+    ref = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    for uid in df.index:
+        assert df.loc[uid, "betweenness"] == pytest.approx(ref[f"Unit:{uid}"], abs=1e-6), uid
 
 
 def test_cli_xlsx(planted, tmp_path):
@@ -330,22 +338,24 @@ def test_cli_xlsx(planted, tmp_path):
     assert ws.cell(row=2, column=3).value == "东风街道办事处"
 
 
-@pytest.mark.parametrize("args", [
-    ["--layers", "committee,gossip"],
-    ["--format", "pdf"],
-    ["--top", "0"],
-    ["--sort", "fame"],
-    ["--hub-threshold", "1"],
-    ["--format", "xlsx"],
+@pytest.mark.parametrize("args, message", [
+    (["--layers", "committee,gossip"], "unknown layer 'gossip'; choose from committee, project, agreement, party"),
+    (["--format", "pdf"], "Invalid value for '--format': 'pdf' is not one of"),
+    (["--top", "0"], "Invalid value for '--top': 0 is not in the range x>=1"),
+    (["--sort", "fame"], "Invalid value for '--sort': 'fame' is not one of 'degree'"),
+    (["--hub-threshold", "1"], "--hub-threshold: must be 0 (expand all) or at least 2"),
+    (["--format", "xlsx"], "--format xlsx needs --out FILE.xlsx"),
 ])
-def test_cli_bad_options_exit_2(planted, args):
+def test_cli_bad_options_exit_2(planted, args, message):
     result = CliRunner().invoke(cli, ["central", "--store", str(planted.path), *args])
     assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
 
 
 def test_cli_unknown_committee_exits_1(planted):
     result = CliRunner().invoke(cli, ["central", "--store", str(planted.path), "--committee", "C9"])
-    assert result.exit_code == 1 and "C9" in result.output
+    assert result.exit_code == 1, result.output
+    assert "no committee with id 'C9'" in result.output and "Traceback" not in result.output
 
 
 def test_cli_reports_sampling(planted):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -79,22 +80,50 @@ POINTS = [("start", 0.3), ("building", 0.0), ("building", 0.05), ("building", 0.
           ("building", 0.6)]
 
 
-@pytest.mark.parametrize("point,delay", POINTS, ids=[f"{p}+{d}s" for p, d in POINTS])
-def test_load_killed_leaves_store_before_or_after(tmp_path, states, point, delay):
-    big, before_path, before_sig, after_sig = states
+def _half_built(folder: Path) -> list[Path]:
+    """The new database a load is building (its own file, not a log beside it)."""
+    return [p for p in folder.glob(".g.lbdb.new-*") if re.fullmatch(r"\.g\.lbdb\.new-\d+", p.name)]
+
+
+def _kill_load(tmp_path, before_path, big, point: str, delay: float) -> tuple[bool, bool]:
+    """Start a load over a copy of the store before it and kill it; (killed, killed mid-write).
+
+    Mid-write means the half-built database was still there after the kill: the load had
+    begun writing it and had not yet renamed it into place (the commit point), nor cleaned up.
+    """
     store = tmp_path / "g.lbdb"
+    for leftover in tmp_path.glob(".g.lbdb.new-*"):
+        leftover.unlink()
     shutil.copy(before_path, store)
     proc = graphgov("load", big, "--store", store)
     started = time.monotonic()
     if point == "start":
         ready = lambda: time.monotonic() - started > 0  # noqa: E731
     else:
-        ready = lambda: any(tmp_path.glob(".g.lbdb.new-*"))  # noqa: E731
+        ready = lambda: bool(_half_built(tmp_path))  # noqa: E731
     killed = _kill_when(proc, ready, delay)
+    return killed, killed and bool(_half_built(tmp_path))
+
+
+@pytest.mark.parametrize("point,delay", POINTS, ids=[f"{p}+{d}s" for p, d in POINTS])
+def test_load_killed_leaves_store_before_or_after(tmp_path, states, point, delay):
+    big, before_path, before_sig, after_sig = states
+    store = tmp_path / "g.lbdb"
+    # how long the build takes depends on the machine: kill earlier until the kill lands mid-write
+    tried = []
+    for d in (delay, delay / 2, delay / 4, delay / 8, 0.0) if point == "building" else (delay,):
+        killed, mid_write = _kill_load(tmp_path, before_path, big, point, d)
+        tried.append((d, killed, mid_write))
+        if mid_write or (point == "start" and killed):
+            break
     sig = signature(store)
-    assert sig in (before_sig, after_sig)
-    if killed and point == "start":
+    if point == "start":
+        # killed while reading and checking the dataset: nothing was written yet
+        assert tried[-1][1] and not tried[-1][2], tried
         assert sig == before_sig
+    else:
+        assert tried[-1][2], f"never killed mid-write (delay, killed, mid-write): {tried}"
+        assert sig == before_sig  # the half-built database never replaced the store
     # the next command works, and a new load completes and cleans up the half-built file
     done = graphgov("load", big, "--store", store)
     out, err = done.communicate(timeout=120)
@@ -128,24 +157,47 @@ def test_status_change_killed_mid_way_is_all_or_nothing(tmp_path):
     s.close()
 
 
+# The second writer: 'graphgov load' in its own process, with its imports done before it is
+# told to go, so that it reaches the store's lock within milliseconds (a cold start of Python
+# takes longer than the first writer holds the lock).
+SECOND_WRITER = """
+import sys
+import graphgov.cli.data, graphgov.dataset.checks, graphgov.store  # warm: the slow part of a start
+from graphgov.cli import main
+print("ready", flush=True)
+sys.stdin.readline()
+sys.argv = ["graphgov", "load", sys.argv[1], "--store", sys.argv[2]]
+main()
+"""
+
+
 def test_two_writers_one_wins_other_is_told_busy(tmp_path, states):
     big, before_path, before_sig, after_sig = states
     store = tmp_path / "g.lbdb"
-    shutil.copy(before_path, store)
-    first = graphgov("load", big, "--store", store)
-    # wait until the first writer holds the lock (it is building), then start the second
-    deadline = time.monotonic() + 60
-    while not any(tmp_path.glob(".g.lbdb.new-*")) and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.001)
-    second = graphgov("load", GOOD, "--store", store)
-    out2, err2 = second.communicate(timeout=120)
-    out1, err1 = first.communicate(timeout=120)
-    assert first.returncode == 0, err1
-    if second.returncode != 0:
-        assert second.returncode == 1
-        assert "busy" in err2 and "Traceback" not in err2
-        assert len(err2.strip().splitlines()) == 1
-    assert signature(store) == after_sig  # loading GOOD again after big changes nothing
+    tries = []
+    for _ in range(3):
+        shutil.copy(before_path, store)
+        second = subprocess.Popen([sys.executable, "-c", SECOND_WRITER, str(GOOD), str(store)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert second.stdout.readline().strip() == "ready"
+        first = graphgov("load", big, "--store", store)
+        # the first writer holds the lock while its new database exists: then the second goes
+        deadline = time.monotonic() + 60
+        while not _half_built(tmp_path) and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        building = bool(_half_built(tmp_path))
+        out2, err2 = second.communicate("go\n", timeout=120)
+        first_still_running = first.poll() is None  # the second ended while the first was writing
+        out1, err1 = first.communicate(timeout=120)
+        assert first.returncode == 0, err1
+        tries.append((building, first_still_running, second.returncode))
+        if building and first_still_running:
+            break
+    assert building and first_still_running, f"the writers never overlapped (building, first running, exit): {tries}"
+    assert second.returncode == 1, err2
+    assert "busy" in err2 and "Traceback" not in err2
+    assert len(err2.strip().splitlines()) == 1
+    assert signature(store) == after_sig  # the first load only
 
 
 def test_reader_during_load_gets_a_result_or_busy(tmp_path, states):

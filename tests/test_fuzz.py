@@ -54,12 +54,24 @@ def outcome(path: Path, **kw):
     return ds
 
 
-def check_cli(path: Path):
+def check_cli(path: Path, expected: int | None = None):
+    """Run ``graphgov check``: exit 0 for a good dataset, 1 for bad data, never a traceback.
+
+    The right code is what the library says of the same files (a Dataset → 0, a
+    GraphGovError → 1) unless the case gives it as ``expected``.
+    """
+    found = outcome(path)
+    if expected is None:
+        expected = 1 if isinstance(found, GraphGovError) else 0
     result = CliRunner().invoke(cli, ["check", str(path)])
-    assert result.exit_code in (0, 1), (result.exit_code, result.output, result.exception)
+    assert result.exit_code == expected, (result.exit_code, result.output, result.exception)
     if result.exception is not None:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
+    if isinstance(found, GraphGovError):  # the user is told what the library found
+        first = str(found.problems[0]) if getattr(found, "problems", None) else str(found).splitlines()[0]
+        assert first in result.output, (first, result.output)
+    return result
 
 
 def fresh_copy(tmp_path: Path, name: str) -> Path:
@@ -167,6 +179,15 @@ def test_check_command_exits_0_or_1_without_traceback(tmp_path, text, table, gar
 
 @pytest.mark.parametrize("data", [b"", b"\x00", b"PK\x03\x04junk", b"\xef\xbb\xbf", b"<html>"])
 def test_check_command_on_broken_workbooks(tmp_path, data):
+    """Not a workbook at all: bad data (exit 1), told so in one line naming the file."""
     path = tmp_path / "x.xlsx"
     path.write_bytes(data)
-    check_cli(path)
+    result = check_cli(path, expected=1)
+    assert "x.xlsx: error: the workbook cannot be opened" in result.output
+
+
+def test_check_command_on_a_good_workbook(tmp_path):
+    """The same command on a sound workbook exits 0, so the cases above can fail."""
+    path = tmp_path / "x.xlsx"
+    path.write_bytes((GOOD.parent / "good.xlsx").read_bytes())
+    check_cli(path, expected=0)

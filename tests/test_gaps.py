@@ -144,6 +144,76 @@ def test_supply_gap_is_named_by_the_smallest_area_holding_it(make_store):
     assert parking.loc["parking@G1", "subject_names"] == ["停车·一号网格"]
 
 
+# -- a hand-worked roster: severities, lead-only units, what counts as reachable supply -------------------
+# As of 2025-12-31, in one street S; every unit sits on K1, so all are in one component.
+#   M1  on K1 since 2022-01-01, does nothing              1460 days, one committee   → medium
+#   M2  on K1 since 2023-01-01 and K2 since 2024-06-01    1095 days, two committees  → high
+#   M3  on K1 since 2025-12-01                              30 days (under 180)       → low
+#   M4  on K1, no date                                     age unknown, one committee → medium
+#   M5  on K1 since 2025-07-04                             180 days exactly: not new  → medium
+#   L1  only leads project PJ1 (no participation row)      active: not reported
+#   S1  raises legal need NS (2025-12-01) and offers legal resource RS
+#   T1  raises legal need NT (2025-12-01)
+# NS: the only legal resource is S1's own, and a unit does not supply itself, so nothing is in
+#     reach: NS is unmet though only 30 days old (no supply: medium; it is not urgent).
+# NT: RS (another unit, same component) is in reach and NT is fresh: not a gap.
+HAND_AS_OF = "2025-12-31"
+HAND_INACTIVE = {"M1": ("medium", 1460), "M2": ("high", 1095), "M3": ("low", 30), "M4": ("medium", None),
+                 "M5": ("medium", 180)}
+
+
+def hand_tables() -> dict[str, list[dict]]:
+    since = {"M1": "2022-01-01", "M2": "2023-01-01", "M3": "2025-12-01", "M4": None, "M5": "2025-07-04",
+             "L1": "2022-01-01", "S1": "2022-01-01", "T1": "2022-01-01"}
+    members = [{"unit_id": u, "committee_id": "K1", "role": "成员单位", **({"since": d} if d else {})}
+               for u, d in since.items()]
+    members.append({"unit_id": "M2", "committee_id": "K2", "role": "成员单位", "since": "2024-06-01"})
+    return {
+        "areas": [{"id": "D", "name": "示范区", "level": "district"},
+                  {"id": "S", "name": "东街道", "level": "street", "parent_id": "D"}],
+        "committees": [{"id": "K1", "name": "东街道党建协调委员会", "level": "street", "area_id": "S"},
+                       {"id": "K2", "name": "东街道教育联盟", "level": "alliance", "area_id": "S"}],
+        "units": [{"id": u, "name": f"单位{u}", "type": "private_enterprise", "area_id": "S"} for u in since],
+        "memberships": members,
+        "needs": [{"id": "NS", "title": "劳动合同咨询", "category": "legal", "unit_id": "S1", "raised": "2025-12-01",
+                   "urgency": "medium", "status": "open"},
+                  {"id": "NT", "title": "法律讲座", "category": "legal", "unit_id": "T1", "raised": "2025-12-01",
+                   "urgency": "medium", "status": "open"}],
+        "resources": [{"id": "RS", "title": "法律顾问", "category": "legal", "unit_id": "S1", "capacity": 2}],
+        "projects": [{"id": "PJ1", "title": "社区文化节", "category": "culture", "lead_unit_id": "L1",
+                      "status": "active"}],
+    }
+
+
+@pytest.fixture(scope="module")
+def hand_found(tmp_path_factory):
+    store = load_tables(tmp_path_factory.mktemp("hand"), hand_tables())
+    try:
+        yield find_gaps(store, as_of=HAND_AS_OF, kinds="inactive_member,unmet_need")
+    finally:
+        store.close()
+
+
+def test_inactive_members_severity_by_age_and_committees(hand_found):
+    df = of_kind(hand_found, "inactive_member").set_index("subject_id")
+    assert sorted(df.index) == sorted(HAND_INACTIVE)  # L1, S1 and T1 are active
+    for uid, (severity, days) in HAND_INACTIVE.items():
+        assert (df.loc[uid, "severity"], df.loc[uid, "evidence"]["days_as_member"]) == (severity, days), uid
+    assert df.loc["M2", "evidence"]["committees"] == ["东街道党建协调委员会（K1）", "东街道教育联盟（K2）"]
+
+
+def test_a_unit_that_only_leads_a_project_is_active(hand_found):
+    assert "L1" not in set(of_kind(hand_found, "inactive_member")["subject_id"])
+
+
+def test_a_need_is_not_served_by_its_own_unit(hand_found):
+    df = of_kind(hand_found, "unmet_need").set_index("subject_id")
+    assert list(df.index) == ["NS"]  # NT has RS in reach and is fresh
+    ev = df.loc["NS", "evidence"]
+    assert (ev["reachable_resources"], ev["reachable_examples"], ev["resources_in_category"]) == (0, [], 1)
+    assert (ev["age_days"], df.loc["NS", "severity"]) == (30, "medium")
+
+
 # -- the command ---------------------------------------------------------------------------------------
 def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
@@ -186,16 +256,17 @@ def test_cli_xlsx(planted, tmp_path):
     assert [c.value for c in ws[1]][:3] == ["kind", "kind_zh", "severity"] and ws.max_row == 4
 
 
-@pytest.mark.parametrize("args", [
-    ["--kind", "gossip"],
-    ["--as-of", "2025/12/31"],
-    ["--layers", "friendship"],
-    ["--severity", "urgent"],
-    ["--format", "yaml"],
+@pytest.mark.parametrize("args, message", [
+    (["--kind", "gossip"], "unknown gap kind 'gossip'; choose from inactive_member, unmet_need"),
+    (["--as-of", "2025/12/31"], "Invalid value for '--as-of': '2025/12/31'"),
+    (["--layers", "friendship"], "unknown layer 'friendship'; choose from committee, project, agreement, party"),
+    (["--severity", "urgent"], "Invalid value for '--severity': 'urgent' is not one of 'high', 'medium', 'low'"),
+    (["--format", "yaml"], "Invalid value for '--format': 'yaml' is not one of"),
 ])
-def test_cli_bad_options_exit_2(planted, args):
+def test_cli_bad_options_exit_2(planted, args, message):
     result = CliRunner().invoke(cli, ["gaps", "--store", str(planted.path), *args])
     assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
 
 
 # -- the sample's deliberate gaps (data/sample/README.md) -------------------------------------------------

@@ -143,6 +143,30 @@ def test_parse_weights_file_and_errors(tmp_path):
 
 
 # --------------------------------------------------------------------------- assignment cases
+# Units a dispatch holds, by hand: while live (dispatched, accepted, partial, fulfilled) its
+# quantity or what it delivered if more; once declined or withdrawn, only what it delivered.
+USAGE = [  # status, quantity, fulfilled_quantity, units held
+    ("dispatched", 2, 0, 2), ("accepted", 3, 0, 3), ("partial", 2, 1, 2), ("fulfilled", 2, 2, 2),
+    ("declined", 2, 0, 0), ("withdrawn", 3, 1, 1), ("partial", 1, None, 1), ("fulfilled", 1, 3, 3),
+]
+
+
+def test_dispatch_usage_by_hand():
+    d = pd.DataFrame([{"need_id": f"N{i}", "resource_id": "R1", "status": s, "quantity": q, "fulfilled_quantity": f}
+                      for i, (s, q, f, _) in enumerate(USAGE)])
+    used = matching.dispatch_usage(d)
+    assert list(used.columns) == ["need_id", "resource_id", "used"]
+    assert list(used["used"]) == [u for *_, u in USAGE]
+    assert list(used["need_id"]) == [f"N{i}" for i in range(len(USAGE))] and set(used["resource_id"]) == {"R1"}
+
+
+def test_dispatch_usage_of_no_dispatches():
+    empty = pd.DataFrame(columns=["need_id", "resource_id", "status", "quantity", "fulfilled_quantity"])
+    for none in (None, empty):
+        used = matching.dispatch_usage(none)
+        assert list(used.columns) == ["need_id", "resource_id", "used"] and used.empty
+
+
 def test_capacity_one_resource_wanted_by_two_needs_goes_to_exactly_one(make_store):
     store = make_store({
         "areas": AREAS,

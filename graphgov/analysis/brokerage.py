@@ -171,7 +171,8 @@ def brokerage_roles(graph: nx.Graph, groups) -> pd.DataFrame:
         df = brokerage_reference(graph, groups)
     else:
         nodes = list(graph.nodes)
-        adj = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, format="csr")
+        # networkx refuses to make a matrix of an empty graph; it simply has no brokers
+        adj = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, format="csr") if nodes else np.zeros((0, 0))
         codes = pd.factorize(pd.Series([groups.get(v) for v in nodes], dtype=object).fillna("\0none"))[0]
         df = pd.DataFrame(brokerage_counts(adj, codes), index=nodes, columns=list(ROLES)).astype(int)
     df["brokerage"] = df[list(ROLES)].sum(axis=1)

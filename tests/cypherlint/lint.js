@@ -4,6 +4,9 @@
 // stdin:  {"schema": {...}, "queries": [{"name": "...", "text": "...", "parameters": {...}}, ...]}
 // stdout: {"linter": "<package>@<version>", "unknown": [names], "results": [{"name": "...", "diagnostics": [...]}, ...]}
 //
+// With --serve, one request per line of stdin and one answer per line of stdout, until stdin
+// closes: the package takes seconds to load, so a test run starts one Node process for all.
+//
 // schema keys: labels, relationshipTypes, propertyKeys (lists of names), graphSchema (list of
 // {from, to, relType}), parameters (name -> example value), procedures and functions (lists of
 // names, or of full Neo4jProcedure / Neo4jFunction objects). The functions built into Neo4j are
@@ -36,7 +39,7 @@ function functionStub(name) {
   };
 }
 
-const unknown = new Set();
+let unknown = new Set();
 
 function registry(entries, table, stub) {
   const out = {};
@@ -81,19 +84,32 @@ function lintOne(query, schema) {
   }));
 }
 
+function answer(request) {
+  unknown = new Set();
+  const given = request.schema || {};
+  const results = (request.queries || []).map((q) => ({
+    name: q.name,
+    diagnostics: lintOne(q, buildSchema(given, q.parameters)),
+  }));
+  return JSON.stringify({ linter: `${pkg.name}@${pkg.version}`, unknown: [...unknown].sort(), results }) + '\n';
+}
+
+function serve() {
+  const lines = require('readline').createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', (line) => {
+    if (line.trim()) process.stdout.write(answer(JSON.parse(line)));
+  });
+}
+
 function main() {
+  if (process.argv.includes('--serve')) {
+    serve();
+    return;
+  }
   let input = '';
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk) => { input += chunk; });
-  process.stdin.on('end', () => {
-    const request = JSON.parse(input);
-    const given = request.schema || {};
-    const results = (request.queries || []).map((q) => ({
-      name: q.name,
-      diagnostics: lintOne(q, buildSchema(given, q.parameters)),
-    }));
-    process.stdout.write(JSON.stringify({ linter: `${pkg.name}@${pkg.version}`, unknown: [...unknown].sort(), results }) + '\n');
-  });
+  process.stdin.on('end', () => process.stdout.write(answer(JSON.parse(input))));
 }
 
 main();

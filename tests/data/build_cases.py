@@ -118,11 +118,16 @@ def main() -> None:
         "id_with_space": (variant(units=setcell(1, id="U 2")), ()),
         "bad_need_list": (variant(projects=setcell(0, need_ids="N1;N7")), ()),
         "no_units": (variant(units=lambda rows: []), ()),
+        # no committees and so no memberships: the empty committees table is the only error
+        "no_committees": (variant(committees=lambda rows: [], memberships=lambda rows: []), ()),
     }
     for name, (tables, skip) in cases.items():
         write(bad / name, tables, skip=skip)
     # a header-only units file: drop the rows but keep the header
     (bad / "no_units" / "units.csv").write_text("id,name,type,sector,area_id\n", encoding="utf-8")
+    (bad / "no_committees" / "committees.csv").write_text("id,name,level,area_id,parent_id,cadence,meetings\n",
+                                                          encoding="utf-8")
+    (bad / "no_committees" / "memberships.csv").write_text("unit_id,committee_id,role,since\n", encoding="utf-8")
     # files that are not CSV text at all
     write(bad / "binary_file", GOOD)
     (bad / "binary_file" / "units.csv").write_bytes(bytes(range(256)) * 8)

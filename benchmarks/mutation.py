@@ -1,0 +1,219 @@
+"""Mutation testing of graphgov's core modules with mutmut: which small bugs do the tests catch?
+
+Not part of the test run (it takes tens of minutes). For each core concern (the dispatch
+loop, matching capacity and assignment, gap rules, checks, the store's merge, brokerage,
+the personal-data filter, HTML escaping), mutmut plants small changes in the functions that
+implement it (an operator flipped, a constant changed, an argument dropped, a string
+altered ...) one at a time and runs the tests that reach the changed function; a change
+the tests do not notice *survives*. docs/testing.md records the kill rate per module and
+the reason for every survivor.
+
+Each module is mutated in its own copy of the work tree (under ``--workdir``), so the tree
+you work in is never touched, and only the test files named for it below are run (mutmut
+then narrows them further to the tests that call the mutated function). One mutant runs at
+a time unless ``--jobs`` says otherwise. ``--resume`` keeps a module's copy and mutmut's
+results from an interrupted run.
+
+Usage (mutmut 3.8 in a virtual environment that sees the project's packages)::
+
+    python3 -m venv --system-site-packages /tmp/mutmut-venv
+    /tmp/mutmut-venv/bin/pip install mutmut==3.8.1
+    /tmp/mutmut-venv/bin/python benchmarks/mutation.py                     # every module
+    /tmp/mutmut-venv/bin/python benchmarks/mutation.py brokerage privacy   # some
+    /tmp/mutmut-venv/bin/python benchmarks/mutation.py --list
+
+Results: ``benchmarks/results/mutation.json`` (per module: counts, kill rate, survivors
+with their diffs) and a summary table on stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import configparser
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# module name -> (the file mutated, the functions of the concern in it, the test files that judge it).
+# Functions are mutmut's names: x_NAME for a function, xǁCLASSǁNAME for a method; None is every one.
+MODULES: dict[str, tuple[str, list[str] | None, list[str]]] = {
+    "lifecycle": ("graphgov/matching/lifecycle.py",
+                  ["x__used", "x_need_status", "x__quantity", "x__current_need_status", "x__check_dispatch", "x__step",
+                   "x__need_step"],
+                  ["tests/test_lifecycle.py"]),
+    "capacity": ("graphgov/matching/scoring.py", ["x_dispatch_usage"], ["tests/test_matching.py", "tests/test_lifecycle.py"]),
+    "assign": ("graphgov/matching/assign.py", ["x_waiting_needs", "x_assign_all"],
+               ["tests/test_matching.py", "tests/test_lifecycle.py"]),
+    "solvers": ("graphgov/matching/solvers.py", None, ["tests/test_matching.py"]),
+    "gap_rules": ("graphgov/analysis/gap_rules.py",
+                  ["x_inactive_members", "x__reachable_resources", "x_unmet_needs", "x_supply_gaps", "x_idle_committees"],
+                  ["tests/test_gaps.py"]),
+    "checks": ("graphgov/dataset/checks.py",
+               ["x_normalise_id", "x__parse_date", "x__parse_number", "xǁ_Checkerǁrun", "xǁ_Checkerǁtype_column",
+                "xǁ_Checkerǁtype_value", "xǁ_Checkerǁcheck_keys", "xǁ_Checkerǁids", "xǁ_Checkerǁcheck_references",
+                "xǁ_Checkerǁcheck_hierarchies", "xǁ_Checkerǁcheck_agreements"],
+               ["tests/test_foundation.py", "tests/test_hostile.py"]),
+    "store_merge": ("graphgov/store/tables.py",
+                    ["x_conform", "x_key_frame", "x_merge_tables", "x_diff_counts", "x_drop_dangling_internal",
+                     "x_merge_dataset"],
+                    ["tests/test_foundation.py", "tests/test_roundtrip.py"]),
+    # test_brokerage.py also checks central_table's role columns; test_central.py adds minutes, not kills
+    "brokerage": ("graphgov/analysis/brokerage.py", None, ["tests/test_brokerage.py"]),
+    "privacy": ("graphgov/views/privacy.py", None, ["tests/test_personal_data.py"]),
+    "html_escaping": ("graphgov/views/map_render.py",
+                      ["x__json_default", "x_json_for_script", "x_vis_network_js", "x_fill_template", "x_render_map"],
+                      ["tests/test_map_escaping.py", "tests/test_injection.py"]),
+}
+# what the copies need besides the package and tests/ (mutmut copies those itself)
+ALSO_COPY = ["data", "queries", "docs", "README.md"]
+# the browser tests need Chromium and minutes; the slow ones are benchmarks
+PYTEST_ARGS = ["-p", "no:cacheprovider", "-m", "not browser and not slow", "-x", "-q"]
+STATUSES = ("killed", "survived", "no tests", "timeout", "suspicious", "skipped", "segfault", "not checked")
+
+
+def copy_tree(dest: Path) -> None:
+    """The tracked files of the work tree (as they are now, edits included), and the linter's Node modules."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, files):
+        src = ROOT / name.decode()
+        if src.is_file():
+            (dest / name.decode()).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name.decode())
+    modules = ROOT / "tests" / "cypherlint" / "node_modules"
+    if modules.is_dir():
+        (dest / "tests" / "cypherlint" / "node_modules").symlink_to(modules)
+
+
+def configure(dest: Path, target: str, tests: list[str]) -> None:
+    cfg = configparser.ConfigParser()
+    cfg.read(dest / "setup.cfg")
+    cfg["mutmut"] = {
+        "source_paths": "graphgov",
+        "only_mutate": target,
+        "also_copy": "\n" + "\n".join(ALSO_COPY),
+        "pytest_add_cli_args": "\n" + "\n".join(PYTEST_ARGS),
+        "pytest_add_cli_args_test_selection": "\n" + "\n".join(tests),
+        "use_git_change_detection": "false",
+    }
+    with open(dest / "setup.cfg", "w", encoding="utf-8") as f:
+        cfg.write(f)
+
+
+def mutmut(dest: Path, *args: str, log=None) -> str:
+    exe = Path(sys.executable).with_name("mutmut")
+    proc = subprocess.run([str(exe), *args], cwd=dest, text=True, stdout=log or subprocess.PIPE,
+                          stderr=subprocess.STDOUT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    if proc.returncode not in (0, 1) and log is None:
+        raise RuntimeError(f"mutmut {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}")
+    return proc.stdout or ""
+
+
+def patterns(name: str) -> list[str]:
+    """mutmut's mutant-name patterns for a module's functions."""
+    target, functions, _ = MODULES[name]
+    dotted = target[:-3].replace("/", ".")
+    return [f"{dotted}.{f}__mutmut_*" for f in functions] if functions else [f"{dotted}.*"]
+
+
+def results(dest: Path, wanted: list[str]) -> dict[str, str]:
+    """Mutant name -> status, from 'mutmut results --all true', for the mutants matching ``wanted``."""
+    out = {}
+    for line in mutmut(dest, "results", "--all", "true").splitlines():
+        m = re.match(r"\s*(\S+): (.+)$", line)
+        if m and m.group(2).strip() in STATUSES and any(fnmatch.fnmatchcase(m.group(1), w) for w in wanted):
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def run_module(name: str, workdir: Path, jobs: int, resume: bool, before: dict | None = None) -> dict:
+    """Mutate one module; with ``before`` (its last result), run again only the mutants that
+    survived it, in a fresh copy with the tests as they are now."""
+    target, functions, tests = MODULES[name]
+    dest = workdir / name
+    if not (resume and (dest / "mutants").is_dir()):
+        copy_tree(dest)
+        configure(dest, target, tests)
+    wanted = sorted(before["survivors"]) if before else patterns(name)
+    if before is not None and not wanted:
+        return before
+    started = time.monotonic()
+    with open(workdir / f"{name}.log", "a" if resume else "w", encoding="utf-8") as log:
+        mutmut(dest, "run", "--max-children", str(jobs), *wanted, log=log)
+    seconds = time.monotonic() - started
+    status = results(dest, wanted)
+    if before is not None:  # the mutants killed last time stay killed
+        status = {**{f"{m}#before": "killed" for m in range(before["mutants"] - len(before["survivors"]))}, **status}
+        seconds += before["seconds"]
+    counts = {s: sum(1 for v in status.values() if v == s) for s in STATUSES}
+    judged = counts["killed"] + counts["survived"] + counts["timeout"] + counts["no tests"]
+    survivors = {}
+    for mutant, s in sorted(status.items()):
+        if s in ("survived", "no tests"):
+            diff = mutmut(dest, "show", mutant)
+            survivors[mutant] = {"status": s, "diff": diff.strip()}
+    return {
+        "module": target,
+        "functions": functions or "all",
+        "tests": tests,
+        "mutants": len(status),
+        "counts": counts,
+        # a timeout is a change the tests noticed (they did not finish): counted as killed
+        "kill_rate": round((counts["killed"] + counts["timeout"]) / judged, 4) if judged else None,
+        "seconds": round(seconds, 1),
+        "survivors": survivors,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)} (default: all)")
+    parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "graphgov-mutation")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1: a shared machine)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "mutation.json")
+    parser.add_argument("--resume", action="store_true", help="keep the copies and results of an interrupted run")
+    parser.add_argument("--recheck", action="store_true",
+                        help="run again only the survivors of the last run (after new tests), in fresh copies")
+    parser.add_argument("--list", action="store_true", help="list the modules and their tests, and stop")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, (target, functions, tests) in MODULES.items():
+            print(f"{name:14} {target:34} {' '.join(tests)}\n{'':14} {', '.join(functions or ['(every function)'])}")
+        return 0
+    unknown = set(args.modules) - set(MODULES)
+    if unknown:
+        parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
+    if not Path(sys.executable).with_name("mutmut").exists():
+        parser.error("mutmut is not installed beside this Python; see the usage in this script's docstring")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    for name in args.modules or list(MODULES):
+        print(f"{name}: mutating {MODULES[name][0]} ...", flush=True)
+        before = previous.get(name) if args.recheck else None
+        if args.recheck and before is None:
+            parser.error(f"--recheck: {name} has no earlier result in {args.out}")
+        previous[name] = found = run_module(name, args.workdir, args.jobs, args.resume, before)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(previous, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        c = found["counts"]
+        print(f"{name}: {found['mutants']} mutants, {c['killed']} killed, {c['timeout']} timeout, "
+              f"{c['survived']} survived, {c['no tests']} without tests, kill rate {found['kill_rate']}, "
+              f"{found['seconds']} s", flush=True)
+    print(f"\n{'module':14} {'mutants':>7} {'killed':>7} {'survived':>8} {'no tests':>8} {'rate':>6}")
+    for name, r in previous.items():
+        c = r["counts"]
+        print(f"{name:14} {r['mutants']:7} {c['killed'] + c['timeout']:7} {c['survived']:8} {c['no tests']:8} "
+              f"{r['kill_rate'] if r['kill_rate'] is not None else '-':>6}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
