@@ -69,6 +69,10 @@ class Store(abc.ABC):
     def load(self, dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
         """Merge a checked dataset into the store by the tables' keys (or replace it), all or nothing."""
 
+    def report_query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
+        """Run a user's report: as :meth:`query`; a store whose server sends notifications shows them."""
+        return self.query(cypher, params)
+
     def exists(self) -> bool:
         """Whether the store holds a graphgov graph (or can: a server always can)."""
         return True
