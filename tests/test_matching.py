@@ -413,3 +413,41 @@ def test_match_all_lists_the_best_few_per_need(planted_store):
         assert group["score"].is_monotonic_decreasing
     n1 = rows[rows["need_id"] == "N1"]
     assert n1["resource_id"].iloc[0] == "R1"
+
+
+# --------------------------------------------------------------------------- dates
+def test_match_leaves_out_resources_expired_on_the_day_by_default(make_store):
+    """Without --on, match is for today: a resource that expired in 2000 is never proposed."""
+    tables = dict(PLANTED, resources=PLANTED["resources"] + [
+        {"id": "R9", "title": "春运安保力量支援（往年）", "category": "safety", "unit_id": "U2", "area_id": "C1",
+         "capacity": 9, "available_until": "2000-01-01", "description": "可派安保人员协助客流疏导"}])
+    path = str(make_store(tables, name="dated").path)
+    runner = CliRunner()
+    today = runner.invoke(cli, ["match", "N1", "--format", "json", "--store", path])
+    assert today.exit_code == 0, today.output
+    assert "R9" not in {r["resource_id"] for r in json.loads(today.stdout)}
+    assigned = runner.invoke(cli, ["match", "--all", "--assign", "--format", "json", "--store", path])
+    assert "R9" not in {r["resource_id"] for r in json.loads(assigned.stdout)}
+    # the date is what decides: on a day before it expired, R9 is a candidate again
+    before = runner.invoke(cli, ["match", "N1", "--on", "1999-12-31", "--format", "json", "--store", path])
+    assert "R9" in {r["resource_id"] for r in json.loads(before.stdout)}
+
+
+def test_match_on_the_sample_proposes_only_resources_available_on_the_date(sample_store):
+    until = sample_store.read_tables(names=["resources"])["resources"].set_index("id")["available_until"]
+    day = pd.Timestamp("2025-12-31")
+    result = CliRunner().invoke(cli, ["match", "N0012", "--on", "2025-12-31", "--format", "json",
+                                      "--store", str(sample_store.path)])
+    assert result.exit_code == 0, result.output
+    proposed = [r["resource_id"] for r in json.loads(result.stdout)]
+    assert proposed and "R0210" not in proposed
+    assert all(pd.isna(until[r]) or pd.Timestamp(until[r]) >= day for r in proposed)
+
+
+def test_match_assign_dispatch_succeeds_on_the_sample_with_a_date(sample_store_copy):
+    result = CliRunner().invoke(cli, ["match", "--all", "--assign", "--dispatch", "--on", "2025-12-31",
+                                      "--format", "json", "--store", str(sample_store_copy)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all(r["dispatch_id"] for r in rows)
+    assert "recorded as dispatches" in result.stderr

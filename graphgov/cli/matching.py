@@ -24,9 +24,11 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def on_option(func):
-    return click.option("--on", "on", callback=_date, default=None, metavar="YYYY-MM-DD",
-                        help="Date of the step (default: today).")(func)
+def on_option(func=None, *, help="Date of the step (default: today)."):
+    def decorate(f):
+        return click.option("--on", "on", callback=_date, default=None, metavar="YYYY-MM-DD", help=help)(f)
+
+    return decorate(func) if func is not None else decorate
 
 
 def note_option(func):
@@ -68,7 +70,8 @@ def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
               help="With --all: look for resources in the need's district first (city: everywhere at once).")
 @click.option("--default-capacity", type=click.IntRange(min=0), default=1, show_default=True,
               help="Capacity of a resource whose capacity is not stated.")
-@on_option
+@on_option(help="The day the match is for: resources whose available_until is earlier are left out, and "
+                "--dispatch records the dispatches on it (default: today).")
 @store_option
 @output_options
 @handle_errors
@@ -99,6 +102,8 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
     if (record or greedy or show_unmatched) and not assign:
         raise OptionError("--dispatch, --greedy and --unmatched go with --assign")
     weights = matching.parse_weights(weight_items, weights_file)
+    # one date for the whole command: what is proposed is what --dispatch may record
+    on = on or dt.date.today()
     store = _open(store_path)
     try:
         ctx = matching.build_context(store, weights, default_capacity, on)
