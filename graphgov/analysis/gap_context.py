@@ -94,6 +94,10 @@ class GapContext:
         self.addressed = addressed
         disp = t.get("dispatches", pd.DataFrame(columns=["need_id", "status"]))
         self.dispatched = set(disp.loc[disp["status"].isin(ACTIVE_DISPATCH), "need_id"]) if not disp.empty else set()
+        # a status imported with the needs list counts as what it says, even when the dispatch was
+        # made before graphgov kept the loop (no Dispatch node behind it)
+        if "status" in needs:
+            self.dispatched |= set(needs.loc[needs["status"].isin(ACTIVE_DISPATCH), "id"])
         # needs and resources of units in scope, with the area they are about
         needs = needs[needs["unit_id"].isin(self.scope_ids)].copy()
         needs["place"] = [(clean_text(a) or clean_text(self.unit_area.get(u)))
