@@ -12,7 +12,8 @@ from graphgov.errors import GraphGovError
 from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
-__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress", "open_cli_store"]
+__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "plural",
+           "Progress", "open_cli_store"]
 
 
 def echo_err(message: str) -> None:
@@ -98,14 +99,19 @@ def emit_table(df, fmt: str, out: str | None, top: int | None = None, title: str
     if text is not None:
         click.echo(text)
     elif out:
-        echo_err(f"wrote {len(df)} rows to {out}")
+        echo_err(f"wrote {plural(len(df), 'row')} to {out}")
+
+
+def plural(n: int, word: str) -> str:
+    """``1 warning``, ``2 warnings``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def print_warnings(warnings, limit: int = 20) -> None:
     for w in warnings[:limit]:
         echo_err(str(w))
     if len(warnings) > limit:
-        echo_err(f"… and {len(warnings) - limit} more warnings")
+        echo_err(f"… and {plural(len(warnings) - limit, 'more warning')}")
 
 
 class Progress:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from graphgov.cli.common import (Progress, echo_err, emit_table, handle_errors, open_cli_store, output_options,
-                                 print_warnings, store_option)
+                                 plural, print_warnings, store_option)
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -29,16 +29,28 @@ def check(dataset, partial, strict, store_path):
       graphgov check data/sample
       graphgov check 朝阳站区三张清单.xlsx
     """
-    from graphgov.dataset.checks import read_and_check
-
     known = None
     if partial:
         with open_cli_store(store_path) as store:
             known = store.known_ids() if store.exists() else None
-    ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
-    print_warnings(ds.warnings)
+    ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
-    click.echo(f"{dataset}: OK ({counts}; {len(ds.warnings)} warnings)")
+    click.echo(f"{dataset}: OK ({counts}; {plural(len(ds.warnings), 'warning')})")
+
+
+def _read_and_check(dataset, **options):
+    """The checked dataset, its warnings shown; with errors, the warnings are shown before them too."""
+    from graphgov.dataset.checks import read_and_check
+    from graphgov.errors import DataError
+
+    try:
+        ds = read_and_check(dataset, **options)
+    except DataError as err:
+        if not options.get("strict"):  # with --strict the warnings are among the errors already
+            print_warnings(err.warnings)
+        raise
+    print_warnings(ds.warnings)
+    return ds
 
 
 @click.command()
@@ -65,16 +77,14 @@ def load(dataset, replace, partial, strict, store_path):
       graphgov load data/sample --store city.lbdb
       NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687
     """
-    from graphgov.dataset.checks import read_and_check
     from graphgov.errors import DataError
 
     with open_cli_store(store_path) as store:
         known = store.known_ids() if partial and store.exists() else None
         try:
-            ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+            ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
         except DataError as err:
             raise _unchanged(err, store.location) from None
-        print_warnings(ds.warnings)
         bar = Progress("loading")
         try:
             result = store.load(ds, replace=replace, progress=bar)

@@ -345,6 +345,10 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
     return RawTable(name, source, frame, numbers, headers, set(headers))
 
 
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+_OLD_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".et": "WPS spreadsheet (.et)", ".ods": "OpenDocument (.ods)"}
+
+
 def read_dataset(path: str | Path) -> RawDataset:
     """Read every table of a dataset (folder of CSV files, or one .xlsx workbook).
 
@@ -381,7 +385,10 @@ def read_dataset(path: str | Path) -> RawDataset:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".tsv", ".txt") and p.is_file())
         if not files:
-            raise OptionError(f"{path}: no .csv files in this folder; a dataset is a folder of CSV files or one .xlsx workbook")
+            books = sorted(p.name for p in path.iterdir() if p.suffix.lower() in _WORKBOOKS)
+            hint = f" (it holds {', '.join(books[:3])}: give the workbook itself)" if books else ""
+            raise OptionError(f"{path}: no .csv files in this folder{hint}; a dataset is a folder of CSV files "
+                              f"or one .xlsx workbook")
         for f in files:
             add(f.stem, f.name, lambda f=f: _csv_rows(f, f.name))
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -393,6 +400,9 @@ def read_dataset(path: str | Path) -> RawDataset:
             unreadable = True
     elif not path.exists():
         raise OptionError(f"{path}: no such file or folder")
+    elif path.suffix.lower() in _OLD_FORMATS:
+        raise OptionError(f"{path}: an old {_OLD_FORMATS[path.suffix.lower()]} file, which graphgov cannot read; "
+                          f"open it in Excel or WPS and save it as .xlsx (文件-另存为-Excel 工作簿 .xlsx)")
     else:
         raise OptionError(f"{path}: not a dataset; give a folder of CSV files or an .xlsx workbook")
     return RawDataset(path, tables, problems, warnings, found, unreadable)

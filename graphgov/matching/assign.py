@@ -10,6 +10,8 @@ so a need served in full adds its score once. The optimum is an exact min-cost f
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 
 import numpy as np
 import pandas as pd
@@ -48,7 +50,10 @@ def match_need(source, need_id: str, top: int = 10, weights: dict[str, float] | 
     ctx = context or build_context(source, weights, default_capacity, as_of)
     hit = np.flatnonzero(ctx.needs["id"].to_numpy(object) == need_id)
     if not len(hit):
-        raise NotFoundError(f"need {need_id!r} is not in the store; 'graphgov export needs' lists the needs")
+        close = _close_ids(str(need_id), list(ctx.needs["id"]))
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise NotFoundError(f"need {need_id!r} is not in the store; {hint}'graphgov match --all' lists the needs "
+                            f"waiting for a resource with their ids")
     pairs = candidate_pairs(ctx, need_rows=hit, scope="city")
     scored = score_pairs(ctx, pairs)
     scored = scored[scored["score"] >= min_score]
@@ -56,6 +61,16 @@ def match_need(source, need_id: str, top: int = 10, weights: dict[str, float] | 
     out = present_pairs(ctx, scored)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)
+
+
+def _close_ids(given: str, ids: list[str]) -> list[str]:
+    """Ids a user may have meant: the same number written with other zeros first, then similar spellings."""
+    def key(text):
+        m = re.fullmatch(r"(\D*)0*(\d+)", text.strip().upper())
+        return (m[1], m[2]) if m else None
+
+    same = [i for i in ids if key(i) is not None and key(i) == key(given)]
+    return (same + [i for i in difflib.get_close_matches(given, ids, n=3) if i not in same])[:3]
 
 
 def match_all(source, per_need: int = 3, weights: dict[str, float] | None = None, min_score: float = 0.0,

@@ -52,6 +52,7 @@ __all__ = [
     "Param",
     "Report",
     "QueryFileError",
+    "UnknownReportError",
     "bundled_dir",
     "parse_report",
     "load_report",
@@ -85,6 +86,12 @@ class QueryFileError(GraphGovError):
         self.path, self.line = str(path), line
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+class UnknownReportError(NotFoundError, OptionError):
+    """No report of the name asked for: a bad argument, so exit code 2 as for any bad option."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -432,12 +439,12 @@ def load_reports(folders: Iterable[str | Path] = (), bundled: bool = True) -> di
 
 
 def find_report(name: str, reports: Mapping[str, Report]) -> Report:
-    """The report called ``name``; NotFoundError suggesting close names."""
+    """The report called ``name``; UnknownReportError (a NotFoundError, exit code 2) suggesting close names."""
     if name in reports:
         return reports[name]
     close = difflib.get_close_matches(name, list(reports), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'graphgov query list' shows them"
-    raise NotFoundError(f"no report named {name!r}{hint}")
+    raise UnknownReportError(f"no report named {name!r}{hint}")
 
 
 def run_report(run: Callable[[str, dict], object], report: Report, given: Mapping[str, object] | None = None,

@@ -76,6 +76,17 @@ def _edge_kept(g: nx.MultiDiGraph, u: str, v: str, k: str) -> bool:
     return True
 
 
+def _committee_list(tables, limit: int = 30) -> str:
+    """The committees to choose from, as ``ID 名称`` pairs, for a message."""
+    committees = tables.get("committees")
+    if committees is None or committees.empty:
+        return "the store holds no committees"
+    rows = committees.sort_values("id")
+    items = [f"{i} {n}" for i, n in zip(rows["id"], rows["name"])]
+    more = [f"… and {len(items) - limit} more"] if len(items) > limit else []
+    return "choose one of these committees:\n" + "\n".join(f"  {x}" for x in items[:limit] + more)
+
+
 def build_map(
     source,
     *,
@@ -141,14 +152,14 @@ def build_map(
         raise OptionError(f"unknown grouping {group_by!r}; choose one of {', '.join(GROUP_BY)}")
     if radius < 1:
         raise OptionError(f"--radius must be at least 1 (got {radius})")
-    if view == "committee" and not committee:
-        raise OptionError("the committee view needs --committee ID")
     if view == "unit" and not unit:
         raise OptionError("the unit view needs --unit ID")
     if view == "category" and not category:
         raise OptionError("the category view needs --category CATEGORY")
 
     tables = tables_of(source)
+    if view == "committee" and not committee:
+        raise OptionError("the committee view needs --committee ID; " + _committee_list(tables))
     g = to_networkx(tables, personal=include_personal)
     index = Index(g)
 
