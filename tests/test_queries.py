@@ -886,7 +886,7 @@ def test_cli_run_formats(edge_store_path, tmp_path):
         (["query", "run", "stale_needs", "-p", "age=3"], 2, "has no parameter 'age'"),
         (["query", "run", "stale_needs", "-p", "min_age"], 2, "is not KEY=VALUE"),
         (["query", "run", "party_org_tree"], 2, "'unit' is required"),
-        (["query", "run", "stale_need"], 1, "did you mean stale_needs"),
+        (["query", "run", "stale_need"], 2, "did you mean stale_needs"),
         (["query", "run", "paper_members", "--format", "xlsx"], 2, "xlsx"),
     ],
 )
