@@ -73,6 +73,12 @@ _DURATION = re.compile(r"^(?P<n>[+-]?\d+)\s*(?:days?|d|天)?$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEYS = {"name": "name", "description": "description", "说明": "description_zh", "description_zh": "description_zh",
          "param": "param"}
+# where a store says a statement failed: LadybugDB "(line: 3, offset: 7)" counts columns from 0,
+# Neo4j "(line 3, column 8 (offset: 27))" from 1
+_POSITIONS = ((re.compile(r"\(line:\s*(?P<line>\d+),\s*offset:\s*(?P<column>\d+)\)"), 0),
+              (re.compile(r"\(line\s+(?P<line>\d+),\s*column\s+(?P<column>\d+)"), 1))
+_REFUSED = re.compile(r"^the Cypher query was not accepted[^:]*:\s*")
+_POSITION_TEXT = re.compile(r"\s*\(line:?\s*\d+,\s*(?:offset|column)[^)]*\)+")
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否"}
 
@@ -82,9 +88,11 @@ class QueryFileError(GraphGovError):
 
     exit_code = 1
 
-    def __init__(self, path: str | Path, line: int | None, message: str):
-        self.path, self.line = str(path), line
+    def __init__(self, path: str | Path, line: int | None, message: str, column: int | None = None):
+        self.path, self.line, self.column = str(path), line, column
         where = self.path if line is None else f"{self.path}:{line}"
+        if line is not None and column is not None:
+            where += f":{column}"
         super().__init__(f"{where}: {message}")
 
 
@@ -130,6 +138,25 @@ class Report:
     path: Path
     first_line: int  # the file's line number of the query's first line
     bundled: bool = False
+    first_column: int = 1  # the file's column of the query's first character
+
+    def query_error(self, err: Exception) -> "QueryFileError":
+        """The store's refusal of this report's query, placed at ``file:line:column`` of the report file."""
+        # the store's first line may have dropped the position; the error it was raised from keeps it
+        text = str(err.__cause__ or err)
+        text = _REFUSED.sub("", text.split('\n"')[0])  # LadybugDB echoes the query after '\n"'
+        found = [(m, base) for m, base in ((p.search(text), b) for p, b in _POSITIONS) if m]
+        reason = " ".join(_POSITION_TEXT.sub("", text).split())
+        message = f"the query was not accepted by the store: {reason}"
+        if not found:
+            return QueryFileError(self.path, None, message)
+        m, base = found[0]
+        line, column = int(m["line"]), int(m["column"]) + 1 - base
+        body = self.text.splitlines()
+        shown = body[line - 1] if 0 < line <= len(body) else ""
+        return QueryFileError(self.path, self.first_line + line - 1,
+                              f"{message}\n    {shown}\n    {' ' * (column - 1)}^",
+                              column=column + (self.first_column - 1 if line == 1 else 0))
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -350,6 +377,8 @@ def parse_report(source: str, path: str | Path = "<text>", bundled: bool = False
     if not body:
         raise QueryFileError(path, first_line, "the report has a header but no query")
     offset_line = first_line + (len(body_lines) - len("\n".join(body_lines).lstrip().splitlines()))
+    first_body = next(ln for ln in body_lines if ln.strip())
+    first_column = len(first_body) - len(first_body.lstrip()) + 1
     used: list[str] = []
     for pos, kind, tok in _scan(body):
         at = offset_line + body.count("\n", 0, pos)
@@ -377,6 +406,7 @@ def parse_report(source: str, path: str | Path = "<text>", bundled: bool = False
         path=path,
         first_line=offset_line,
         bundled=bundled,
+        first_column=first_column,
     )
 
 
@@ -452,6 +482,15 @@ def run_report(run: Callable[[str, dict], object], report: Report, given: Mappin
     """Run ``report`` through ``run(cypher, params)`` (a store's ``query``) and return its result.
 
     ``given`` values may be strings (as typed on a command line): they are converted to
-    each parameter's type. Raises OptionError for bad parameters.
+    each parameter's type. Raises OptionError for bad parameters, and QueryFileError
+    (``file:line:column`` in the report file's own numbering) when the store does not
+    accept the query.
     """
-    return run(report.text, report.bind(given, today))
+    values = report.bind(given, today)
+    try:
+        return run(report.text, values)
+    except OptionError as err:
+        # parameters were bound above, so a refusal now is the query's: the report file is at fault
+        if "not accepted" not in str(err):
+            raise
+        raise report.query_error(err) from err
