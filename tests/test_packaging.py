@@ -48,3 +48,38 @@ def test_the_analyses_never_import_pyvis(sample_store):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_sample_is_installed_with_the_package():
+    files = _setup_cfg()["options.data_files"]["share/graphgov/sample"]
+    assert "data/sample/*.csv" in files
+
+
+@pytest.mark.slow
+def test_demo_runs_from_an_installed_package_outside_the_checkout(tmp_path):
+    """pip install the checkout into a fresh environment, then run 'graphgov demo' far from the checkout."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GRAPHGOV_STORE")}
+    # a copy of the source, so the build writes nothing into the checkout
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "node_modules", "tests", "benchmarks",
+                                                                 "build", "*.egg-info", "*.lbdb*", "__pycache__"))
+    # the dependencies come from the system; only graphgov itself goes into the environment
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-installed",
+                              str(source)], cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stderr
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    where = subprocess.run([str(python), "-c", "import graphgov; print(graphgov.__file__)"], cwd=work, env=clean,
+                           capture_output=True, text=True, timeout=60)
+    assert str(env_dir) in where.stdout, where.stdout + where.stderr  # the installed copy, not the checkout
+    demo = subprocess.run([str(env_dir / "bin" / "graphgov"), "demo"], cwd=work, env=clean, capture_output=True,
+                          text=True, timeout=600)
+    assert demo.returncode == 0, demo.stderr
+    assert "share/graphgov/sample" in demo.stdout  # checked and loaded from the installed copy
+    for name in ("sample_map.html", "sample_report.html"):
+        assert (work / "graphgov-demo" / name).stat().st_size > 10_000
+    assert (work / "graphgov.lbdb").exists()
+    assert "报告日期 2025-12-31" in (work / "graphgov-demo" / "sample_report.html").read_text(encoding="utf-8")

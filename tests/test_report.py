@@ -209,6 +209,26 @@ def test_demo_without_loading_leaves_the_store_alone(tmp_path):
     assert (tmp_path / "vis" / "sample_report.html").exists()
 
 
+def test_demo_writes_into_a_folder_of_its_own_as_of_the_sample_date(tmp_path, monkeypatch):
+    """No committed file changes and no page depends on the day: ./graphgov-demo, dated 2025-12-31."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["demo", "--no-load"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "graphgov-demo").iterdir()) == ["sample_map.html", "sample_report.html"]
+    assert not (tmp_path / "visualizations").exists()
+    assert "报告日期 2025-12-31" in (tmp_path / "graphgov-demo" / "sample_report.html").read_text(encoding="utf-8")
+
+
+def test_the_committed_sample_pages_are_what_the_demo_writes(tmp_path):
+    """visualizations/ holds 'graphgov demo --out-dir visualizations' output: it never goes stale."""
+    result = CliRunner().invoke(cli, ["demo", "--no-load", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    committed = ROOT / "visualizations"
+    for name in ("sample_map.html", "sample_report.html"):
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), (
+            f"visualizations/{name} is stale: run 'graphgov demo --no-load --out-dir visualizations'")
+
+
 @pytest.mark.browser
 def test_report_opens_offline_with_charts_figures_and_map(browser, report_file, csv):
     browser.get(report_file.as_uri())

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from graphgov.cli.common import echo_err, handle_errors, open_cli_store, store_option
+from graphgov.dataset.sample import SAMPLE_DATE
 from graphgov.errors import OptionError
 
 
@@ -43,18 +44,6 @@ def _read_frame(path: str | None):
     if suffix == ".xlsx":
         return pd.read_excel(p, dtype=object)
     return pd.read_csv(p, dtype=str, keep_default_na=False)
-
-
-def _sample_folder() -> Path:
-    here = Path("data/sample")
-    if here.is_dir():
-        return here
-    import graphgov
-
-    beside = Path(graphgov.__file__).resolve().parent.parent / "data" / "sample"
-    if beside.is_dir():
-        return beside
-    raise OptionError("no data/sample folder here or beside the package; pass --data DATASET")
 
 
 @click.command("map")
@@ -193,27 +182,31 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
 
 @click.command()
 @click.option("--data", "dataset", type=click.Path(exists=True), default=None,
-              help="The dataset to show (default: data/sample here, else the sample beside the package).")
-@click.option("--out-dir", type=click.Path(file_okay=False), default="visualizations", show_default=True,
-              help="Where the map and report go.")
+              help="The dataset to show (default: the sample bundled with graphgov).")
+@click.option("--out-dir", type=click.Path(file_okay=False), default="graphgov-demo", show_default=True,
+              help="The folder the map and report go to (created if needed).")
 @click.option("--load/--no-load", "do_load", default=True, show_default=True,
               help="Load the dataset into the store given by --store (merged by id).")
 @click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The report date, for the age of open needs and gaps (default: today).")
+              help="The report date, for the age of open needs, gaps and expired resources (default: the "
+                   f"sample's reference date {SAMPLE_DATE.isoformat()}, so the pages do not change from day "
+                   "to day; today for a --data of your own).")
 @store_option
 @handle_errors
 def demo(dataset, out_dir, do_load, report_date, store_path):
     """The main job on the bundled sample: check it, load it, print the central
     actors, the gaps and the matching totals, and write its map and report.
 
-    Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html and prints where
-    they are; open them in any browser, no network needed.
+    Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html (OUT_DIR is
+    ./graphgov-demo unless --out-dir says otherwise) and prints where they are;
+    open them in any browser, no network needed. Works from an installed package:
+    the sample ships with it.
 
     \b
     Example:
       graphgov demo
-      graphgov demo --store sample.lbdb --date 2025-12-31
-      graphgov demo --no-load
+      graphgov demo --store sample.lbdb --out-dir 演示
+      graphgov demo --no-load --date 2026-06-30
     """
     from graphgov.analysis.central import central_table
     from graphgov.dataset.checks import read_and_check
@@ -224,9 +217,14 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     from graphgov.analysis.network import build_network
     from graphgov.views.report import write_report
 
+    from graphgov.dataset.sample import sample_dir
+
+    if report_date is not None:
+        today = report_date.date()
+    else:
+        today = SAMPLE_DATE if dataset is None else date.today()
     if dataset is None:
-        dataset = _sample_folder()
-    today = report_date.date() if report_date else date.today()
+        dataset = sample_dir()
     ds = read_and_check(dataset)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"checked {dataset}: {counts}")

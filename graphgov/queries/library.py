@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import importlib.metadata
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +63,6 @@ __all__ = [
 ]
 
 SUFFIX = ".cypher"
-_DATA_DIR = ("share", "graphgov", "queries")
 _FIELD = re.compile(r"^//\s?(?P<key>[^\s:]+)\s*:\s?(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^//\s{2,}(?P<value>\S.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<text>.*))?$")
@@ -432,13 +430,11 @@ def bundled_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "queries"
     if checkout.is_dir() and (checkout.parent / "graphgov" / "queries" / "library.py").is_file():
         return checkout
-    try:
-        files = importlib.metadata.distribution("graphgov").files or []
-    except importlib.metadata.PackageNotFoundError:
-        files = []
-    for f in files:
-        if f.suffix == SUFFIX and tuple(f.parts[-4:-1]) == _DATA_DIR:
-            return Path(f.locate()).resolve().parent
+    from graphgov.dataset.sample import installed_data_dir
+
+    installed = installed_data_dir("queries", SUFFIX)
+    if installed is not None:
+        return installed
     raise GraphGovError("the bundled reports are missing: neither a queries/ folder beside the package nor "
                         "share/graphgov/queries in its installation; reinstall graphgov")
 
