@@ -89,3 +89,15 @@ def test_one_row_written_is_one_row(sample_store, tmp_path):
                  "--out", tmp_path / "one.csv", "--store", sample_store.path)
     assert result.exit_code == 0, result.output
     assert "wrote 1 row to" in result.output
+
+
+@pytest.mark.parametrize("args, words", [
+    (["central", "--committee", "C7"], "did you mean C07 朝阳站地区党建工作协调委员会?"),
+    (["gaps", "--area", "BJ-CY-A", "--as-of", "2025-12-31"], "did you mean BJ-CY-AZ"),
+    (["history", "N999"], "'graphgov match --all' lists the needs"),
+    (["dispatch", "N0012", "R9999", "--on", "2025-12-31"], "'graphgov match NEED_ID' lists the resources"),
+])
+def test_unknown_ids_point_to_close_ids_or_a_listing_not_to_export(sample_store_copy, args, words):
+    result = run(*args, "--store", sample_store_copy)
+    assert result.exit_code == 1
+    assert words in result.output and "export" not in result.output
