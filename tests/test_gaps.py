@@ -195,8 +195,10 @@ def test_cli_xlsx(planted, tmp_path):
     result = run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--format", "xlsx", "--out", str(out),
                  "--top", "3")
     assert result.exit_code == 0, result.output
-    ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[1]][:3] == ["kind", "kind_zh", "severity"] and ws.max_row == 4
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["说明", "薄弱环节"]
+    ws = book["薄弱环节"]
+    assert [c.value for c in ws[1]][:3] == ["严重程度", "类别", "对象"] and ws.max_row == 4
 
 
 @pytest.mark.parametrize("args", [

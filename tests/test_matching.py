@@ -151,7 +151,7 @@ def test_capacity_one_resource_wanted_by_two_needs_goes_to_exactly_one(make_stor
         "needs": [n for n in PLANTED["needs"] if n["id"] in ("N3", "N4")],
         "resources": [r for r in PLANTED["resources"] if r["id"] == "R5"],
     })
-    assignments, unmatched = matching.assign_all(store)
+    assignments, unmatched = matching.assign_all(store, lang="en")
     assert list(assignments["resource_id"]) == ["R5"] and list(assignments["units"]) == [1]
     winner, = assignments["need_id"]
     assert list(unmatched["need_id"]) == [({"N3", "N4"} - {winner}).pop()]
@@ -166,7 +166,9 @@ def test_resource_in_another_district_scores_lower_with_the_reason(planted_store
     ranked = matching.match_need(planted_store, "N2").set_index("resource_id")
     assert ranked.at["R4", "area"] == pytest.approx(matching.AREA_LEVEL_SCORES["city"])
     assert ranked.at["R4", "area"] < ranked.at["R3", "area"]
-    assert any("跨区 other district: 丰台区 (need in 朝阳区)" in r for r in ranked.at["R4", "reasons"])
+    assert "跨区：资源在丰台区，需求在朝阳区" in ranked.at["R4", "reasons"]
+    english = matching.match_need(planted_store, "N2", lang="en").set_index("resource_id")
+    assert "other district: 丰台区 (need in 朝阳区)" in english.at["R4", "reasons"]
 
 
 def test_need_whose_only_resource_is_in_another_district_still_gets_it(make_store):
@@ -345,9 +347,11 @@ def test_cli_assign_formats_and_summary(planted_store, tmp_path):
     result = runner.invoke(cli, base + ["--unmatched", "--format", "json"])
     unmatched = json.loads(result.stdout)
     assert [r["need_id"] for r in unmatched] == ["N5"]
-    assert "no resource in the same or a related category" in unmatched[0]["reason"]
+    assert unmatched[0]["reason"] == "没有同类或相关类别的资源"
+    english = json.loads(runner.invoke(cli, base + ["--unmatched", "--format", "json", "--lang", "en"]).stdout)
+    assert english[0]["reason"] == "no resource in the same or a related category"
     result = runner.invoke(cli, base)
-    assert result.exit_code == 0 and "dispatch list" in result.stdout and "needs left unmatched" in result.stdout
+    assert result.exit_code == 0 and "派单清单" in result.stdout and "未匹配需求" in result.stdout
 
 
 @pytest.mark.parametrize("args, code, message", [
@@ -396,7 +400,7 @@ def test_cli_assign_dispatch_records_everything_in_one_go(make_store):
 
 def test_without_resources_every_need_is_unmatched_with_why():
     tables = dict(PLANTED, resources=[])
-    assignments, unmatched = matching.assign_all(_frames(tables))
+    assignments, unmatched = matching.assign_all(_frames(tables), lang="en")
     assert assignments.empty
     assert list(unmatched["need_id"]) == ["N1", "N2", "N3", "N4", "N5"]
     assert unmatched["reason"].str.contains("no resource in the same or a related category").all()

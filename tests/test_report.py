@@ -184,16 +184,16 @@ def test_demo_loads_the_sample_and_prints_the_main_findings(tmp_path):
 
     findings = find_gaps(ds, as_of=date(2025, 12, 31))
     gaps_line = next(line for line in lines if line.startswith("薄弱环节"))
-    assert f"{len(findings)} findings" in gaps_line
+    assert f"共 {len(findings)} 条" in gaps_line
     kind = findings["kind"].iloc[0]
     assert f"{KIND_ZH[kind]} {int((findings['kind'] == kind).sum())}" in gaps_line
-    assert findings["message"].iloc[0] in result.output
+    assert findings["message"].iloc[0] in result.output.replace("\n      ", "")  # wrapped, not cut
 
     assignments, unmatched = assign_all(ds, as_of=date(2025, 12, 31))
     match_line = next(line for line in lines if line.startswith("拟匹配"))
-    assert f"{assignments['need_id'].nunique()} needs assigned" in match_line
-    assert f"{len(unmatched)} unmatched" in match_line
-    assert f"total score {assignments['contribution'].sum():.2f}" in match_line
+    assert f"{assignments['need_id'].nunique()} 项需求得到分配" in match_line
+    assert f"{len(unmatched)} 项未能匹配" in match_line
+    assert f"总分 {assignments['contribution'].sum():.2f}" in match_line
 
     for name in ("sample_map.html", "sample_report.html"):
         assert (tmp_path / "vis" / name).exists()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from graphgov.cli.common import (Progress, echo_err, emit_table, handle_errors, open_cli_store, output_options,
-                                 plural, print_warnings, store_option)
+from graphgov.cli.common import (Progress, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
+                                 output_options, plural, print_warnings, set_output_lang, store_option)
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -119,15 +119,20 @@ def info(store_path, fmt, out, top):
     """
     with open_cli_store(store_path) as store:
         df = store.counts()
-    emit_table(df, fmt, out, top, title=f"graphgov store {store.location}")
+    if fmt in ("table", "xlsx") and output_lang() == "zh":
+        df = df.assign(kind=df["kind"].map({"node": "节点", "relationship": "关系"}).fillna(df["kind"]))
+    emit_table(df, fmt, out, top, labels={"kind": "类型"}, title=(f"graphgov 存储 {store.location}",
+                                                                 f"graphgov store {store.location}"),
+               about={"store": store.location})
 
 
 @click.command()
 @click.argument("out", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
               help="csv: a folder of CSV files; xlsx: one workbook. Default: from OUT's ending.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Table and column names in English or Chinese.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Table and column names in English or Chinese. Default: Chinese in a workbook (with a first "
+                   "sheet saying what it holds), English in CSV files.")
 @click.option("--from", "source", type=click.Path(exists=True), default=None,
               help="Convert this dataset instead of exporting the store.")
 @click.option("--include-personal", is_flag=True, help="Keep phone numbers and contact names (left out by default).")
@@ -139,26 +144,31 @@ def export(out, fmt, lang, source, include_personal, store_path):
     \b
     Example:
       graphgov export backup/                         # the store as CSV files
-      graphgov export 三张清单.xlsx --lang zh           # one workbook, Chinese names
+      graphgov export 三张清单.xlsx                     # one workbook, Chinese names
       graphgov export sample.xlsx --from data/sample --lang zh --include-personal
     """
     from graphgov.dataset.checks import read_and_check
     from graphgov.dataset.reader import write_dataset
 
     fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
+    lang = lang or ("zh" if fmt == "xlsx" else "en")
     if source:
         tables = read_and_check(source).tables
+        where = str(source)
     else:
         with open_cli_store(store_path) as store:
             tables = store.read_tables(include_internal=False)
-    write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal)
+        where = store.location
+    write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal, source=where)
     click.echo(f"wrote {out}")
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["markdown", "table"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the table's headers.")
 @handle_errors
-def schema(fmt):
+def schema(fmt, lang):
     """The dataset format: tables, columns (English and Chinese names), types.
 
     \b
@@ -167,7 +177,10 @@ def schema(fmt):
     """
     from graphgov.dataset.docs import schema_markdown, schema_frame
 
+    set_output_lang(lang)
     if fmt == "markdown":
         click.echo(schema_markdown())
     else:
-        emit_table(schema_frame(), "table", None)
+        emit_table(schema_frame(), "table", None, title=("数据集格式", "the dataset format"),
+                   labels={"table": "表", "table_zh": "中文表名", "column": "列", "column_zh": "其他列名",
+                           "required": "必填", "type": "类型", "personal": "个人信息"})

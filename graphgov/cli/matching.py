@@ -11,8 +11,10 @@ import datetime as dt
 import click
 import pandas as pd
 
-from graphgov.cli.common import echo_err, emit_table, handle_errors, open_cli_store, output_options, store_option
+from graphgov.cli.common import (echo_err, emit_table, handle_errors, open_cli_store, output_lang, output_options,
+                                 store_option)
 from graphgov.errors import OptionError
+from graphgov.views.labels import MATCH_PARTS_ZH
 
 
 def _date(ctx, param, value):
@@ -39,12 +41,20 @@ def _open(store_path):
     return open_cli_store(store_path)
 
 
+# the columns a reader needs in a 100-column terminal (--all-columns shows the score's parts too)
+COLUMNS_ONE = ["rank", "resource_id", "resource_title", "score", "broker_name", "reasons"]
+COLUMNS_ALL = ["need_id", "rank", "resource_id", "resource_title", "score", "reasons"]
+COLUMNS_ASSIGNED = ["need_id", "resource_id", "resource_title", "units", "score", "broker_name", "reasons"]
+COLUMNS_UNMATCHED = ["need_id", "need_title", "units_short", "reason"]
+
+
 def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
-    """Reasons as one text cell for the terminal; lists stay lists in JSON."""
+    """Reasons as text: one per line in the terminal and Excel, ``; ``-joined in CSV; lists stay lists in JSON."""
     if fmt == "json" or "reasons" not in df.columns:
         return df
     out = df.copy()
-    out["reasons"] = out["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
+    sep = "; " if fmt == "csv" else "\n"
+    out["reasons"] = out["reasons"].map(lambda r: sep.join(r) if isinstance(r, list) else r)
     return out
 
 
@@ -104,21 +114,28 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
     weights = matching.parse_weights(weight_items, weights_file)
     # one date for the whole command: what is proposed is what --dispatch may record
     on = on or dt.date.today()
+    lang = output_lang()
     store = _open(store_path)
+    about = {"as_of": on, "store": store.location}
     try:
         ctx = matching.build_context(store, weights, default_capacity, on)
         if need_id:
-            df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx)
-            emit_table(_reasons_text(df, fmt), fmt, out, top, title=f"resources for need {need_id}")
+            df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx, lang=lang)
+            emit_table(_reasons_text(df, fmt), fmt, out, top, columns=COLUMNS_ONE, labels=MATCH_PARTS_ZH,
+                       title=(f"需求 {need_id} 的候选资源（{on}）", f"resources for need {need_id} ({on})"),
+                       about=about)
             return
         if not assign:
-            df = matching.match_all(None, per_need=limit or 3, min_score=min_score, scope=scope, context=ctx)
-            emit_table(_reasons_text(df, fmt), fmt, out, top)
+            df = matching.match_all(None, per_need=limit or 3, min_score=min_score, scope=scope, context=ctx,
+                                    lang=lang)
+            emit_table(_reasons_text(df, fmt), fmt, out, top, columns=COLUMNS_ALL, labels=MATCH_PARTS_ZH,
+                       title=(f"各需求的候选资源（{on}）", f"the best resources for every waiting need ({on})"),
+                       about=about)
             return
         stats: dict = {}
         assignments, unmatched = matching.assign_all(None, min_score=min_score, scope=scope,
                                                      method="greedy" if greedy else "optimal", context=ctx,
-                                                     stats=stats)
+                                                     stats=stats, lang=lang)
         if record:
             from graphgov.matching import lifecycle
 
@@ -128,13 +145,23 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
                                                                           assignments["resource_id"])])
     finally:
         store.close()
+    dispatch_title = ("派单清单", "dispatch list")
+    unmatched_title = ("未匹配需求", "needs left unmatched")
     if show_unmatched:
-        emit_table(unmatched, fmt, out, top, title="needs left unmatched")
+        emit_table(unmatched, fmt, out, top, columns=COLUMNS_UNMATCHED, title=unmatched_title, about=about)
+    elif fmt == "xlsx":
+        from graphgov.views.excel import Sheet
+
+        pick = 0 if lang == "zh" else 1
+        emit_table(assignments, fmt, out, top, title=dispatch_title, about=about, sheets=[
+            Sheet(dispatch_title[pick], _reasons_text(assignments, fmt), dispatch_title[pick], MATCH_PARTS_ZH),
+            Sheet(unmatched_title[pick], unmatched, unmatched_title[pick])])
     else:
-        emit_table(_reasons_text(assignments, fmt), fmt, out, top, title="dispatch list (派单清单)")
+        emit_table(_reasons_text(assignments, fmt), fmt, out, top, columns=COLUMNS_ASSIGNED, labels=MATCH_PARTS_ZH,
+                   title=dispatch_title, about=about)
         if fmt == "table" and not out and len(unmatched):
             click.echo("")
-            emit_table(unmatched, fmt, None, top, title="needs left unmatched (未匹配需求)")
+            emit_table(unmatched, fmt, None, top, columns=COLUMNS_UNMATCHED, title=unmatched_title)
     total, base = stats["total_score"], stats["greedy_score"]
     ratio = f" ({100 * base / total:.1f}% of it)" if total > 0 else ""
     versus = "(greedy method)" if greedy else f"(optimum); greedy baseline {base:.3f}{ratio}"
@@ -148,7 +175,7 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
 def _emit_step(row: dict, fmt, out, top) -> None:
     keys = ["id", "need_id", "resource_id", "status", "quantity", "fulfilled_quantity", "need_status"]
     df = pd.DataFrame([{("dispatch_id" if k == "id" else k): row.get(k) for k in keys}])
-    emit_table(df, fmt, out, top)
+    emit_table(df, fmt, out, top, labels={"status": "派单状态"})
 
 
 @click.command("dispatch")
@@ -281,4 +308,5 @@ def history(need_id, store_path, fmt, out, top):
         df = lifecycle.history(store, need_id)
     finally:
         store.close()
-    emit_table(df, fmt, out, top, title=f"history of need {need_id}")
+    emit_table(df, fmt, out, top, title=(f"需求 {need_id} 的办理记录", f"history of need {need_id}"),
+               about={"store": store.location})

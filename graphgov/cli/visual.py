@@ -42,7 +42,9 @@ def _read_frame(path: str | None):
     if suffix == ".json":
         return pd.read_json(p, dtype=False)
     if suffix == ".xlsx":
-        return pd.read_excel(p, dtype=object)
+        from graphgov.views.excel import read_workbook_table
+
+        return read_workbook_table(p)
     return pd.read_csv(p, dtype=str, keep_default_na=False)
 
 
@@ -100,7 +102,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
     if view == "gaps" and findings_df is None:
         findings_df = find_gaps(tables)
     if view == "matches" and matches_df is None:
-        matches_df, _ = assign_all(tables)
+        matches_df, _ = assign_all(tables, as_of=date.today())  # what match proposes today
     data = maps.write_map(
         out, tables, view=view, committee=committee, unit=unit, radius=radius, category=category, area=area,
         size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
@@ -158,7 +160,7 @@ def _brokerage_role(row) -> str:
 
 def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
     """What the demo prints: top central actors, gaps by kind, the matching totals."""
-    from graphgov.views.tables import write_table
+    from graphgov.views.tables import TERMINAL_WIDTH, wrap_text, write_table
     from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH
 
     top = central.head(10)
@@ -166,17 +168,18 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
     actors["betweenness"] = actors["betweenness"].round(3)
     actors["role"] = [_brokerage_role(row) for _, row in top.iterrows()]
     actors.columns = ["排名", "单位", "类型", "联系单位数", "中介中心度", "主要中介角色"]
-    lines = [write_table(actors, "table", title="核心单位 central actors (top 10 by betweenness)"), ""]
+    lines = [write_table(actors, "table", title="核心单位（按中介中心度前 10 名）"), ""]
 
     by_kind = findings["kind"].value_counts()
     kinds = "，".join(f"{KIND_ZH.get(k, k)} {n}" for k, n in by_kind.items())
-    lines.append(f"薄弱环节 gaps: {len(findings)} findings — {kinds or '无'}")
+    lines.extend(wrap_text(f"薄弱环节：共 {len(findings)} 条 —— {kinds or '无'}", TERMINAL_WIDTH))
     for rec in findings.head(5).to_dict("records"):
-        lines.append(f"  [{SEVERITY_ZH.get(rec['severity'], rec['severity'])}] {rec['message']}")
+        head = f"  [{SEVERITY_ZH.get(rec['severity'], rec['severity'])}] "
+        body = wrap_text(rec["message"], TERMINAL_WIDTH - 6)
+        lines.extend([head + body[0]] + ["      " + ln for ln in body[1:]])
     lines.append("")
-    lines.append(f"拟匹配 matching: {assignments['need_id'].nunique()} needs assigned "
-                 f"({len(assignments)} need-resource pairs), {len(unmatched)} unmatched, "
-                 f"total score {stats['total_score']:.2f}")
+    lines.append(f"拟匹配：{assignments['need_id'].nunique()} 项需求得到分配（{len(assignments)} 组需求–资源配对），"
+                 f"{len(unmatched)} 项未能匹配，总分 {stats['total_score']:.2f}")
     return "\n".join(lines)
 
 

@@ -26,12 +26,12 @@ def schema_frame() -> pd.DataFrame:
         for c in t.columns:
             rows.append({
                 "table": t.name,
-                "表": t.zh[0],
+                "table_zh": t.zh[0],
                 "column": c.name,
-                "列": " / ".join(c.zh),
-                "required": "yes" if c.required else "",
+                "column_zh": " / ".join(c.zh),
+                "required": bool(c.required),
                 "type": _type_text(c).replace("\\|", "|"),
-                "personal": "yes" if c.personal else "",
+                "personal": bool(c.personal),
             })
     return pd.DataFrame(rows)
 
