@@ -27,7 +27,7 @@ def check(dataset, partial, strict, store_path):
     \b
     Example:
       graphgov check data/sample
-      graphgov check 朝阳站区三张清单.xlsx
+      graphgov check data/sample.xlsx                 # one workbook, Chinese or English sheets
     """
     known = None
     if partial:
@@ -73,7 +73,7 @@ def load(dataset, replace, partial, strict, store_path):
     \b
     Example:
       graphgov load data/sample
-      graphgov load 二月需求清单/ --partial
+      graphgov load 三月需求清单/ --partial           # a folder holding next month's needs.csv
       graphgov load data/sample --store city.lbdb
       NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687
     """

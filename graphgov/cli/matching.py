@@ -98,10 +98,10 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
 
     \b
     Example:
-      graphgov match N001
-      graphgov match N001 --weight text=0.5 --format json
+      graphgov match N0012 --on 2025-12-31
+      graphgov match N0012 --weight text=0.5 --format json
       graphgov match --all --assign --format csv --out dispatch.csv
-      graphgov match --all --assign --dispatch --on 2024-03-01
+      graphgov match --all --assign --dispatch --on 2025-12-31
     """
     from graphgov import matching
 
@@ -197,7 +197,7 @@ def dispatch_command(need_id, resource_id, quantity, broker_id, default_capacity
 
     \b
     Example:
-      graphgov dispatch N001 R017 --on 2024-03-01
+      graphgov dispatch N0012 R0004 --on 2025-12-31
     """
     from graphgov.matching import lifecycle
 
@@ -228,7 +228,8 @@ def _step_command(name: str, zh: str, doc: str):
             store.close()
         _emit_step(row, fmt, out, top)
 
-    command.help = f"{doc} ({zh}).\n\n\b\nExample:\n  graphgov {name} D000001 --on 2024-03-02"
+    command.help = (f"{doc} ({zh}).\n\n\b\nExample:\n  graphgov dispatch N0012 R0004 --on 2025-12-31"
+                    f"\n  graphgov {name} D000001 --on 2026-01-02")
     return command
 
 
@@ -251,7 +252,9 @@ def fulfil(dispatch_id, quantity, on, note, store_path, fmt, out, top):
 
     \b
     Example:
-      graphgov fulfil D000001 --quantity 2 --on 2024-03-10
+      graphgov dispatch N0012 R0004 --on 2025-12-31
+      graphgov accept D000001 --on 2026-01-02
+      graphgov fulfil D000001 --quantity 2 --on 2026-01-10
     """
     from graphgov.matching import lifecycle
 
@@ -281,7 +284,9 @@ def _need_command(name: str, func: str, doc: str):
             store.close()
         emit_table(pd.DataFrame([{"need_id": row["id"], "status": row["status"]}]), fmt, out, top)
 
-    command.help = f"{doc}\n\n\b\nExample:\n  graphgov {name} N001"
+    lines = ["graphgov close N0017 --note 需求方已自行解决", "graphgov reopen N0017"] if name == "reopen" else \
+        [f"graphgov {name} N0017 --note 需求方已自行解决"]
+    command.help = f"{doc}\n\n\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
     return command
 
 
@@ -299,7 +304,8 @@ def history(need_id, store_path, fmt, out, top):
 
     \b
     Example:
-      graphgov history N001
+      graphgov dispatch N0012 R0004 --on 2025-12-31
+      graphgov history N0012
     """
     from graphgov.matching import lifecycle
 

@@ -90,6 +90,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
       graphgov map --view unit --unit U001 --radius 2
       graphgov map --view category --category 交通出行
       graphgov map --view gaps
+      graphgov match --all --assign --on 2025-12-31 --format csv --out assign.csv
       graphgov map --view matches --matches assign.csv
     """
     from graphgov.views import maps
@@ -138,7 +139,7 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
     \b
     Example:
       graphgov report --out 朝阳站区报告.html --committee C01
-      graphgov report --area A001 --date 2024-12-31
+      graphgov report --area BJ-CY --date 2025-12-31
     """
     from graphgov.views.report import write_report
 
