@@ -27,6 +27,19 @@ def _split_params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _value_text(value) -> str:
+    """A parameter's value as it would be typed: 365 days, 2025-12-31, true."""
+    import datetime as dt
+
+    if isinstance(value, dt.timedelta):
+        return f"{value.days} days"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _param_summary(report) -> str:
     parts = []
     for p in report.params:
@@ -133,7 +146,7 @@ def run(name, params, folders, store_path, include_personal, fmt, out, top):
     about = {"what": f"{report.name}: {report.description_zh}" if output_lang() == "zh"
              else f"{report.name}: {report.description}",
              "as_of": values.get("as_of"), "store": store.location,
-             "params": "; ".join(f"{k} = {v}" for k, v in values.items()) or None}
+             "params": "; ".join(f"{k} = {_value_text(v)}" for k, v in values.items()) or None}
     if not include_personal:
         from graphgov.views.privacy import strip_personal
 
