@@ -95,11 +95,18 @@ def column_label(key: str, lang: str = "zh") -> str:
     return COLUMN_ZH.get(str(key), str(key)) if lang == "zh" else str(key)
 
 
+_SUBJECT_ZH = {"Need": "需求", "Unit": "单位", "Committee": "委员会", "category": "类别", "unit_pair": "单位组合",
+               "group": "分组", "group_pair": "分组之间"}
+
+
 def _zh_value(key: str, value):
     if not isinstance(value, str):
         return value
     if key == "severity":
         return SEVERITY_ZH.get(value, value)
+    if key == "subject_type":  # group:community → 分组（community）
+        kind, _, by = value.partition(":")
+        return _SUBJECT_ZH.get(kind, kind) + (f"（{by}）" if by else "")
     for name in _VALUE_VOCABS.get(key, ()):
         label = vocab.zh_label(name, value)
         if label != value:
