@@ -15,6 +15,7 @@ __all__ = [
     "OptionError",
     "StoreError",
     "StoreBusyError",
+    "StoreDamagedError",
     "StoreUnavailableError",
     "StoreAuthError",
     "ConstraintViolation",
@@ -48,6 +49,10 @@ class StoreError(GraphGovError):
 
 class StoreBusyError(StoreError):
     """Another graphgov process holds the store."""
+
+
+class StoreDamagedError(StoreError):
+    """The store's file cannot be read as a graphgov store (empty, truncated, garbled, another database)."""
 
 
 class StoreUnavailableError(StoreError):

@@ -19,6 +19,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 npm ci --prefix tests/cypherlint --no-audit --no-fund --loglevel=error >/dev/null
+# Java 17 and Maven build the Neo4j 5.26 + Graph Data Science test server from Maven Central (tests/neo4j/).
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+fi
+python3 -c "import sys; sys.path.insert(0, 'tests/neo4j'); import server; server.build()"
 
 python3 -m pip install --quiet --disable-pip-version-check ".[test]"
 # the browser tests must run, not skip, when the browser was just installed

@@ -325,7 +325,7 @@ def test_cli_xlsx(planted, tmp_path):
     result = run("central", "--store", str(planted.path), "--format", "xlsx", "--out", str(out), "--top", "5")
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[0] == "说明"
+    assert book.sheetnames[0] == "关于"
     ws = book.worksheets[1]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["排名", "编号", "名称"] and ws.max_row == 6

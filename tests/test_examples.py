@@ -3,13 +3,13 @@
 Each source (the README; each command's help) runs in a fresh folder of its own holding the
 sample as a checkout has it (``data/sample``, ``data/sample.xlsx``) loaded into
 ``./graphgov.lbdb``, its commands in order, so a help example may build on the one above it
-(a dispatch, then its acceptance). Two inputs stand for files a user has of their own and are
-made from the sample: ``三月需求清单/`` (next month's needs list) and ``my_reports/`` (a folder
-of one report, ``my_report``).
+(a dispatch, then its acceptance). Some inputs stand for files a user has of their own and
+are made from the sample: ``三月需求清单/`` (next month's needs list), ``my_reports/`` (a folder
+of one report, ``my_report``), and last year's and this year's lists for ``compare``
+(``2024年清单/``: the sample dated 2024-12-31; ``2025年清单.xlsx``: the sample's workbook).
 
-What is changed, and only this: commands that take a date get the sample's reference date
-2025-12-31 when the example gives none, so the answers do not depend on the day the tests
-run; a Neo4j server address is dropped so the command runs on the folder's store (a
+The sample states its own date (2025-12-31, in its meta table), so the answers do not depend
+on the day the tests run. What is changed, and only this: a Neo4j server address is dropped so the command runs on the folder's store (a
 ``central --engine gds`` example needs a real server: it runs there when NEO4J_URI is set,
 and otherwise must stop with its "runs inside Neo4j" message, exit 2);
 ``> FILE`` writes the command's output to FILE in the folder. A command that was renamed or
@@ -23,15 +23,13 @@ import shlex
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLE
 from graphgov.cli import COMMANDS, cli
 
-DAY = "2025-12-31"
-DATED = {"match": "--on", "dispatch": "--on", "accept": "--on", "decline": "--on", "fulfil": "--on",
-         "withdraw": "--on", "close": "--on", "reopen": "--on", "gaps": "--as-of", "report": "--date"}
 MY_REPORT = """// name: my_report
 // description: Units of one type, with their committees.
 // 说明: 某类型的单位及其所在委员会。
@@ -110,6 +108,12 @@ def workspace(tmp_path_factory, sample_store):
     lines.append("N0900,站前广场新增共享单车停放区,parking,U020,早晚高峰共享单车堆积，需要划定停放区。,BJ-ST-CY,"
                  "2026-03-02,medium,1,open,,")
     (month / "needs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    last_year = base / "2024年清单"
+    shutil.copytree(SAMPLE, last_year, ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
+    meta = pd.read_csv(last_year / "meta.csv", dtype=str, keep_default_na=False)
+    meta["as_of"] = "2024-12-31"
+    meta.to_csv(last_year / "meta.csv", index=False)
+    shutil.copyfile(ROOT / "data" / "sample.xlsx", base / "2025年清单.xlsx")
     (base / "my_reports").mkdir()
     (base / "my_reports" / "my_report.cypher").write_text(MY_REPORT, encoding="utf-8")
     return base
@@ -135,9 +139,6 @@ def _prepared(line: str) -> tuple[dict, list[str], str | None, bool]:
         if server and os.environ.get("NEO4J_URI"):
             args += ["--store", os.environ["NEO4J_URI"]]
             server = False
-    option = DATED.get(args[0]) if args else None
-    if option and option not in args and "--help" not in args:
-        args += [option, DAY]
     return env, args, redirect, server
 
 

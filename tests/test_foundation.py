@@ -163,10 +163,11 @@ def test_all_errors_reported_in_one_pass(tmp_path):
 def test_store_matches_input_tables(loaded):
     store = open_store(loaded)
     counts = store.counts().set_index("name")["count"]
-    src = {n: pd.read_csv(GOOD / f"{n}.csv", dtype=str) for n in schema.DATASET_TABLES}
+    # optional tables the dataset leaves out (meetings, meta) give no nodes
+    src = {n: pd.read_csv(GOOD / f"{n}.csv", dtype=str) for n in schema.DATASET_TABLES if (GOOD / f"{n}.csv").exists()}
     for t in schema.TABLES:
         if t.label:
-            assert counts[t.label] == len(src[t.name]), t.name
+            assert counts[t.label] == len(src.get(t.name, ())), t.name
     assert counts["MEMBER_OF"] == len(src["memberships"])
     assert counts["PARTICIPATES_IN"] == len(src["participations"])
     assert counts["RAISES"] == len(src["needs"])

@@ -196,7 +196,7 @@ def test_cli_xlsx(planted, tmp_path):
                  "--top", "3")
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["说明", "薄弱环节"]
+    assert book.sheetnames == ["关于", "薄弱环节"]
     ws = book["薄弱环节"]
     assert [c.value for c in ws[1]][:3] == ["严重程度", "类别", "对象"] and ws.max_row == 4
 

@@ -112,14 +112,22 @@ def test_parent_chains_end(district):
 # --- shape --------------------------------------------------------------------------
 
 
+def _last_year(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows dated in the year up to the reference date (the lists' year; the history adds the year before)."""
+    d = pd.to_datetime(df[column])
+    return df[(d > pd.Timestamp("2024-06-30")) & (d <= pd.Timestamp("2025-06-30"))]
+
+
 @pytest.mark.parametrize("fixture", ["station", "district"])
 def test_counts_match_the_preset(request, fixture):
     tables = request.getfixturevalue(fixture)
     p = PRESETS[fixture]
     assert len(tables["units"]) == p.units
-    assert len(tables["needs"]) == p.needs
+    # the preset's figures are a year's; the history adds the year before with as many needs and projects
+    assert len(_last_year(tables["needs"], "raised")) == p.needs
+    assert len(tables["needs"]) == 2 * p.needs
     assert len(tables["resources"]) == p.resources
-    assert len(tables["projects"]) == p.projects
+    assert len(tables["projects"]) == 2 * p.projects
     levels = tables["areas"]["level"].value_counts()
     assert levels["district"] == len(p.districts)
     assert levels["street"] == sum(n for _, n in p.districts)
@@ -137,7 +145,7 @@ def test_station_is_like_chaoyang(station):
     assert (units["type"] == "university").sum() == 7
     think = station["agreements"]["kind"] == "党建+智库"
     assert think.sum() >= 7
-    assert len(station["needs"]) == 50 and len(station["projects"]) == 30
+    assert len(_last_year(station["needs"], "raised")) == 50 and len(station["projects"]) == 2 * 30
 
 
 def test_every_unit_sits_on_a_committee_and_names_are_unique(district):
@@ -238,10 +246,44 @@ def test_truth_paper_members_and_hubs():
     assert seats[list(truth.hubs)].min() >= 5 * seats.median()
 
 
+def test_history_steps_follow_the_status(district):
+    """Each need has the dated steps its status says it reached, in order, none after the reference date."""
+    n = district["needs"]
+    d = {c: pd.to_datetime(n[c]) for c in ("raised", "dispatched_on", "accepted_on", "fulfilled_on", "closed_on")}
+    status = n["status"]
+    assert (d["dispatched_on"].notna() == status.isin(["dispatched", "accepted", "partial", "fulfilled"])).all()
+    assert (d["accepted_on"].notna() == status.isin(["accepted", "partial", "fulfilled"])).all()
+    assert (d["fulfilled_on"].notna() == (status == "fulfilled")).all()
+    assert (d["closed_on"].notna() == (status == "closed")).all()
+    for a, b in (("raised", "dispatched_on"), ("dispatched_on", "accepted_on"), ("accepted_on", "fulfilled_on"),
+                 ("raised", "closed_on")):
+        both = d[a].notna() & d[b].notna()
+        assert both.any() and (d[a][both] <= d[b][both]).all(), (a, b)
+        assert (d[b].dropna() <= pd.Timestamp("2025-06-30")).all()
+    rated = n["rating"].notna()
+    assert rated.any() and status[rated].isin(["fulfilled", "closed"]).all()
+    assert set(n["channel"]) == set(vocab.VOCABULARIES["channel"])
+    wait = (d["dispatched_on"] - d["raised"]).dt.days
+    assert wait[n["channel"] == "hotline"].median() < wait[n["channel"] == "visit"].median()
+    # both years have needs, projects started and completed
+    for year in (2024, 2025):
+        before = pd.Timestamp(f"{year}-06-30")
+        assert ((d["raised"] > before - pd.Timedelta(days=365)) & (d["raised"] <= before)).sum() == PRESETS["district"].needs
+
+
+def test_meetings_of_the_last_year_are_the_committees_count(district):
+    m = district["meetings"]
+    held = _last_year(m, "held_on").groupby("committee_id").size()
+    assert held.reindex(district["committees"]["id"], fill_value=0).tolist() == district["committees"]["meetings"].tolist()
+    assert len(m) > len(_last_year(m, "held_on"))  # and the year before
+    assert set(m["kind"]) <= set(vocab.VOCABULARIES["cadence"])
+
+
 def test_dates_do_not_depend_on_today(station):
     raised = pd.to_datetime(station["needs"]["raised"])
     assert raised.max() <= pd.Timestamp("2025-06-30")
-    assert raised.min() >= pd.Timestamp("2024-06-30")
+    assert raised.min() >= pd.Timestamp("2023-06-30")  # two years of history
+    assert station["meta"]["as_of"].tolist() == ["2025-06-30"]
 
 
 @pytest.mark.slow
@@ -253,7 +295,8 @@ def test_beijing_scale(tmp_path):
     levels = t["areas"]["level"].value_counts()
     assert (levels["district"], levels["street"], levels["community"], levels["station_area"]) == (16, 343, 3400, 7)
     assert levels["grid"] == 7 + 54
-    assert (counts["units"], counts["needs"], counts["resources"], counts["projects"]) == (17000, 13500, 10000, 9800)
+    assert (counts["units"], counts["needs"], counts["resources"], counts["projects"]) == (17000, 27000, 10000, 19600)
+    assert len(_last_year(t["needs"], "raised")) == 13500  # Beijing's needs of one year, and the year before
     cm = t["committees"]["level"].value_counts()
     assert (cm["city"], cm["district"], cm["street"], cm["station_area"]) == (1, 16, 343, 7)
     assert cm["community"] > 1000 and cm["alliance"] > 100

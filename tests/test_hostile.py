@@ -176,9 +176,11 @@ def test_not_a_workbook(tmp_path, content):
 
 
 def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
-    # the real limit is 1 GB unpacked; a workbook that declares more is not opened
+    # the real limit is 512 MB unpacked; a workbook that declares more is not opened
+    from graphgov.dataset import limits
+
     unpacked = sum(i.file_size for i in __import__("zipfile").ZipFile(DATA / "good.xlsx").infolist())
-    monkeypatch.setattr(reader, "MAX_XLSX_UNPACKED", unpacked - 1)
+    monkeypatch.setattr(limits, "MAX_XLSX_UNPACKED", unpacked - 1)
     with pytest.raises(DataError, match="unpacks to .* MB, more than graphgov's limit"):
         read_and_check(DATA / "good.xlsx")
 
@@ -286,3 +288,19 @@ def test_strict_refuses_an_unknown_column(tmp_path):
     assert run("check", folder).exit_code == 0
     result = run("check", folder, "--strict")
     assert result.exit_code == 1 and "units.csv:1:备注: error: unknown column" in result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(tmp_path, encoding):
+    folder = good_copy(tmp_path)
+    text = (GOOD / "units.csv").read_text(encoding="utf-8") + "U9,某某单位,government,,A3\n"
+    (folder / "units.csv").write_bytes(text.encode(encoding))
+    units = read_and_check(folder)["units"]
+    assert dict(zip(units["id"], units["name"]))["U9"] == "某某单位" and len(units) == 5
+
+
+def test_binary_with_zero_bytes_is_still_binary(tmp_path):
+    folder = good_copy(tmp_path)
+    (folder / "units.csv").write_bytes(bytes([0, 1, 2, 3, 0, 0, 7, 0, 9, 0]) * 400)
+    with pytest.raises(DataError, match="units.csv: error: this is a binary file"):
+        read_and_check(folder)

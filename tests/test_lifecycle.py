@@ -331,3 +331,39 @@ def test_recording_an_assignment_is_all_or_nothing(store):
     assert store.query("MATCH (:Dispatch)-[r:USES]->(:Resource) RETURN count(r) AS n")["n"].iloc[0] == 2
     # the single-step path continues the numbering
     assert lifecycle.dispatch(store, "N1", "R2", on=DAY)["id"] == "D000003"
+
+
+# ---- reloading a list keeps what the loop recorded ---------------------------------------------------
+
+@pytest.mark.parametrize("replace", [False, True], ids=["merge", "replace"])
+def test_reloading_the_list_keeps_the_status_the_loop_recorded(tmp_path, replace):
+    from conftest import write_dataset
+
+    tables = {**TABLES, "needs": TABLES["needs"] + [{"id": "N4", "title": "候车秩序", "category": "safety",
+                                                      "unit_id": "U1", "status": "open"}]}
+    folder = write_dataset(tmp_path / "data", tables)
+    path = tmp_path / "s.lbdb"
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(cli, [str(a) for a in args] + ["--store", str(path)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    run("load", folder)
+    run("dispatch", "N1", "R1", "--quantity", "1", "--on", "2024-03-01")
+    run("dispatch", "N2", "R1", "--on", "2024-03-01")
+    run("accept", "D000002", "--on", "2024-03-02")
+    run("close", "N4", "--on", "2024-03-03")  # the list says open; closed by hand since
+    with open_store(path) as s:
+        before = snapshot(s)
+        statuses = dict(zip(s.read_tables()["needs"]["id"], s.read_tables()["needs"]["status"]))
+    assert statuses == {"N1": "dispatched", "N2": "accepted", "N3": "fulfilled", "N4": "closed"}
+    for _ in range(2):  # the list (still 'open' but for N3) loaded again, twice
+        result = run("load", folder, *(["--replace"] if replace else []))
+        assert "needs 4 (+0, ~0)" in result.output
+        with open_store(path) as s:
+            assert snapshot(s) == before
+    run("withdraw", "D000001", "--on", "2024-03-04")  # the loop goes on from where it was
+    with open_store(path) as s:
+        assert s.query("MATCH (n:Need {id: 'N1'}) RETURN n.status AS s")["s"].tolist() == ["open"]

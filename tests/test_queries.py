@@ -320,16 +320,23 @@ EDGE_TABLES = {
          "raised": "2024-01-10", "urgency": "high", "quantity": 20, "status": "open"},
         {"id": "N2", "title": "夜间停车", "category": "parking", "unit_id": "U1", "raised": "2023-02-01", "quantity": 5},
         {"id": "N3", "title": "合同纠纷", "category": "legal", "unit_id": "U4", "area_id": "A3",
-         "raised": "2024-06-01", "status": "fulfilled"},
-        {"id": "N4", "title": "助老", "category": "elderly_care", "unit_id": "U6", "status": "dispatched", "urgency": "high"},
+         "raised": "2024-06-01", "status": "fulfilled", "dispatched_on": "2024-06-03", "accepted_on": "2024-06-05",
+         "fulfilled_on": "2024-06-28", "rating": "4"},
+        {"id": "N4", "title": "助老", "category": "elderly_care", "unit_id": "U6", "status": "dispatched", "urgency": "high",
+         "dispatched_on": "2024-11-11"},
         {"id": "N5", "title": "规划咨询", "category": "think_tank", "unit_id": "U3", "raised": "2022-05-05",
          "status": "open"},
         {"id": "N6", "title": "志愿者", "category": "volunteering", "unit_id": "U2", "area_id": "A3",
-         "raised": "2024-12-01", "status": "partial", "quantity": 5},
+         "raised": "2024-12-01", "status": "partial", "quantity": 5, "dispatched_on": "2024-12-02",
+         "accepted_on": "2024-12-04"},
         {"id": "N7", "title": "停车秩序", "category": "parking", "unit_id": "U6", "area_id": "A3",
-         "raised": "2021-01-01", "status": "closed"},
+         "raised": "2021-01-01", "status": "closed", "closed_on": "2021-03-01", "rating": "不满意"},
         {"id": "N8", "title": "停车引导", "category": "parking", "unit_id": "U5", "area_id": "A3",
-         "raised": "2025-01-20", "status": "accepted", "urgency": "low"},
+         "raised": "2025-01-20", "status": "accepted", "urgency": "low", "channel": "hotline",
+         "dispatched_on": "2025-01-21", "accepted_on": "2025-01-25"},
+        {"id": "N9", "title": "停车诱导屏", "category": "parking", "unit_id": "U5", "area_id": "A3",
+         "raised": "2024-02-10", "status": "fulfilled", "channel": "grid", "dispatched_on": "2024-02-12",
+         "accepted_on": "2024-02-13", "fulfilled_on": "2024-02-15", "rating": "满意"},
     ],
     "resources": [
         {"id": "R1", "title": "专家团队", "category": "think_tank", "unit_id": "U2", "area_id": "A3", "capacity": 3,
@@ -708,8 +715,142 @@ def exp_unserved_needs(T, as_of, same_area=False):
     return ["need_id", "title", "category", "area_id", "urgency", "raised", "unit_id", "unit"], rows
 
 
+# -- the reports over time -------------------------------------------------------------------
+
+def _in(d, a, b) -> bool:
+    return d is not None and pd.Timestamp(a) <= d <= pd.Timestamp(b)
+
+
+def _raised_by(T, committee=""):
+    needs = _rows(T["needs"])
+    if not committee:
+        return needs
+    members = {m["unit_id"] for m in _members(T)[committee]}
+    return [n for n in needs if n["unit_id"] in members]
+
+
+def exp_needs_by_month(T, year, committee=""):
+    needs = _raised_by(T, committee)
+    rows = []
+    for m in range(1, 13):
+        first = pd.Timestamp(f"{year}-{m:02d}-01")
+        last = first + pd.offsets.MonthEnd(0)
+        rows.append([f"{year}-{m:02d}"] + [sum(_in(n[c], first, last) for n in needs)
+                                           for c in ("raised", "dispatched_on", "fulfilled_on", "closed_on")])
+    return ["month", "raised", "dispatched", "fulfilled", "closed"], rows
+
+
+def exp_time_to_fulfil(T, since, until, fast, normal, slow):
+    done = [n for n in _rows(T["needs"]) if n["raised"] is not None and _in(n["fulfilled_on"], since, until)]
+    rows = []
+    for cat in sorted({n["category"] for n in done}):
+        days = [(n["fulfilled_on"] - n["raised"]).days for n in done if n["category"] == cat]
+        within = [sum(d <= limit.days for d in days) for limit in (fast, normal, slow)]
+        rows.append([cat, len(days), *within, len(days) - within[2], within[1] / len(days)])
+    return ["category", "fulfilled", "within_fast", "within_normal", "within_slow", "longer",
+            "share_within_normal"], rows
+
+
+def exp_dispatch_funnel(T, since, until, committee=""):
+    needs = [n for n in _raised_by(T, committee) if _in(n["raised"], since, until)]
+    past = {"dispatched": ("dispatched", "accepted", "partial", "fulfilled"),
+            "accepted": ("accepted", "partial", "fulfilled"), "fulfilled": ("fulfilled",)}
+
+    def reached(n, step):
+        later = {"dispatched": ("dispatched_on", "accepted_on", "fulfilled_on"),
+                 "accepted": ("accepted_on", "fulfilled_on"), "fulfilled": ("fulfilled_on",)}[step]
+        return any(n[c] is not None for c in later) or (n["status"] or "open") in past[step]
+
+    rows = []
+    for cat in sorted({n["category"] for n in needs}):
+        ns = [n for n in needs if n["category"] == cat]
+        counts = [sum(reached(n, s) for n in ns) for s in ("dispatched", "accepted", "fulfilled")]
+        closed = sum(n["status"] == "closed" and not reached(n, "fulfilled") for n in ns)
+        rows.append([cat, len(ns), *counts, closed, counts[2] / len(ns)])
+    return ["category", "raised", "dispatched", "accepted", "fulfilled", "closed", "fulfilled_share"], rows
+
+
+def exp_expiring_resources(T, as_of, days):
+    units = _by_id(T, "units")
+    live = defaultdict(int)
+    for d in _rows(T["dispatches"]):
+        if d["status"] in ("dispatched", "accepted", "partial"):
+            live[d["resource_id"]] += 1
+    rows = [[r["id"], r["title"], r["category"], r["capacity"], r["available_until"], r["unit_id"],
+             units[r["unit_id"]]["name"], live[r["id"]]]
+            for r in _rows(T["resources"]) if _in(r["available_until"], as_of, as_of + days)]
+    return ["resource_id", "title", "category", "capacity", "available_until", "unit_id", "unit",
+            "live_dispatches"], rows
+
+
+def _ancestors(T, table, start):
+    parent = {r["id"]: r["parent_id"] for r in _rows(T[table])}
+    out = []
+    while start is not None and start not in out:
+        out.append(start)
+        start = parent.get(start)
+    return out
+
+
+def exp_area_rollup(T, level=""):
+    units, areas = _by_id(T, "units"), _by_id(T, "areas")
+    per = defaultdict(list)
+    for n in _rows(T["needs"]):
+        place = n["area_id"] or units[n["unit_id"]]["area_id"]
+        for a in _ancestors(T, "areas", place) if place else []:
+            per[a].append(n["status"] or "open")
+    rows = []
+    for a, statuses in per.items():
+        if level and areas[a]["level"] != level:
+            continue
+        done, closed = statuses.count("fulfilled"), statuses.count("closed")
+        rate = None if len(statuses) == closed else done / (len(statuses) - closed)
+        rows.append([a, areas[a]["name"], areas[a]["level"], len(statuses), done, closed,
+                     len(statuses) - done - closed, rate])
+    return ["area_id", "area", "level", "needs", "fulfilled", "closed", "unmet", "resolution_rate"], rows
+
+
+def _need_stats(needs, addressing):
+    done = sum(n["status"] == "fulfilled" for n in needs)
+    closed = sum(n["status"] == "closed" for n in needs)
+    return len(needs), done, closed, sum(bool(addressing[n["id"]]) for n in needs)
+
+
+def exp_committee_rollup(T):
+    members, addressing, projects = _members(T), _addressing(T), _unit_projects(T)
+    rows = []
+    for c in _rows(T["committees"]):
+        below = [x["id"] for x in _rows(T["committees"]) if c["id"] in _ancestors(T, "committees", x["id"])]
+        units = {m["unit_id"] for b in below for m in members[b]}
+        needs = [n for n in _rows(T["needs"]) if n["unit_id"] in units]
+        n, done, closed, named = _need_stats(needs, addressing)
+        rows.append([c["id"], c["name"], c["level"], len(below), len(units), n, done, closed, n - done - closed, named,
+                     len(set().union(*(projects[u] for u in units)) if units else set())])
+    return ["committee_id", "committee", "level", "committees", "units", "needs", "fulfilled", "closed", "unmet",
+            "needs_in_projects", "projects"], rows
+
+
+def exp_committee_comparison(T, since, until):
+    members, addressing, projects = _members(T), _addressing(T), _by_id(T, "projects")
+    involved = _unit_projects(T)
+    rows = []
+    for c in _rows(T["committees"]):
+        units = {m["unit_id"] for m in members[c["id"]]}
+        needs = [n for n in _rows(T["needs"]) if n["unit_id"] in units and _in(n["raised"], since, until)]
+        n, done, closed, named = _need_stats(needs, addressing)
+        theirs = set().union(*(involved[u] for u in units)) if units else set()
+        started = sum(_in(projects[p]["start_date"], since, until) for p in theirs)
+        completed = sum(projects[p]["status"] == "completed" and _in(projects[p]["end_date"], since, until)
+                        for p in theirs)
+        rows.append([c["id"], c["name"], c["level"], len(units), n, named, named / n if n else None, done, closed,
+                     done / (n - closed) if n > closed else None, started, completed])
+    return ["committee_id", "committee", "level", "members", "needs", "converted", "conversion_rate", "fulfilled",
+            "closed", "resolution_rate", "projects_started", "projects_completed"], rows
+
+
 EXPECTED = {name[4:]: fn for name, fn in globals().items() if name.startswith("exp_")}
-RATIO_COLUMNS = {"share", "resources_per_unmet_need"}
+RATIO_COLUMNS = {"share", "resources_per_unmet_need", "share_within_normal", "fulfilled_share", "resolution_rate",
+                 "conversion_rate"}
 
 
 def test_every_bundled_report_has_an_independent_computation():
@@ -788,6 +929,14 @@ def _cases(name, T, as_of):
         "party_org_tree": [{"unit": u} for u in tree_units],
         "links_between_units": [{"a": x, "b": y} for x, y in pairs] + [{"a": y, "b": x} for x, y in pairs[:1]],
         "unserved_needs": [{"as_of": iso}, {"as_of": iso, "same_area": "true"}],
+        "needs_by_month": [{"year": str(as_of.year)}, {"year": str(as_of.year - 1), "committee": big}],
+        "time_to_fulfil": [{"until": iso}, {"since": f"{as_of.year}-01-01", "until": iso, "fast": "3", "normal": "14",
+                                            "slow": "60"}],
+        "dispatch_funnel": [{"until": iso}, {"since": f"{as_of.year - 1}-01-01", "until": iso, "committee": big}],
+        "expiring_resources": [{"as_of": iso}, {"as_of": iso, "days": "365"}],
+        "area_rollup": [{}, {"level": "district"}, {"level": "street"}],
+        "committee_rollup": [{}],
+        "committee_comparison": [{"until": iso}, {"since": f"{as_of.year}-01-01", "until": iso}],
     }[name]
 
 
@@ -846,6 +995,49 @@ def edge_store_path(tmp_path_factory):
     store.load(read_and_check(write_dataset(tmp / "edge", EDGE_TABLES)))
     store.close()
     return tmp / "e.lbdb"
+
+
+# The reports over time on the small dataset, worked out by hand from EDGE_TABLES (as of 2025-03-01).
+BY_HAND = [
+    ("needs_by_month", {"year": "2024"}, [  # raised N1 Jan, N9 Feb, N3 Jun, N6 Dec; dispatched N9, N3, N4 Nov, N6
+        ("2024-01", 1, 0, 0, 0), ("2024-02", 1, 1, 1, 0), ("2024-03", 0, 0, 0, 0), ("2024-04", 0, 0, 0, 0),
+        ("2024-05", 0, 0, 0, 0), ("2024-06", 1, 1, 1, 0), ("2024-07", 0, 0, 0, 0), ("2024-08", 0, 0, 0, 0),
+        ("2024-09", 0, 0, 0, 0), ("2024-10", 0, 0, 0, 0), ("2024-11", 0, 1, 0, 0), ("2024-12", 1, 1, 0, 0)]),
+    ("time_to_fulfil", {"until": "2025-03-01"}, [  # N3 in 27 days, N9 in 5
+        ("legal", 1, 0, 1, 1, 0, 1.0), ("parking", 1, 1, 1, 1, 0, 1.0)]),
+    ("dispatch_funnel", {"until": "2025-03-01"}, [  # N4 has no raised date; N7 closed without a dispatch
+        ("legal", 1, 1, 1, 1, 0, 1.0), ("parking", 5, 2, 2, 1, 1, 0.2), ("think_tank", 1, 0, 0, 0, 0, 0.0),
+        ("volunteering", 1, 1, 1, 0, 0, 0.0)]),
+    ("expiring_resources", {"as_of": "2025-03-01", "days": "365"}, [
+        ("R1", "专家团队", "think_tank", 3, "2026-01-01", "U2", "某大学", 0)]),
+    ("area_rollup", {"level": "district"}, [  # all but N5 (unit without an area): N3, N9 done, N7 closed
+        ("A1", "甲区", "district", 8, 2, 1, 5, 2 / 7)]),
+]
+
+
+@pytest.mark.parametrize("name, params, rows", BY_HAND, ids=[c[0] for c in BY_HAND])
+def test_reports_over_time_by_hand(edge_store_path, name, params, rows):
+    with open_store(edge_store_path) as store:
+        got = run_report(store.query, REPORTS[name], params, today=dt.date(2025, 3, 1))
+    have = [tuple(_cell(v) for v in r) for r in got.itertuples(index=False)]
+    want = [tuple(_cell(v) for v in r) for r in rows]
+    ratios = [i for i, c in enumerate(got.columns) if c in RATIO_COLUMNS]  # rounded to 3 places by the report
+
+    def exact(r):
+        return tuple(x for i, x in enumerate(r) if i not in ratios)
+
+    assert [exact(r) for r in have] == [exact(r) for r in want]
+    for i in ratios:
+        assert [r[i] for r in have] == pytest.approx([r[i] for r in want], abs=0.0005)
+
+
+def test_committee_rollup_by_hand(edge_store_path):
+    """C1 holds C2: units U1–U7, the needs N1–N9 (N3, N9 fulfilled, N7 closed; P1, P2 name N1, N5, N6), P1–P3."""
+    with open_store(edge_store_path) as store:
+        got = run_report(store.query, REPORTS["committee_rollup"]).set_index("committee_id")
+    assert got.loc["C1", ["committees", "units", "needs", "fulfilled", "closed", "unmet", "needs_in_projects",
+                          "projects"]].tolist() == [2, 7, 9, 2, 1, 6, 3, 3]
+    assert got.loc["C3", ["committees", "units", "needs", "projects"]].tolist() == [1, 0, 0, 0]
 
 
 def test_cli_list(tmp_path):
@@ -932,7 +1124,7 @@ def test_docs_list_every_bundled_report():
 def test_cli_run_on_unreachable_neo4j_is_one_line():
     result = CliRunner().invoke(cli, ["query", "run", "unmet_needs", "--neo4j", "neo4j://127.0.0.1:9"],
                                 env={"NEO4J_PASSWORD": "s3cret-value", "NEO4J_USERNAME": "analyst"})
-    assert result.exit_code == 3, result.output  # a server that cannot be reached (graphgov.errors)
+    assert result.exit_code == 3, result.output  # StoreUnavailableError: the server cannot be reached
     assert "cannot reach Neo4j" in result.output
     assert "s3cret-value" not in result.output and "Traceback" not in result.output
 

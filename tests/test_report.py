@@ -144,7 +144,7 @@ def test_report_page_is_self_contained(report_file):
     page = report_file.read_text(encoding="utf-8")
     outside_scripts = re.sub(r"<script>.*?</script>", "", page, flags=re.S)
     assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)\s*=", outside_scripts, re.I)
-    assert page.count('class="gg-chart"') == 3
+    assert page.count('class="gg-chart"') == 3 + 4  # and the trends section's four
     assert "srcdoc=" in page
 
 
@@ -235,7 +235,9 @@ def test_report_opens_offline_with_charts_figures_and_map(browser, report_file, 
     names = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert [n for n in names if not n.startswith(("data:", "file:", "about:"))] == []
     charts = browser.find_elements("css selector", "svg.gg-chart")
-    assert {c.get_attribute("data-chart") for c in charts} == {"supply-demand", "needs-by-area", "degree-distribution"}
+    assert {c.get_attribute("data-chart") for c in charts} == {"supply-demand", "needs-by-area", "degree-distribution",
+                                                                "trend-received", "trend-fulfilled", "trend-rates",
+                                                                "trend-quarters"}
     assert all(c.size["height"] > 50 and c.size["width"] > 200 for c in charts)
 
     want = expected_figures(csv, committee="C02")

@@ -1036,6 +1036,11 @@ def agreements() -> list[tuple[str, str, str, str]]:
         ("北京市朝阳区朝外街道办事处", "朝阳站地区管理办公室", "co_building", "2023-12-01"),
         ("北京西站地区管理办公室", "北京交通大学", "think_tank", "2024-02-26"),
         ("丰台站地区管理办公室", "首都经济贸易大学", "think_tank", "2024-05-08"),
+        # signed in 2025: the history's newest ties
+        ("北京市朝阳区八里庄街道办事处", "北京莱锦文化创意产业园有限公司", "co_building", "2025-03-18"),
+        ("北京南站地区管理办公室", "北京易行网约车服务有限公司", "co_building", "2025-04-22"),
+        ("北京市朝阳区双井街道办事处", "双井数字经济产业园运营有限公司", "co_building", "2025-06-10"),
+        ("清河站地区管理办公室", "北京交通大学", "think_tank", "2025-09-16"),
     ]
     for name in ["南昌铁路局福州车站", "福建省汽车运输有限公司福州站务分公司", "福州火车站商贸城",
                  "福建孩子王儿童用品有限公司", "福建华盾保安有限公司", "福建省曙光救援中心", "福州铁路公安处福州站派出所",
@@ -1304,6 +1309,7 @@ def build() -> dict[str, list[dict]]:
             member_rows.append(dict(unit_id=UID[uname], committee_id=cid, role=role, since=since))
 
     agreement_rows = [dict(unit_a=UID[a], unit_b=UID[b], kind=k, signed=s) for a, b, k, s in agreements()]
+    meetings = history(needs, projects, committee_rows, member_rows)
 
     return {
         "areas": [dict(id=a, name=n, level=l, parent_id=p) for a, n, l, p in AREAS],
@@ -1316,7 +1322,136 @@ def build() -> dict[str, list[dict]]:
         "resources": resources,
         "projects": projects,
         "participations": [dict(project_id=p, unit_id=u, role=r) for p, u, r in participations],
+        "meetings": meetings,
+        "meta": [dict(as_of=REFERENCE_DATE.isoformat(), title=META_TITLE, source=META_SOURCE,
+                      description=META_DESCRIPTION)],
     }
+
+
+# ---------------------------------------------------------------------------
+# History: two years of needs' steps, channels and ratings, later joiners, the meetings
+# log. Drawn from their own generator after everything else, so the rows above keep
+# the values they had before the history was added.
+# ---------------------------------------------------------------------------
+META_TITLE = "graphgov 示例数据集：北京重点站区、福州火车站片区、天津站"
+META_SOURCE = "data/sample/build_sample.py（虚构数据；机构名称取自公开报道）"
+META_DESCRIPTION = "三个协调网络的成员单位、三张清单、需求办理记录（2023–2025）与会议记录（2024–2025）"
+# how each kind of unit's needs come in: (channel, weight)
+CHANNELS_BY_TYPE = {
+    "railway": [("hotline", 4), ("grid", 4), ("other", 2)],
+    "transit": [("hotline", 4), ("grid", 4), ("other", 2)],
+    "government": [("hotline", 3), ("grid", 3), ("market", 1), ("other", 3)],
+    "community": [("visit", 5), ("market", 3), ("grid", 2)],
+    "police": [("grid", 5), ("hotline", 3), ("other", 2)],
+}
+CHANNELS_OTHER = [("market", 6), ("visit", 2), ("other", 2)]
+# days from raised to the first dispatch, by channel (the hotline is answered fastest)
+DISPATCH_DAYS = {"hotline": (0, 2), "grid": (1, 6), "market": (1, 10), "visit": (2, 14), "other": (3, 20)}
+# units that joined a committee after it was founded: (committee, unit, since)
+LATER_MEMBERS = [
+    ("C15", "北京SKP商场", "2025-03-20"), ("C15", "红庙社区居委会", "2025-05-12"),
+    ("C15", "甜水园社区居委会", "2025-09-08"), ("C16", "北京双井商会", "2025-04-16"),
+    ("C21", "福州站片区快递外卖从业者联合会", "2024-06-18"), ("C21", "福州市晋安区退役军人事务局", "2024-11-05"),
+    ("C21", "福建江夏学院", "2025-02-27"), ("C08", "丰台站小憩驿站服务中心", "2024-08-01"),
+    ("C30", "天津站后广场商业管理有限公司", "2024-07-15"),
+]
+# meetings held in 2024 where it differs from the cadence (2025's count is the committees' ``meetings``)
+MEETINGS_2024 = {"C06": 12, "C16": 1, "C30": 10}
+
+
+def _weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
+    return rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
+
+
+def _meeting_months(count: int, cadence: str) -> list[int]:
+    """Months of ``count`` meetings in a year of the cadence: every month, every quarter, or spread out."""
+    if cadence == "monthly" and count >= 12:
+        return list(range(1, 13)) + [6] * (count - 12)
+    if cadence == "quarterly" and count >= 4:
+        return [3, 6, 9, 12] + [12] * (count - 4)
+    return sorted({round(1 + i * 11 / max(count - 1, 1)) for i in range(count)}) if count else []
+
+
+def history(needs: list[dict], projects: list[dict], committees: list[dict], members: list[dict]) -> list[dict]:
+    """Give the needs their dated steps, channels and ratings, move the later joiners' dates, return the meetings.
+
+    Needs keep their status where a project decides it. Open needs of 2025 that no
+    project addresses and that are not among the deliberate gaps get the history a
+    busy year gives them: most are dispatched, many fulfilled, a few closed.
+    """
+    rng = random.Random(SEED + 13)
+    by_need: dict[str, list[dict]] = {}
+    for p in projects:
+        for nid in filter(None, p["need_ids"].split(";")):
+            by_need.setdefault(nid, []).append(p)
+    deliberate = {"legal_gap", "supply_gap", "old_gap"}
+    for n in needs:
+        raised = dt.date.fromisoformat(n["raised"])
+        channel = _weighted(rng, CHANNELS_BY_TYPE.get(UNIT[n["unit_id"]]["type"], CHANNELS_OTHER))
+        n["channel"] = channel
+        status = n["status"]
+        cy_parking = n["category"] == "parking" and in_subtree(n["area_id"], "BJ-ST-CY")
+        if status == "open" and n["_kind"] not in deliberate and not cy_parking and raised.year == 2025:
+            r = rng.random()
+            age = (REFERENCE_DATE - raised).days
+            if age > 45 and r < 0.45:
+                status = "fulfilled"
+            elif age > 30 and r < 0.52:
+                status = "closed"
+            elif age > 10 and r < 0.75:
+                status = rng.choice(["dispatched", "accepted", "accepted", "partial"])
+            n["status"] = status
+        if status == "open":
+            continue
+        low, high = DISPATCH_DAYS[channel]
+        step = raised + dt.timedelta(days=rng.randint(low, high))
+        served = by_need.get(n["id"], [])
+        start = min((dt.date.fromisoformat(p["start"]) for p in served), default=None)
+        if start is not None:
+            step = min(step, max(start, raised))
+        if status == "closed":
+            n["closed_on"] = min(raised + dt.timedelta(days=rng.randint(20, 60)), REFERENCE_DATE).isoformat()
+            if rng.random() < 0.6:
+                n["rating"] = rng.choice(["dissatisfied", "basically_satisfied", "dissatisfied"])
+            continue
+        n["dispatched_on"] = step.isoformat()
+        if status == "dispatched":
+            continue
+        step += dt.timedelta(days=rng.randint(0, 4))
+        n["accepted_on"] = step.isoformat()
+        if status != "fulfilled":
+            continue
+        ends = [dt.date.fromisoformat(p["end"]) for p in served if p["status"] == "completed"]
+        done = min(ends) - dt.timedelta(days=rng.randint(0, 20)) if ends else step + dt.timedelta(
+            days=rng.randint(7, 40))
+        n["fulfilled_on"] = min(max(done, step + dt.timedelta(days=1)), REFERENCE_DATE).isoformat()
+        if rng.random() < 0.85:
+            n["rating"] = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"], [80, 16, 4])[0]
+
+    joined = {(c, UID[u]): since for c, u, since in LATER_MEMBERS}
+    for m in members:
+        m["since"] = joined.get((m["committee_id"], m["unit_id"]), m["since"])
+
+    size = {}
+    for m in members:
+        size[m["committee_id"]] = size.get(m["committee_id"], 0) + 1
+    per_year = {"monthly": 12, "quarterly": 4, "half_yearly": 2, "yearly": 1, "weekly": 52}
+    meetings = []
+    for c in committees:
+        short_name = c["name"].replace("党建工作协调委员会", "协调委员会")
+        for year, count in ((2024, MEETINGS_2024.get(c["id"], per_year[c["cadence"]])), (2025, c["meetings"])):
+            for k, month in enumerate(_meeting_months(count, c["cadence"])):
+                kind = "yearly" if month == 12 and k == count - 1 else (
+                    "quarterly" if c["cadence"] == "monthly" and month in (3, 6, 9) else c["cadence"])
+                what = {"monthly": "月度碰头会", "quarterly": "季度调度会", "yearly": "年度总结会"}.get(kind, "例会")
+                day = dt.date(year, month, rng.randint(8, 26))
+                meetings.append(dict(id=f"M{len(meetings) + 1:04d}", committee_id=c["id"], held_on=day.isoformat(),
+                                     kind=kind, title=f"{short_name}{year}年{month}月{what}",
+                                     attendees=max(2, round(size[c["id"]] * rng.uniform(0.6, 1.0)))))
+    meetings.sort(key=lambda m: (m["held_on"], m["committee_id"]))
+    for i, m in enumerate(meetings, 1):
+        m["id"] = f"M{i:04d}"
+    return meetings
 
 
 ORG_TYPE_BY_UNIT = {
@@ -1405,11 +1540,14 @@ COLUMNS = {
     "memberships": ["unit_id", "committee_id", "role", "since"],
     "agreements": ["unit_a", "unit_b", "kind", "signed"],
     "needs": ["id", "title", "category", "unit_id", "description", "area_id", "raised", "urgency", "quantity",
-              "status", "contact", "phone"],
+              "status", "channel", "dispatched_on", "accepted_on", "fulfilled_on", "closed_on", "rating", "contact",
+              "phone"],
     "resources": ["id", "title", "category", "unit_id", "description", "area_id", "capacity", "available_until",
                   "contact", "phone"],
     "projects": ["id", "title", "category", "lead_unit_id", "status", "start", "end", "need_ids"],
     "participations": ["project_id", "unit_id", "role"],
+    "meetings": ["id", "committee_id", "held_on", "kind", "title", "attendees"],
+    "meta": ["as_of", "title", "source", "description"],
 }
 
 
@@ -1533,7 +1671,59 @@ def readme(t: dict[str, list[dict]]) -> str:
         "  last year (every other committee met at least as often as its cadence asks).",
         "",
     ]
+    lines += history_readme(t, cname, name)
     return "\n".join(lines)
+
+
+def history_readme(t: dict[str, list[dict]], cname: dict, name: dict) -> list[str]:
+    """The README's section on the dataset's date and its history, counted from the tables."""
+    years = sorted({n["raised"][:4] for n in t["needs"]})
+    per = {y: {"raised": 0, "dispatched_on": 0, "fulfilled_on": 0, "closed_on": 0} for y in years}
+    for n in t["needs"]:
+        for col in per[years[0]]:
+            if n.get(col) and n[col][:4] in per:
+                per[n[col][:4]][col] += 1
+    channels: dict[str, int] = {}
+    for n in t["needs"]:
+        channels[n["channel"]] = channels.get(n["channel"], 0) + 1
+    rated: dict[str, int] = {}
+    for n in t["needs"]:
+        if n.get("rating"):
+            rated[n["rating"]] = rated.get(n["rating"], 0) + 1
+    meetings = {y: sum(m["held_on"].startswith(y) for m in t["meetings"]) for y in ("2024", "2025")}
+    lines = [
+        "## The dataset's date and its history",
+        "",
+        f"`meta.csv` states the date the lists describe, {REFERENCE_DATE.isoformat()}: every date-dependent command",
+        "answers for it unless `--as-of` says otherwise, so the demo, the committed map and report and the README",
+        "examples give the same answers on any day.",
+        "",
+        "Each need carries the channel it came in through (`channel`), the dates of the steps it reached",
+        "(`dispatched_on`, `accepted_on`, `fulfilled_on`, `closed_on`) and, for most fulfilled needs and some closed",
+        "ones, the raising unit's `rating`. Where a project serves a need, its status and dates follow the project;",
+        "open 2025 needs outside the deliberate gaps were worked on as a busy year would (dispatched, fulfilled,",
+        "a few closed). Counted by the year the step happened:",
+        "",
+        "| year | raised | first dispatched | fulfilled | closed |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {y} | {v['raised']} | {v['dispatched_on']} | {v['fulfilled_on']} | {v['closed_on']} |"
+              for y, v in per.items()]
+    lines += [
+        "",
+        "Channels: " + ", ".join(f"`{c}` {k}" for c, k in sorted(channels.items())) + ". Ratings: "
+        + ", ".join(f"`{r}` {k}" for r, k in sorted(rated.items())) + ".",
+        "",
+        f"`meetings.csv` lists {len(t['meetings'])} meetings: {meetings['2024']} in 2024 and {meetings['2025']} in 2025",
+        "(2025's count per committee is `committees.meetings`). "
+        + "; ".join(f"`{c}` held {n} in 2024" for c, n in MEETINGS_2024.items()) + ",",
+        f"so `{LOW_MEETINGS_COMMITTEE}` went quiet in 2025 while `C16` and `C30` met as their cadence asks again.",
+        "Members who joined later: " + "; ".join(f"{u} → `{c}` {s}" for c, u, s in LATER_MEMBERS) + ".",
+        "Four agreements were signed in 2025. `graphgov trends` counts the indicators per period and",
+        "`graphgov compare --from-date 2024-12-31 --to-date 2025-12-31` shows what changed (docs/trends.md).",
+        "",
+    ]
+    return lines
 
 
 def check(out: Path) -> None:
@@ -1551,7 +1741,7 @@ def check(out: Path) -> None:
             ("agreements", "unit_a", "units"), ("agreements", "unit_b", "units"), ("needs", "unit_id", "units"),
             ("needs", "area_id", "areas"), ("resources", "unit_id", "units"), ("resources", "area_id", "areas"),
             ("projects", "lead_unit_id", "units"), ("participations", "project_id", "projects"),
-            ("participations", "unit_id", "units")]
+            ("participations", "unit_id", "units"), ("meetings", "committee_id", "committees")]
     for table_, col, target in refs:
         bad = set(v for v in t[table_][col] if v) - ids[target]
         assert not bad, (table_, col, bad)
@@ -1612,6 +1802,15 @@ def check(out: Path) -> None:
     expected = {"weekly": 52, "monthly": 12, "quarterly": 4, "half_yearly": 2, "yearly": 1}
     low = [c.id for c in t["committees"].itertuples() if int(c.meetings) < expected[c.cadence]]
     assert low == [LOW_MEETINGS_COMMITTEE], low
+    # the history: steps in order, never after the reference date; 2025's meetings are the committees' counts
+    n = t["needs"]
+    for a, b in (("raised", "dispatched_on"), ("dispatched_on", "accepted_on"), ("accepted_on", "fulfilled_on"),
+                 ("raised", "closed_on"), ("raised", "fulfilled_on")):
+        both = n[(n[a] != "") & (n[b] != "")]
+        assert (both[a] <= both[b]).all(), (a, b)
+        assert (n[b] <= REFERENCE_DATE.isoformat()).all(), b
+    held = t["meetings"][t["meetings"]["held_on"].str.startswith("2025")].groupby("committee_id").size()
+    assert held.reindex(t["committees"]["id"], fill_value=0).tolist() == t["committees"]["meetings"].astype(int).tolist()
     print("sizes:", sizes)
     print("gaps:", gp)
     top = t["participations"]["unit_id"].value_counts().head(6)

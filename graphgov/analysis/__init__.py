@@ -1,4 +1,4 @@
-"""Analyses of the graph: the coordination network, central actors, brokerage, gaps, Graph Data Science.
+"""Analyses of the graph: the coordination network, central actors, brokerage, gaps, GDS, trends and changes.
 
 Third step of the flow: graph store → analyses. Everything here reads tables from a store
 (or a dataset) and returns pandas DataFrames.
@@ -15,4 +15,7 @@ __all__, __getattr__ = lazy_exports(__name__, {
     'gap_structure': ('silos', 'single_brokers'),
     'gaps': ('find_gaps',),
     'gds': ('GDS_PROCEDURES', 'GDS_FUNCTIONS', 'gds_statements', 'gds_central', 'gds_available'),
+    'timeline': ('MILESTONES', 'PERIOD_KINDS', 'need_timeline', 'scope_of', 'period_labels', 'periods_between'),
+    'trends': ('DEFINITIONS', 'DEFAULT_RESPONSE_DAYS', 'SATISFIED', 'trends', 'definitions_frame', 'year_over_year'),
+    'compare': ('CHANGE_KINDS', 'CHANGE_ZH', 'CHANGE_COLUMNS', 'snapshot', 'compare', 'changes_table', 'change_summary'),
 })

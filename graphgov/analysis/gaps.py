@@ -4,8 +4,8 @@
 (high/medium/low), ``score`` (orders findings of one kind), the ``subject`` (ids and
 names), a Chinese ``message`` stating the facts, ``evidence`` (the facts as a dict)
 and a ``suggestion``. The kinds and their rules are in :data:`KINDS` and
-``docs/analysis.md``. Dates are judged against ``as_of`` (default: today), so a
-result is reproducible when ``as_of`` is given.
+``docs/analysis.md``. Dates are judged against ``as_of`` (default: the dataset's own date, else today),
+so a result is reproducible when ``as_of`` is given or the dataset states its date.
 
 The kinds, the shared :class:`GapContext` and the finding record are in
 :mod:`graphgov.analysis.gap_context`; the rules in :mod:`graphgov.analysis.gap_rules`
@@ -17,6 +17,7 @@ import datetime as dt
 
 import pandas as pd
 
+from graphgov.dataset.meta import reference_date
 from graphgov.errors import OptionError
 from graphgov.analysis.gap_context import COLUMNS, KIND_ZH, KINDS, SEVERITIES, SEVERITY_ZH, GapContext
 from graphgov.analysis.gap_rules import idle_committees, inactive_members, supply_gaps, suggested_ties, unmet_needs
@@ -61,7 +62,8 @@ def find_gaps(
     Parameters
     ----------
     source : a store, Dataset, dict of tables or :class:`CoordinationNetwork`.
-    as_of : the reference date for ages and expiry (date or ``"YYYY-MM-DD"``; default today).
+    as_of : the reference date for ages and expiry (date or ``"YYYY-MM-DD"``; default the dataset's
+        own date, else today).
     kinds : the kinds to look for (names from :data:`KINDS`, list or comma text); default all.
     layers, committee, area, hub_threshold, block_level : the network (see :func:`build_network`).
     stale_days : an open need with supply in reach is reported only once this old.
@@ -87,17 +89,9 @@ def find_gaps(
     for k in kinds:
         if k not in KINDS:
             raise OptionError(f"unknown gap kind {k!r}; choose from {', '.join(KINDS)}")
-    if as_of is None:
-        as_of = dt.date.today()
-    elif isinstance(as_of, str):
-        try:
-            as_of = dt.date.fromisoformat(as_of)
-        except ValueError as err:
-            raise OptionError(f"bad date {as_of!r}; write it as YYYY-MM-DD") from err
-    elif isinstance(as_of, dt.datetime):
-        as_of = as_of.date()
     net = source if isinstance(source, CoordinationNetwork) else build_network(
         source, layers, committee, area, hub_threshold, block_level)
+    as_of = reference_date(net.tables, as_of)
     cx = GapContext(net, as_of, seed)
     committees = _committees_in_scope(net)
     found: list[dict] = []
@@ -117,6 +111,7 @@ def find_gaps(
         found += suggested_ties(cx, suggestions)
     df = pd.DataFrame(found, columns=COLUMNS)
     if df.empty:
+        df.attrs["as_of"] = as_of.isoformat()
         return df
     df["_s"] = df["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     df["_k"] = df["kind"].map({k: i for i, k in enumerate(KINDS)})

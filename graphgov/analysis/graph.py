@@ -52,6 +52,7 @@ def to_networkx(source, include_internal: bool = False, personal: bool = False) 
     source : a store (anything with ``read_tables()``), a :class:`graphgov.dataset.checks.Dataset`
         or a dict mapping table names to DataFrames.
     include_internal : also add graphgov's own Dispatch and NeedEvent nodes.
+        Records about the network (the ``Dataset`` node, ``Meeting`` nodes) are never added.
     personal : keep the columns the schema marks as personal data (phones, contact names).
 
     Returns
@@ -68,8 +69,8 @@ def to_networkx(source, include_internal: bool = False, personal: bool = False) 
     tables = tables_of(source)
     g = nx.MultiDiGraph()
     for t in schema.node_tables():
-        if t.internal and not include_internal:
-            continue
+        if t.internal and not include_internal or t.record:
+            continue  # records (the dataset's date, meetings) say something about the network, they are not in it
         df = tables.get(t.name)
         if df is None or df.empty:
             continue
@@ -81,7 +82,8 @@ def to_networkx(source, include_internal: bool = False, personal: bool = False) 
                 attrs["name"] = attrs["title"]
             g.add_node(schema.node_key(t.label, attrs["id"]), **attrs)
     for rel, frame in edge_frames(tables):
-        if (schema.table(rel.from_table).internal or schema.table(rel.to_table).internal) and not include_internal:
+        ends = (schema.table(rel.from_table), schema.table(rel.to_table))
+        if any(t.record for t in ends) or any(t.internal for t in ends) and not include_internal:
             continue
         a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
         props = list(rel.properties)

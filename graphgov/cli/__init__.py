@@ -34,13 +34,16 @@ COMMANDS: dict[str, str] = {
     "generate": "graphgov.cli.generate:generate",
     "central": "graphgov.cli.analysis:central",
     "gaps": "graphgov.cli.analysis:gaps",
+    "doctor": "graphgov.cli.doctor:doctor",
+    "trends": "graphgov.cli.time:trends",
+    "compare": "graphgov.cli.time:compare",
 }
 
 
 # how 'graphgov --help' groups the commands, in the order a new user meets them (as the README does)
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Data (数据)", ("check", "load", "info", "export", "schema", "generate")),
-    ("Analysis (分析)", ("central", "gaps")),
+    ("Data (数据)", ("check", "load", "info", "doctor", "export", "schema", "generate")),
+    ("Analysis (分析)", ("central", "gaps", "trends", "compare")),
     ("Matching and the dispatch loop (匹配与点单-派单-接单)",
      ("match", "dispatch", "accept", "decline", "fulfil", "withdraw", "close", "reopen", "history")),
     ("Maps and reports (网络图与报告)", ("map", "report", "demo")),

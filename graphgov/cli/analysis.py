@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from graphgov.cli.common import (echo_err, emit_table, handle_errors, open_cli_store, output_lang, output_options, plural,
-                                 store_option)
+from graphgov.cli.common import (as_of_option, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
+                                 output_options, plural, store_option)
 
 # what a reader needs in a 100-column terminal; --all-columns, csv, json and xlsx have the rest
 TABLE_COLUMNS_CENTRAL = ["rank", "id", "name", "type_zh", "degree", "betweenness", "pagerank", "articulation",
@@ -124,8 +124,7 @@ def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt,
 @click.command()
 @store_option
 @scope_options
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Reference date for ages and expiry (YYYY-MM-DD). Default: today.")
+@as_of_option("Reference date for ages and expiry (YYYY-MM-DD). Default: the dataset's own date, else today.")
 @click.option("--kind", "kinds", default=None, metavar="KIND[,KIND]",
               help="Only these kinds: inactive_member, unmet_need, supply_gap, silo, single_broker, "
                    "idle_committee, suggested_tie.")
@@ -163,7 +162,7 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
 
     _check_hub(hub_threshold)
     with open_cli_store(store_path) as store:
-        df = find_gaps(store, as_of=as_of.date() if as_of else None, kinds=kinds, layers=layers,
+        df = find_gaps(store, as_of=as_of, kinds=kinds, layers=layers,
                        committee=committee, area=area, hub_threshold=_hub(hub_threshold), block_level=block_level,
                        stale_days=stale_days, suggestions=suggestions, seed=seed)
     if not df.empty:

@@ -5,6 +5,7 @@ import functools
 import os
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -12,8 +13,9 @@ from graphgov.errors import GraphGovError
 from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
-__all__ = ["store_option", "output_options", "output_lang", "set_output_lang", "handle_errors", "emit_table", "echo_err", "print_warnings",
-           "plural", "Progress", "open_cli_store"]
+__all__ = ["store_option", "output_options", "output_lang", "set_output_lang", "handle_errors", "emit_table", "echo_err",
+           "print_warnings", "plural", "Progress", "open_cli_store", "check_out", "refuse_store", "given", "as_of_option",
+           "date_value"]
 
 
 def echo_err(message: str) -> None:
@@ -75,20 +77,123 @@ def open_cli_store(store_path, read_only: bool = True):
     return open_store(store_path, read_only=read_only, ask_password=ask, warn=lambda m: echo_err(f"Warning: {m}"))
 
 
+def _stores_to_protect(store_path) -> list[Path]:
+    """The store files an output must never overwrite: --store's, $GRAPHGOV_STORE's and ./graphgov.lbdb."""
+    from graphgov.store import is_server
+
+    specs = [store_path, os.environ.get(STORE_ENV), DEFAULT_STORE]
+    return [Path(s) for s in dict.fromkeys(specs) if s and not is_server(s)]
+
+
+def refuse_store(path, store_path=None, what: str = "--out") -> None:
+    """click.UsageError when writing ``path`` would overwrite a store, one of its files or any LadybugDB file."""
+    from graphgov.store.ladybug_store import belongs_to_store, is_database_file
+
+    for store in _stores_to_protect(store_path):
+        if belongs_to_store(path, store):
+            raise click.UsageError(f"{what} {path} would overwrite the store {store} or one of its files; "
+                                   f"write to another file")
+    if Path(path).is_file() and is_database_file(path):
+        raise click.UsageError(f"{what} {path} is a LadybugDB database; write to another file")
+
+
+def check_out(out, store_path=None, *, fmt: str | None = None, what: str = "--out", folder: bool = False,
+              create_parent: bool = False) -> None:
+    """Refuse an output path before anything is computed or written; click.UsageError (exit 2).
+
+    Refused: the store or one of its side files (the one in use, $GRAPHGOV_STORE's and
+    ./graphgov.lbdb), any LadybugDB database file, a folder where a file is meant (or a
+    file where a ``folder`` is), a name not ending in .xlsx for ``fmt="xlsx"``, and a
+    parent folder that does not exist (unless ``create_parent``: then it is created,
+    and said so).
+    """
+    if out is None:
+        return
+    path = Path(out)
+    refuse_store(path, store_path, what)
+    if folder and path.exists() and not path.is_dir():
+        raise click.UsageError(f"{what} {out} is a file, and this writes a folder of CSV files: give a folder "
+                               f"name (or a name ending in .xlsx for one workbook)")
+    if not folder and path.is_dir():
+        raise click.UsageError(f"{what} {out} is a folder; give a file name")
+    if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"--format xlsx writes an Excel workbook: give {what} a name ending in .xlsx "
+                               f"(not {out})")
+    parent = path.parent
+    if not parent.is_dir():
+        if parent.exists():
+            raise click.UsageError(f"{what} {out}: {parent} is a file, not a folder")
+        if not create_parent:
+            raise click.UsageError(f"{what} {out}: the folder {parent} does not exist; create it first "
+                                   f"(mkdir -p {parent}) or write elsewhere")
+        echo_err(f"creating the folder {parent}")
+
+
+def given(name: str) -> bool:
+    """Whether the user gave the option ``name`` (rather than its default) to the running command."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+
+
+def date_value(ctx, param, value):
+    """A click callback: ``YYYY-MM-DD`` text as a ``datetime.date`` (None stays None), else a usage error."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+AS_OF_HELP = "The date the answer is for (YYYY-MM-DD). Default: the dataset's own date (meta.as_of), else today."
+
+
+def as_of_option(help: str = AS_OF_HELP):
+    """``--as-of YYYY-MM-DD``: the one name for a command's reference date.
+
+    The names commands used before (``--date``, ``--on``) still work, hidden. The
+    command receives ``as_of``: a ``datetime.date``, or None when no date was given (the
+    command then takes the dataset's own date, else today: see
+    :func:`graphgov.dataset.meta.reference_date`).
+    """
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, as_of=None, as_of_date_alias=None, as_of_on_alias=None, **kwargs):
+            given = {v for v in (as_of, as_of_date_alias, as_of_on_alias) if v is not None}
+            if len(given) > 1:
+                raise click.UsageError("two different dates given; use --as-of once")
+            return func(*args, as_of=given.pop() if given else None, **kwargs)
+
+        wrapper = click.option("--on", "as_of_on_alias", callback=date_value, default=None, hidden=True)(wrapper)
+        wrapper = click.option("--date", "as_of_date_alias", callback=date_value, default=None, hidden=True)(wrapper)
+        return click.option("--as-of", "as_of", callback=date_value, default=None, metavar="YYYY-MM-DD",
+                            help=help)(wrapper)
+
+    return decorate
+
+
 _LANG, _ALL_COLUMNS = "graphgov.lang", "graphgov.all_columns"
 
 
 def output_options(func):
     """``--format``, ``--out``, ``--top``, ``--lang`` and ``--all-columns``, shared by every command that prints a table.
 
-    The command receives ``fmt``, ``out`` and ``top``; the language and the column choice are
-    kept on the click context for :func:`emit_table` (and :func:`output_lang`).
+    ``--out`` is checked (:func:`check_out`) before the command runs, so a refused name
+    costs nothing and a writing command (dispatch …) writes nothing. The command receives
+    ``fmt``, ``out`` and ``top``; the language and the column choice are kept on the click
+    context for :func:`emit_table` (and :func:`output_lang`).
     """
 
     @functools.wraps(func)
     def wrapper(*args, lang="zh", all_columns=False, **kwargs):
         ctx = click.get_current_context()
         ctx.meta[_LANG], ctx.meta[_ALL_COLUMNS] = lang, all_columns
+        check_out(kwargs.get("out"), kwargs.get("store_path"), fmt=kwargs.get("fmt"))
         return func(*args, **kwargs)
 
     command = click.option("--all-columns", is_flag=True,
@@ -151,7 +256,10 @@ def emit_table(df, fmt: str, out: str | None, top: int | None = None, title=None
         from graphgov.views.excel import Sheet
 
         sheets = [Sheet(_sheet_name(title), df, title or "", dict(labels or {}))]
-    text = write_table(df, fmt, out, title=title, lang=lang, labels=labels, sheets=sheets, about=about)
+    try:
+        text = write_table(df, fmt, out, title=title, lang=lang, labels=labels, sheets=sheets, about=about)
+    except OSError as err:
+        raise click.UsageError(f"--out {out}: cannot write it ({err.strerror or err})") from None
     if text is not None:
         click.echo(text)
     elif out:

@@ -1,10 +1,12 @@
 """Commands that move data: check, load, info, export, schema."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from graphgov.cli.common import (Progress, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
-                                 output_options, plural, print_warnings, set_output_lang, store_option)
+from graphgov.cli.common import (Progress, check_out, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
+                                 output_options, plural, print_warnings, refuse_store, set_output_lang, store_option)
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -29,11 +31,12 @@ def check(dataset, partial, strict, store_path):
       graphgov check data/sample
       graphgov check data/sample.xlsx                 # one workbook, Chinese or English sheets
     """
-    known = None
+    known = parents = None
     if partial:
         with open_cli_store(store_path) as store:
-            known = store.known_ids() if store.exists() else None
-    ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+            if store.exists():
+                known, parents = store.known_ids(), store.parents()
+    ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"{dataset}: OK ({counts}; {plural(len(ds.warnings), 'warning')})")
 
@@ -81,15 +84,21 @@ def load(dataset, replace, partial, strict, store_path):
 
     with open_cli_store(store_path) as store:
         known = store.known_ids() if partial and store.exists() else None
+        # the hierarchy a merge would leave is checked with the stored parents (--replace keeps none)
+        parents = store.parents() if store.exists() and not replace else None
         try:
-            ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
+            ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
         except DataError as err:
             raise _unchanged(err, store.location) from None
         bar = Progress("loading")
         try:
             result = store.load(ds, replace=replace, progress=bar)
+        except DataError as err:
+            raise _unchanged(err, store.location) from None
         finally:
             bar.close()
+    for note in result.notes:
+        echo_err(f"Note: {note}")
     parts = []
     for name in ds.tables:
         a, c = result.added.get(name, 0), result.changed.get(name, 0)
@@ -148,10 +157,16 @@ def export(out, fmt, lang, source, include_personal, store_path):
       graphgov export sample.xlsx --from data/sample --lang zh --include-personal
     """
     from graphgov.dataset.checks import read_and_check
+    from graphgov.dataset import schema
     from graphgov.dataset.reader import write_dataset
 
     fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
     lang = lang or ("zh" if fmt == "xlsx" else "en")
+    check_out(out, store_path, fmt=fmt, what="OUT", folder=fmt == "csv")
+    if fmt == "csv":  # every file the folder will hold: none may be a store
+        for t in schema.TABLES:
+            for name in (t.name, *t.zh[:1]):
+                refuse_store(Path(out) / f"{name}.csv", store_path, what="OUT")
     if source:
         tables = read_and_check(source).tables
         where = str(source)
@@ -159,6 +174,8 @@ def export(out, fmt, lang, source, include_personal, store_path):
         with open_cli_store(store_path) as store:
             tables = store.read_tables(include_internal=False)
         where = store.location
+    if fmt == "csv" and not Path(out).exists():
+        echo_err(f"creating the folder {out}")
     write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal, source=where)
     click.echo(f"wrote {out}")
 

@@ -6,31 +6,33 @@
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 import pandas as pd
 
-from graphgov.cli.common import (echo_err, emit_table, handle_errors, open_cli_store, output_lang, output_options,
-                                 store_option)
+from graphgov.cli.common import (as_of_option, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
+                                 output_options, store_option)
 from graphgov.errors import OptionError
 from graphgov.views.labels import MATCH_PARTS_ZH
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+on_option = as_of_option("Date of the step (YYYY-MM-DD). Default: the dataset's own date, else today.")
 
 
-def on_option(func=None, *, help="Date of the step (default: today)."):
-    def decorate(f):
-        return click.option("--on", "on", callback=_date, default=None, metavar="YYYY-MM-DD", help=help)(f)
+def _step_date(store, as_of):
+    """The date a step is recorded on: --as-of, else the dataset's own date (said on stderr), else today."""
+    from graphgov.dataset.meta import dataset_date
 
-    return decorate(func) if func is not None else decorate
+    if as_of is not None:
+        return as_of
+    own = dataset_date(store)
+    if own is not None:
+        echo_err(f"recorded on {own.isoformat()}, the dataset's own date (--as-of gives another date)")
+    return own
+
+
+def rating_option(func):
+    return click.option("--rating", default=None, metavar="RATING",
+                        help="The raising unit's rating: 满意, 基本满意, 不满意 (or a score 1–5).")(func)
 
 
 def note_option(func):
@@ -80,13 +82,13 @@ def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
               help="With --all: look for resources in the need's district first (city: everywhere at once).")
 @click.option("--default-capacity", type=click.IntRange(min=0), default=1, show_default=True,
               help="Capacity of a resource whose capacity is not stated.")
-@on_option(help="The day the match is for: resources whose available_until is earlier are left out, and "
-                "--dispatch records the dispatches on it (default: today).")
+@as_of_option("The date matches are made for: resources that ran out before it are left out, and --dispatch "
+              "records the dispatches on it (YYYY-MM-DD). Default: the dataset's own date, else today.")
 @store_option
 @output_options
 @handle_errors
 def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, weight_items, weights_file, min_score,
-          scope, default_capacity, on, store_path, fmt, out, top):
+          scope, default_capacity, as_of, store_path, fmt, out, top):
     """Match needs to resources (需求-资源匹配), with reasons and a broker.
 
     NEED_ID: the best resources for one need, ranked, with the score's parts
@@ -98,10 +100,10 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
 
     \b
     Example:
-      graphgov match N0012 --on 2025-12-31
+      graphgov match N0012 --as-of 2025-12-31
       graphgov match N0012 --weight text=0.5 --format json
       graphgov match --all --assign --format csv --out dispatch.csv
-      graphgov match --all --assign --dispatch --on 2025-12-31
+      graphgov match --all --assign --dispatch --as-of 2025-12-31
     """
     from graphgov import matching
 
@@ -112,12 +114,13 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
     if (record or greedy or show_unmatched) and not assign:
         raise OptionError("--dispatch, --greedy and --unmatched go with --assign")
     weights = matching.parse_weights(weight_items, weights_file)
-    # one date for the whole command: what is proposed is what --dispatch may record
-    on = on or dt.date.today()
+    from graphgov.dataset.meta import reference_date
+
     lang = output_lang()
     store = _open(store_path)
-    about = {"as_of": on, "store": store.location}
     try:
+        on = reference_date(store, as_of)  # one date for the whole command: what is proposed may be dispatched
+        about = {"as_of": on, "store": store.location}
         ctx = matching.build_context(store, weights, default_capacity, on)
         if need_id:
             df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx, lang=lang)
@@ -191,19 +194,20 @@ def _emit_step(row: dict, fmt, out, top) -> None:
 @store_option
 @output_options
 @handle_errors
-def dispatch_command(need_id, resource_id, quantity, broker_id, default_capacity, on, note, store_path, fmt, out,
+def dispatch_command(need_id, resource_id, quantity, broker_id, default_capacity, as_of, note, store_path, fmt, out,
                      top):
     """Dispatch a need to a resource (派单). Prints the new dispatch's id.
 
     \b
     Example:
-      graphgov dispatch N0012 R0004 --on 2025-12-31
+      graphgov dispatch N0012 R0004 --as-of 2025-12-31
     """
     from graphgov.matching import lifecycle
 
     store = _open(store_path)
     try:
-        row = lifecycle.dispatch(store, need_id, resource_id, quantity=quantity, on=on, broker_id=broker_id, note=note,
+        row = lifecycle.dispatch(store, need_id, resource_id, quantity=quantity, on=_step_date(store, as_of),
+                                 broker_id=broker_id, note=note,
                                  default_capacity=default_capacity)
     finally:
         store.close()
@@ -218,18 +222,18 @@ def _step_command(name: str, zh: str, doc: str):
     @store_option
     @output_options
     @handle_errors
-    def command(dispatch_id, on, note, store_path, fmt, out, top):
+    def command(dispatch_id, as_of, note, store_path, fmt, out, top):
         from graphgov.matching import lifecycle
 
         store = _open(store_path)
         try:
-            row = getattr(lifecycle, name)(store, dispatch_id, on=on, note=note)
+            row = getattr(lifecycle, name)(store, dispatch_id, on=_step_date(store, as_of), note=note)
         finally:
             store.close()
         _emit_step(row, fmt, out, top)
 
-    command.help = (f"{doc} ({zh}).\n\n\b\nExample:\n  graphgov dispatch N0012 R0004 --on 2025-12-31"
-                    f"\n  graphgov {name} D000001 --on 2026-01-02")
+    command.help = (f"{doc} ({zh}).\n\n\b\nExample:\n  graphgov dispatch N0012 R0004 --as-of 2025-12-31"
+                    f"\n  graphgov {name} D000001 --as-of 2026-01-02")
     return command
 
 
@@ -242,31 +246,34 @@ withdraw = _step_command("withdraw", "撤回", "Withdraw a dispatch; undelivered
 @click.argument("dispatch_id")
 @click.option("--quantity", type=click.IntRange(min=1), default=None,
               help="Units delivered now (default: all still due); fewer leave the dispatch partial.")
+@rating_option
 @on_option
 @note_option
 @store_option
 @output_options
 @handle_errors
-def fulfil(dispatch_id, quantity, on, note, store_path, fmt, out, top):
+def fulfil(dispatch_id, quantity, rating, as_of, note, store_path, fmt, out, top):
     """Record delivery on an accepted dispatch (完成).
 
     \b
     Example:
-      graphgov dispatch N0012 R0004 --on 2025-12-31
-      graphgov accept D000001 --on 2026-01-02
-      graphgov fulfil D000001 --quantity 2 --on 2026-01-10
+      graphgov dispatch N0012 R0004 --as-of 2025-12-31
+      graphgov accept D000001 --as-of 2026-01-02
+      graphgov fulfil D000001 --quantity 2 --as-of 2026-01-10
+      graphgov fulfil D000001 --rating 满意 --as-of 2026-01-20
     """
     from graphgov.matching import lifecycle
 
     store = _open(store_path)
     try:
-        row = lifecycle.fulfil(store, dispatch_id, quantity=quantity, on=on, note=note)
+        row = lifecycle.fulfil(store, dispatch_id, quantity=quantity, on=_step_date(store, as_of), note=note,
+                               rating=rating)
     finally:
         store.close()
     _emit_step(row, fmt, out, top)
 
 
-def _need_command(name: str, func: str, doc: str):
+def _need_command(name: str, func: str, doc: str, rated: bool = False):
     @click.command(name)
     @click.argument("need_id")
     @on_option
@@ -274,23 +281,25 @@ def _need_command(name: str, func: str, doc: str):
     @store_option
     @output_options
     @handle_errors
-    def command(need_id, on, note, store_path, fmt, out, top):
+    def command(need_id, as_of, note, store_path, fmt, out, top, rating=None):
         from graphgov.matching import lifecycle
 
         store = _open(store_path)
         try:
-            row = getattr(lifecycle, func)(store, need_id, on=on, note=note)
+            extra = {"rating": rating} if rated else {}
+            row = getattr(lifecycle, func)(store, need_id, on=_step_date(store, as_of), note=note, **extra)
         finally:
             store.close()
         emit_table(pd.DataFrame([{"need_id": row["id"], "status": row["status"]}]), fmt, out, top)
 
-    lines = ["graphgov close N0017 --note 需求方已自行解决", "graphgov reopen N0017"] if name == "reopen" else \
-        [f"graphgov {name} N0017 --note 需求方已自行解决"]
+    step = f"graphgov close N0017 --note 需求方已自行解决" + (" --rating 基本满意" if name == "close" else "")
+    lines = [step, "graphgov reopen N0017"] if name == "reopen" else [step]
     command.help = f"{doc}\n\n\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
-    return command
+    return rating_option(command) if rated else command
 
 
-close = _need_command("close", "close_need", "Close a need by hand (关闭); refused while a dispatch is pending.")
+close = _need_command("close", "close_need", "Close a need by hand (关闭); refused while a dispatch is pending.",
+                      rated=True)
 reopen = _need_command("reopen", "reopen_need", "Reopen a closed need (重新开放).")
 
 
@@ -304,7 +313,7 @@ def history(need_id, store_path, fmt, out, top):
 
     \b
     Example:
-      graphgov dispatch N0012 R0004 --on 2025-12-31
+      graphgov dispatch N0012 R0004 --as-of 2025-12-31
       graphgov history N0012
     """
     from graphgov.matching import lifecycle

@@ -127,7 +127,8 @@ def run(name, params, folders, store_path, include_personal, fmt, out, top):
     """Run the report NAME on the store and print or write its table.
 
     Parameters left out take the defaults the report declares ('graphgov query list'
-    shows them).
+    shows them); a date parameter whose default is 'today' takes the dataset's own date
+    (meta.as_of) when the store has one.
 
     \b
     Example:
@@ -136,22 +137,27 @@ def run(name, params, folders, store_path, include_personal, fmt, out, top):
       graphgov query run my_report --queries my_reports/
       graphgov query run unmet_needs --neo4j neo4j://server:7687
     """
+    from graphgov.dataset.meta import reference_date
     from graphgov.queries.library import find_report, load_reports, run_report
 
     given = _split_params(params)
     report = find_report(name, load_reports(folders))
-    values = report.bind(given)  # bad parameters fail before the store is opened
+    report.bind(given)  # bad parameters fail before the store is opened
+    dropped: list[str] = []
     with open_cli_store(store_path) as store:
+        # 'today' in a report's defaults is the dataset's own date when it states one
+        values = report.bind(given, today=reference_date(store))
         df = run_report(store.report_query, report, values)
+        if not include_personal:
+            from graphgov.views.privacy import personal_values, strip_personal
+
+            # by name, and by the store's own personal values wherever an alias hides them
+            df, dropped = strip_personal(df, personal_values(store))
+    if dropped:
+        echo_err(f"left out personal data: {', '.join(dropped)} (--include-personal keeps it)")
     about = {"what": f"{report.name}: {report.description_zh}" if output_lang() == "zh"
              else f"{report.name}: {report.description}",
              "as_of": values.get("as_of"), "store": store.location,
              "params": "; ".join(f"{k} = {_value_text(v)}" for k, v in values.items()) or None}
-    if not include_personal:
-        from graphgov.views.privacy import strip_personal
-
-        df, dropped = strip_personal(df)
-        if dropped:
-            echo_err(f"left out personal data: {', '.join(dropped)} (--include-personal keeps it)")
     emit_table(df, fmt, out, top, title=(f"{report.name}：{report.description_zh}", f"{report.name}: {report.description}"),
                about=about)

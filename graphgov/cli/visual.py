@@ -1,13 +1,11 @@
 """Commands that draw: map, report, and demo (the sample's map and report in one go)."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
-from graphgov.cli.common import echo_err, handle_errors, open_cli_store, store_option
-from graphgov.dataset.sample import SAMPLE_DATE
+from graphgov.cli.common import as_of_option, check_out, echo_err, given, handle_errors, open_cli_store, store_option
 from graphgov.errors import OptionError
 
 
@@ -71,11 +69,13 @@ def _read_frame(path: str | None):
 @click.option("--title", default=None, help="The page title.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="visualizations/map.html", show_default=True,
               help="The HTML file to write.")
+@as_of_option("Gaps and matches views: the date they are computed for (YYYY-MM-DD). "
+              "Default: the dataset's own date, else today.")
 @_source_option
 @store_option
 @handle_errors
 def map_command(view, committee, unit, radius, category, area, size_by, max_nodes, group_by, findings, matches,
-                include_personal, title, out, dataset, store_path):
+                include_personal, title, out, as_of, dataset, store_path):
     """Write an interactive network map: one HTML file that works offline.
 
     The page needs no network: vis-network and the page's own script are inside it.
@@ -90,20 +90,22 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
       graphgov map --view unit --unit U001 --radius 2
       graphgov map --view category --category 交通出行
       graphgov map --view gaps
-      graphgov match --all --assign --on 2025-12-31 --format csv --out assign.csv
+      graphgov match --all --assign --format csv --out assign.csv
       graphgov map --view matches --matches assign.csv
     """
     from graphgov.views import maps
     from graphgov.analysis.gaps import find_gaps
+    from graphgov.dataset.meta import reference_date
     from graphgov.matching.assign import assign_all
 
+    check_out(out, store_path, create_parent=not given("out"))  # the default folder is made when missing
     tables = _open_source(dataset, store_path)
     findings_df = _read_frame(findings)
     matches_df = _read_frame(matches)
     if view == "gaps" and findings_df is None:
-        findings_df = find_gaps(tables)
+        findings_df = find_gaps(tables, as_of=reference_date(tables, as_of))
     if view == "matches" and matches_df is None:
-        matches_df, _ = assign_all(tables, as_of=date.today())  # what match proposes today
+        matches_df, _ = assign_all(tables, as_of=reference_date(tables, as_of))
     data = maps.write_map(
         out, tables, view=view, committee=committee, unit=unit, radius=radius, category=category, area=area,
         size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
@@ -117,8 +119,8 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
 @click.command()
 @click.option("--committee", default=None, metavar="ID", help="Report on this committee and those below it.")
 @click.option("--area", default=None, metavar="ID", help="Report on this area and everything below it.")
-@click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The report date, for the age of open needs (default: today).")
+@as_of_option("The report date, for the age of open needs, gaps and trends (YYYY-MM-DD). "
+              "Default: the dataset's own date, else today.")
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True, help="Central units listed.")
 @click.option("--no-map", is_flag=True, help="Leave the embedded network map out (a smaller file).")
 @click.option("--findings", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -130,7 +132,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
 @_source_option
 @store_option
 @handle_errors
-def report(committee, area, report_date, top, no_map, findings, matches, out, dataset, store_path):
+def report(committee, area, as_of, top, no_map, findings, matches, out, dataset, store_path):
     """Write the planner's report: key figures, charts, central units, gaps, matches, map.
 
     One HTML file that works offline (charts are inline SVG). Figures: member units,
@@ -139,13 +141,15 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
     \b
     Example:
       graphgov report --out 朝阳站区报告.html --committee C01
-      graphgov report --area BJ-CY --date 2025-12-31
+      graphgov report --area BJ-CY --as-of 2025-12-31
     """
+    from graphgov.dataset.meta import reference_date
     from graphgov.views.report import write_report
 
+    check_out(out, store_path, create_parent=not given("out"))  # the default folder is made when missing
     tables = _open_source(dataset, store_path)
     write_report(out, tables, committee=committee, area=area,
-                 today=report_date.date() if report_date else date.today(), top=top, embed_map=not no_map,
+                 today=reference_date(tables, as_of), top=top, embed_map=not no_map,
                  findings=_read_frame(findings), matches=_read_frame(matches))
     click.echo(f"wrote {out}")
 
@@ -191,13 +195,12 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
               help="The folder the map and report go to (created if needed).")
 @click.option("--load/--no-load", "do_load", default=True, show_default=True,
               help="Load the dataset into the store given by --store (merged by id).")
-@click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The report date, for the age of open needs, gaps and expired resources (default: the "
-                   f"sample's reference date {SAMPLE_DATE.isoformat()}, so the pages do not change from day "
-                   "to day; today for a --data of your own).")
+@as_of_option("The report date, for the age of open needs, gaps, expired resources and trends (YYYY-MM-DD). "
+              "Default: the dataset's own date (the bundled sample states 2025-12-31, so the pages do not change "
+              "from day to day), else today.")
 @store_option
 @handle_errors
-def demo(dataset, out_dir, do_load, report_date, store_path):
+def demo(dataset, out_dir, do_load, as_of, store_path):
     """The main job on the bundled sample: check it, load it, print the central
     actors, the gaps and the matching totals, and write its map and report.
 
@@ -210,26 +213,23 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     Example:
       graphgov demo
       graphgov demo --store sample.lbdb --out-dir 演示
-      graphgov demo --no-load --date 2026-06-30
+      graphgov demo --no-load --as-of 2026-06-30
     """
     from graphgov.analysis.central import central_table
     from graphgov.dataset.checks import read_and_check
+    from graphgov.dataset.meta import reference_date
     from graphgov.analysis.gaps import find_gaps
     from graphgov.analysis.graph import tables_of
     from graphgov.views.maps import write_map
     from graphgov.matching.assign import assign_all
     from graphgov.analysis.network import build_network
     from graphgov.views.report import write_report
-
     from graphgov.dataset.sample import sample_dir
 
-    if report_date is not None:
-        today = report_date.date()
-    else:
-        today = SAMPLE_DATE if dataset is None else date.today()
     if dataset is None:
         dataset = sample_dir()
     ds = read_and_check(dataset)
+    today = reference_date(ds, as_of)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"checked {dataset}: {counts}")
     if do_load:

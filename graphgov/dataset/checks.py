@@ -23,6 +23,7 @@ import pandas as pd
 
 from graphgov.dataset import schema, vocab
 from graphgov.errors import DataError, Problem
+from graphgov.dataset.hierarchy import HIERARCHIES, cycle_message, find_cycles, roots
 from graphgov.dataset.reader import RawDataset, RawTable, read_dataset
 
 __all__ = ["Dataset", "check_dataset", "read_and_check", "normalise_id"]
@@ -41,6 +42,7 @@ class Dataset:
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     path: Path | None = None
+    rows: dict[str, list[int]] = field(default_factory=dict)  # spreadsheet row of each frame row, per table
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -58,6 +60,13 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+
+
+# a need's dated steps and the status each leads to, in the order of the life cycle
+_STEP_STATUS = {"dispatched_on": "dispatched", "accepted_on": "accepted", "fulfilled_on": "fulfilled",
+                "closed_on": "closed"}
+_STEP_RANK = {c: i for i, c in enumerate(_STEP_STATUS)}
+_STATUS_RANK = {"open": 0, "dispatched": 1, "accepted": 2, "partial": 3, "fulfilled": 4, "closed": 4}
 
 
 def normalise_id(value: str) -> str:
@@ -93,10 +102,12 @@ def _parse_number(value, kind: str):
 
 
 class _Checker:
-    def __init__(self, raw: RawDataset, known_ids: dict[str, set[str]] | None, partial: bool, strict: bool = False):
+    def __init__(self, raw: RawDataset, known_ids: dict[str, set[str]] | None, partial: bool, strict: bool = False,
+                 known_parents: dict[str, dict[str, str | None]] | None = None):
         self.raw = raw
         self.strict = strict
         self.known_ids = known_ids or {}
+        self.known_parents = known_parents or {}
         self.partial = partial
         self.problems: list[Problem] = list(raw.problems)
         self.bad_ids: dict[str, set[str]] = {}  # ids refused in their own table: no follow-on reference errors
@@ -118,6 +129,11 @@ class _Checker:
         typed: dict[str, pd.DataFrame] = {}
         usable: dict[str, RawTable] = {}
         for name, tab in raw.tables.items():
+            if name == "meta" and not tab.present:
+                # a sheet of instructions named 说明 is common in workbooks: not a meta table
+                self.warn(tab, None, None, "none of the meta columns (as_of, title, source), ignored",
+                          fix="head the columns as_of (截止日期), title (标题), source (来源) to state the dataset's date")
+                continue
             missing = [c for c in schema.table(name).required_columns if c not in tab.present]
             for c in missing:
                 col = schema.table(name).column(c)
@@ -131,6 +147,10 @@ class _Checker:
                 self.problems.append(Problem(tab.source, None, None, f"the table has a header but no rows; "
                                              f"a dataset needs at least one row in {name}",
                                              fix=f"add the {name} ({schema.table(name).zh[0]}) below the header"))
+        if "meta" in typed:
+            self.check_meta(typed, usable["meta"])
+        if "needs" in typed:
+            self.check_need_history(typed["needs"], usable["needs"])
         self.check_keys(typed, usable)
         self.check_references(typed, usable)
         self.check_hierarchies(typed, usable)
@@ -147,6 +167,7 @@ class _Checker:
             sources={n: t.source for n, t in usable.items()},
             warnings=self.warnings,
             path=raw.path,
+            rows={n: list(t.rows) for n, t in usable.items()},
         )
 
     def check_tables_present(self) -> None:
@@ -265,6 +286,41 @@ class _Checker:
         text = unicodedata.normalize("NFC", str(v)).strip() if isinstance(v, str) else str(v)
         return text or None
 
+    def check_meta(self, typed: dict[str, pd.DataFrame], tab: RawTable):
+        """The meta table is one row, the ``Dataset`` node: its id is always META_ID."""
+        df = typed["meta"]
+        for i in range(1, len(df)):
+            self.error(tab, i, None, f"the meta table holds one row; this is row {i + 1} of its rows",
+                       fix="keep one row: the dataset's as_of date, title and source")
+        typed["meta"] = df.head(1).assign(id=schema.META_ID)
+
+    def check_need_history(self, needs: pd.DataFrame, tab: RawTable):
+        """Steps dated before the need was raised are errors; a missing status follows the latest step.
+
+        A list that carries its history as columns (dispatched_on … closed_on) may leave
+        ``status`` empty: it becomes the status of the latest dated step. A status that
+        contradicts the dates (fulfilled_on given, status open) is kept with a warning.
+        """
+        steps = [c for c in _STEP_STATUS if c in tab.present]
+        if not steps:
+            return
+        for col in steps:
+            early = needs[col].notna() & needs["raised"].notna() & (needs[col] < needs["raised"])
+            for i in early[early].index:
+                self.error(tab, i, col, f"{col} is before the need was raised ({needs.at[i, 'raised'].date()})",
+                           needs.at[i, col].date().isoformat(), fix="correct the date or the raised date")
+        for i in needs.index:
+            dated = [(needs.at[i, c], c) for c in steps if pd.notna(needs.at[i, c])]
+            if not dated:
+                continue
+            latest = _STEP_STATUS[max(dated, key=lambda x: (x[0], _STEP_RANK[x[1]]))[1]]
+            status = needs.at[i, "status"]
+            if status is None:
+                needs.at[i, "status"] = latest
+            elif _STATUS_RANK.get(status, 0) < _STATUS_RANK[latest] and status != "closed":
+                self.warn(tab, i, "status", f"status {status!r} but the need has a {latest} date; kept as written",
+                          status, fix=f"set the status to {latest} or clear the date")
+
     def check_keys(self, typed: dict[str, pd.DataFrame], usable: dict[str, RawTable]):
         for name, df in typed.items():
             tdef = schema.table(name)
@@ -318,30 +374,26 @@ class _Checker:
                                        fix=f"add it to {target}.csv ({target_def.zh[0]}) or correct the id")
 
     def check_hierarchies(self, typed: dict[str, pd.DataFrame], usable: dict[str, RawTable]):
-        for name in ("areas", "committees", "party_orgs"):
+        """Refuse circles in parent_id, each once, in linear time.
+
+        With ``known_parents`` (what the store holds), the hierarchy checked is the one the
+        load would leave: stored rows with this dataset's rows merged over them by id, so
+        an update cannot close a circle through stored rows either.
+        """
+        for name in HIERARCHIES:
             if name not in typed or "parent_id" not in usable[name].present:
                 continue
             df, tab = typed[name], usable[name]
-            parent = {i: p for i, p in zip(df["id"], df["parent_id"]) if i is not None and p is not None}
+            mine = {i: p for i, p in zip(df["id"], df["parent_id"]) if i is not None}
             index = {v: k for k, v in df["id"].items() if v is not None}
-            reported: set[str] = set()
-            for start in parent:
-                if start in reported:
-                    continue
-                seen = [start]
-                node = parent.get(start)
-                while node is not None and node not in seen and node in parent:
-                    seen.append(node)
-                    node = parent.get(node)
-                if node is not None and node in seen:
-                    cycle = seen[seen.index(node):]
-                    reported.update(cycle)
-                    if len(cycle) == 1:
-                        msg, fix = f"{node!r} is its own parent", "clear parent_id or set the real parent"
-                    else:
-                        msg = "the parent_id chain goes round in a circle: " + " → ".join(cycle + [node])
-                        fix = "break the circle: one of them must have another parent or none"
-                    self.error(tab, index.get(node), "parent_id", msg, node, fix=fix)
+            parent = {**self.known_parents.get(name, {}), **mine}
+            for cycle in find_cycles(parent):
+                first = next((k for k, n in enumerate(cycle) if n in mine), None)
+                if first is None:
+                    continue  # a circle already in the store, which this dataset does not touch
+                cycle = cycle[first:] + cycle[:first]
+                msg, fix = cycle_message([n if n in mine else f"{n} (stored)" for n in cycle])
+                self.error(tab, index.get(cycle[0]), "parent_id", msg, cycle[0], fix=fix)
 
     def check_agreements(self, typed: dict[str, pd.DataFrame], usable: dict[str, RawTable]):
         if "agreements" not in typed:
@@ -371,15 +423,10 @@ class _Checker:
                      zip(needs["id"], needs["area_id"], needs["unit_id"]) if n in wanted}
         parent, names = {}, {}
         if "areas" in typed:
-            parent = {i: p for i, p in zip(typed["areas"]["id"], typed["areas"]["parent_id"]) if p is not None}
+            parent = {i: p for i, p in zip(typed["areas"]["id"], typed["areas"]["parent_id"]) if i is not None}
             names = dict(zip(typed["areas"]["id"], typed["areas"]["name"]))
-
-        def lineage(area) -> set:
-            seen = {area}
-            while area in parent and parent[area] not in seen:  # cycles are reported elsewhere
-                area = parent[area]
-                seen.add(area)
-            return seen
+        # two areas share an ancestor exactly when their chains end at the same top
+        top = roots(parent)
 
         def named(area) -> str:
             return f"{area} {names[area]}" if names.get(area) else str(area)
@@ -390,7 +437,7 @@ class _Checker:
             if home is None or need_ids is None:
                 continue
             apart = [n for n in need_ids.split(";") if need_area.get(n) is not None
-                     and not lineage(home) & lineage(need_area[n])]
+                     and top.get(home, home) != top.get(need_area[n], need_area[n])]
             for there in dict.fromkeys(need_area[n] for n in apart):
                 ids = [n for n in apart if need_area[n] == there]
                 self.warn(tab, i, "need_ids",
@@ -401,17 +448,20 @@ class _Checker:
 
 
 def check_dataset(raw: RawDataset, known_ids: dict[str, set[str]] | None = None, partial: bool = False,
-                  strict: bool = False) -> Dataset:
+                  strict: bool = False, known_parents: dict[str, dict[str, str | None]] | None = None) -> Dataset:
     """Check a read dataset; return the typed tables or raise DataError with every problem.
 
     ``partial=True`` accepts a dataset with only some tables (an update of one list);
     references may then point to ids in ``known_ids`` (table name → ids already stored).
-    ``strict=True`` refuses a dataset that has warnings, listing them as errors.
+    ``known_parents`` (table name → id → parent_id, as stored) makes the hierarchy check
+    cover the hierarchy a load would leave. ``strict=True`` refuses a dataset that has
+    warnings, listing them as errors.
     """
-    return _Checker(raw, known_ids, partial, strict).run()
+    return _Checker(raw, known_ids, partial, strict, known_parents).run()
 
 
 def read_and_check(path: str | Path, known_ids: dict[str, set[str]] | None = None, partial: bool = False,
-                   strict: bool = False) -> Dataset:
+                   strict: bool = False, known_parents: dict[str, dict[str, str | None]] | None = None) -> Dataset:
     """Read and check a dataset folder or workbook in one step (see :func:`check_dataset`)."""
-    return check_dataset(read_dataset(path), known_ids=known_ids, partial=partial, strict=strict)
+    return check_dataset(read_dataset(path), known_ids=known_ids, partial=partial, strict=strict,
+                         known_parents=known_parents)

@@ -54,7 +54,21 @@ def schema_markdown() -> str:
             cols.append(f"{name} ({zh}; {_type_text(c)}){lock}")
         req = "" if t.required else " (optional table)"
         out.append(f"| `{t.name}` ({' / '.join(t.zh)}){req} | {'; '.join(cols)} |")
-    out += ["", "## Vocabularies", ""]
+    out += ["", "## Dates and history", "",
+            "A dataset may state its own date in the optional `meta` table (sheet 说明 or 元数据): one row with "
+            "`as_of` (截止日期), `title`, `source`. Every date-dependent command (`gaps`, `match`, `report`, `trends`, "
+            "`demo`, the dispatch loop, reports with a `today` default) then answers for that date unless `--as-of` "
+            "says otherwise, so the same files give the same answers on any day. A sheet named 说明 without any of "
+            "these columns (instructions, say) is ignored with a warning.",
+            "",
+            "A needs list may carry each need's history as columns: `dispatched_on`, `accepted_on`, "
+            "`fulfilled_on`, `closed_on`, the `channel` it came in through and the raising unit's `rating` "
+            "(满意 / 基本满意 / 不满意, or a score: 5 and 4 are 满意, 3 基本满意, 2 and 1 不满意), so years of "
+            "history load at once. A step dated before the need was raised is an error; a need without a status "
+            "gets the status of its latest dated step; a status behind its dates is kept with a warning. The "
+            "optional `meetings` table lists each committee's meetings, for meetings held against the cadence "
+            "over time (`graphgov trends`, docs/trends.md).",
+            "", "## Vocabularies", ""]
     for name, entries in vocab.VOCABULARIES.items():
         if name in ("dispatch_status", "need_step"):
             continue

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,15 +21,14 @@ import pandas as pd
 from graphgov.dataset import schema
 from graphgov.errors import DataError, OptionError, Problem
 
-__all__ = ["RawTable", "RawDataset", "read_dataset", "write_dataset", "MAX_ROWS", "MAX_CELL", "MAX_COLUMNS", "MAX_FILE_BYTES", "fold"]
+__all__ = ["RawTable", "RawDataset", "read_dataset", "write_dataset", "MAX_ROWS", "MAX_CELL", "MAX_COLUMNS",
+           "MAX_FILE_BYTES", "fold"]
 
-# Limits keep memory bounded whatever a file holds. The largest real list (Beijing's
-# 40,000-odd units) is far below them; a table past a limit is refused, never half read.
-MAX_ROWS = 500_000  # rows per table
-MAX_CELL = 10_000  # characters in one cell
-MAX_COLUMNS = 1_000  # cells in one row (empty cells past it, as spreadsheets pad rows, are ignored)
-MAX_FILE_BYTES = 100 * 1024 * 1024  # one CSV file or workbook, as stored
-MAX_XLSX_UNPACKED = 1024 * 1024 * 1024  # a workbook's contents once unzipped (zip bombs)
+# Limits keep memory and time bounded whatever a file holds (graphgov.dataset.limits lists
+# them all); a table past a limit is refused, never half read.
+from graphgov.dataset.limits import (MAX_BLANK_ROWS, MAX_CELL, MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES,  # noqa: E402
+                                     MAX_ROWS, FileProblem as _FileProblem)
+
 _CHUNK = 1 << 20
 # what Excel and WPS write into a cell whose formula failed
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
@@ -94,12 +92,15 @@ def _encoding(path: Path) -> tuple[str, int]:
     """
     with path.open("rb") as fh:
         head = fh.read(4096)
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = _utf16_without_bom(head)
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not utf16:
         raise _FileProblem("this is a binary file, not CSV text", "save the sheet as CSV (UTF-8) or .xlsx")
     if head.startswith(codecs.BOM_UTF8):
         encodings = ["utf-8-sig"]
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
+    elif utf16:
+        encodings = [utf16]
     else:
         encodings = ["utf-8", "gb18030"]
     utf8_failure = None  # (line, whether valid non-ASCII text came before it)
@@ -141,6 +142,29 @@ def _encoding(path: Path) -> tuple[str, int]:
     )
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"`` / ``"utf-16-be"`` when the first bytes are UTF-16 text without a byte-order mark.
+
+    Column names, separators and line breaks are ASCII, so UTF-16 text has a zero byte in
+    every other position (the odd ones little-endian, the even ones big-endian) and hardly
+    any in the others; binary data has zeros anywhere.
+    """
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 8:
+        return None
+    half = len(head) // 2
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= half * 0.2 and other <= half * 0.02:
+            try:
+                text = head.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if any(sep in text for sep in (",", "\t", ";")) and not _CONTROL.search(text.replace("\x00", "")):
+                return enc
+    return None
+
+
 def _utf8_cjk_runs(data: bytes) -> int:
     """Runs of three or more UTF-8-encoded CJK characters in ``data``.
 
@@ -149,12 +173,6 @@ def _utf8_cjk_runs(data: bytes) -> int:
     CJK characters are rare in genuine GBK text, so two such runs mean a mixed file.
     """
     return len(re.findall(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}", data))
-
-
-class _FileProblem(Exception):
-    def __init__(self, message: str, fix: str):
-        super().__init__(message)
-        self.message, self.fix = message, fix
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -168,7 +186,7 @@ def _check_size(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _FileProblem(f"the file is {size / 2**20:,.0f} MB, more than graphgov's limit of "
-                           f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one file",
+                           f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one file (MAX_FILE_BYTES)",
                            "split the list by area or year and load the parts")
 
 
@@ -188,12 +206,27 @@ def _csv_rows(path: Path, source: str):
     """
     _check_size(path)
     encoding, lines = _encoding(path)
-    if lines > MAX_ROWS:  # only then can the table be too long: count its rows
-        n = sum(1 for row in _parsed(path, encoding) if any(c.strip() for c in row)) - 1
+    if lines > MAX_ROWS:  # only then can the table be too long: count its rows, stopping at a run of empty ones
+        n, blank, rownum = 0, 0, 0
+        for row in _parsed(path, encoding):
+            rownum += 1
+            if any(c.strip() for c in row):
+                n, blank = n + 1, 0
+            else:
+                blank += 1
+                if blank > MAX_BLANK_ROWS:
+                    raise _blank_rows(rownum)
+        n -= 1  # the header
         if n > MAX_ROWS:
             raise _FileProblem(f"the table has {n:,} rows, more than graphgov's limit of {MAX_ROWS:,} rows "
-                               "for one table", "split the list by area or year and load the parts")
+                               "for one table (MAX_ROWS)", "split the list by area or year and load the parts")
     yield from _parsed(path, encoding)
+
+
+def _blank_rows(rownum: int) -> _FileProblem:
+    return _FileProblem(f"more than {MAX_BLANK_ROWS:,} empty rows one after another, up to row {rownum:,} "
+                        f"(MAX_BLANK_ROWS): the file is padded with empty rows or separators",
+                        "delete the empty rows (in Excel: select them, Delete Rows) and save again", rownum)
 
 
 def _parsed(path: Path, encoding: str):
@@ -204,33 +237,17 @@ def _parsed(path: Path, encoding: str):
         except csv.Error as err:
             if "field larger than field limit" in str(err):
                 raise _FileProblem(f"a cell near line {reader.line_num} holds more than {csv.field_size_limit():,} "
-                                   f"characters (graphgov's limit is {MAX_CELL:,})",
-                                   "shorten it, or close the quote that an unclosed \" starts") from err
+                                   f"characters (graphgov's limit is {MAX_CELL:,}, MAX_CELL)",
+                                   "shorten it, or close the quote that an unclosed \" starts", reader.line_num) from err
             raise _FileProblem(f"the CSV cannot be parsed near line {reader.line_num}: {err}",
-                               "check for an unclosed quote") from err
+                               "check for an unclosed quote", reader.line_num) from err
 
 
 def _xlsx_sheets(path: Path):
-    from openpyxl import load_workbook
+    from graphgov.dataset.workbook import sheets
 
     _check_size(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_XLSX_UNPACKED:
-            raise _FileProblem(f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, more than graphgov's limit of "
-                               f"{MAX_XLSX_UNPACKED / 2**20:,.0f} MB",
-                               "split the workbook, or save it again from Excel or WPS")
-        # data_only: a formula cell reads as the value Excel last computed, never as its formula
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise _FileProblem(f"the workbook cannot be opened ({err.__class__.__name__}: {err})",
-                           "the file may be truncated or not an .xlsx; save it again from Excel or WPS") from err
-    try:
-        for sheet in book.worksheets:
-            yield sheet.title, sheet.iter_rows(values_only=True)
-    finally:
-        book.close()
+    yield from sheets(path)
 
 
 def _cell(value):
@@ -266,46 +283,93 @@ def _cell_problem(value) -> tuple[str, str] | None:
     return None
 
 
+def _filled(value) -> bool:
+    return value is not None and (not isinstance(value, str) or value.strip() != "")
+
+
 def _build_table(name: str, source: str, rows_iter, problems: list[Problem], warnings: list[Problem]) -> RawTable | None:
+    """Stream a table's rows into a RawTable, enforcing the limits as rows arrive.
+
+    Only the columns the schema knows are kept, so memory follows the rows and the known
+    columns, not the width of the sheet. Past a limit (rows, empty rows in a row, filled
+    cells, cells in a row) the table is refused at that row and the rest is not read.
+    """
     tdef = schema.table(name)
     lookup = _COLUMNS[name]
     header = None
+    mapping: dict[int, str] = {}
+    headers: dict[str, str] = {}
     records, numbers = [], []
-    rownum = 0
+    rownum = blank = cells = 0
     for raw in rows_iter:
         rownum += 1
-        if len(raw) > MAX_COLUMNS and any(v not in (None, "") for v in raw[MAX_COLUMNS:]):
+        if len(raw) > MAX_COLUMNS and any(_filled(v) for v in raw[MAX_COLUMNS:]):
             problems.append(Problem(source, rownum, None, f"the row has {len(raw):,} cells, more than graphgov's "
-                                    f"limit of {MAX_COLUMNS:,} columns", fix="delete the extra columns"))
+                                    f"limit of {MAX_COLUMNS:,} columns (MAX_COLUMNS)", fix="delete the extra columns"))
             return None
-        cells = [_cell(v) for v in raw[:MAX_COLUMNS]]
-        if header is None:
-            if not any(c is not None for c in cells):
-                continue  # blank lines above the header
-            header = [("" if c is None else str(c)) for c in cells]
-            header_folded = [fold(c) for c in cells if c is not None]
-            first = next(i for i, c in enumerate(cells) if c is not None)
-            header_first = str(cells[first]).strip()
-            header_row = rownum
+        filled = sum(1 for v in raw[:MAX_COLUMNS] if _filled(v))
+        if not filled:
+            blank += 1
+            if blank > MAX_BLANK_ROWS:
+                err = _blank_rows(rownum)
+                problems.append(Problem(source, rownum, None, err.message, fix=err.fix))
+                return None
             continue
-        if not any(c is not None for c in cells):
+        blank = 0
+        cells += filled
+        if cells > MAX_CELLS:
+            problems.append(Problem(source, rownum, None, f"the table has more than {MAX_CELLS:,} filled cells "
+                                    f"(MAX_CELLS)", fix="split the list by area or year, or delete unused columns"))
+            return None
+        if header is None:
+            cells_ = [_cell(v) for v in raw[:MAX_COLUMNS]]
+            header = [("" if c is None else str(c)) for c in cells_]
+            header_folded = [fold(c) for c in cells_ if c is not None]
+            first = next(i for i, c in enumerate(cells_) if c is not None)
+            header_first = str(cells_[first]).strip()
+            header_row = rownum
+            mapping, headers = _map_header(header, header_row, source, tdef, lookup, problems, warnings)
             continue
         if len(records) >= MAX_ROWS:
             problems.append(Problem(source, rownum, None, f"the table has more than {MAX_ROWS:,} rows, "
-                                    f"graphgov's limit for one table",
+                                    f"graphgov's limit for one table (MAX_ROWS)",
                                     fix="split the list by area or year and load the parts"))
             return None
-        if first < len(cells) and isinstance(cells[first], str) and cells[first].strip() == header_first and \
-                [fold(c) for c in cells if c is not None] == header_folded:
+        lead = _cell(raw[first]) if first < len(raw) else None
+        if isinstance(lead, str) and lead.strip() == header_first and \
+                [fold(c) for c in (_cell(v) for v in raw[:MAX_COLUMNS]) if c is not None] == header_folded:
             problems.append(Problem(source, rownum, None, "the header row appears again inside the table "
                                     "(two files pasted together?)", fix="delete this row"))
             continue
-        records.append(cells)
+        records.append([_cell(raw[idx]) if idx < len(raw) else None for idx in mapping])
         numbers.append(rownum)
     if header is None:
         problems.append(Problem(source, None, None, "the table is empty (no header row)",
                                 fix=f"add a header row with the columns {', '.join(tdef.required_columns)}"))
         return None
+    data = {canon: [None] * len(records) for canon in tdef.column_names}
+    columns = list(mapping.values())
+    for i, rec in enumerate(records):
+        for canon, value in zip(columns, rec):
+            if isinstance(value, str):
+                bad = _cell_problem(value)
+                if bad:
+                    problems.append(Problem(source, numbers[i], headers[canon], bad[0], value[:80], fix=bad[1]))
+                if len(value) > MAX_CELL:
+                    problems.append(Problem(source, numbers[i], headers[canon],
+                                            f"the cell holds {len(value):,} characters, more than {MAX_CELL:,} "
+                                            f"(MAX_CELL)", fix="shorten it"))
+                    value = value[:MAX_CELL]
+                if value.strip() == "":
+                    value = None
+            data[canon][i] = value
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
+    return RawTable(name, source, frame, numbers, headers, set(headers))
+
+
+def _map_header(header: list[str], header_row: int, source: str, tdef, lookup: dict[str, str],
+                problems: list[Problem], warnings: list[Problem]) -> tuple[dict[int, str], dict[str, str]]:
+    """Column position → canonical column, and canonical column → header as written."""
     mapping: dict[int, str] = {}
     headers: dict[str, str] = {}
     for idx, head in enumerate(header):
@@ -322,31 +386,11 @@ def _build_table(name: str, source: str, rows_iter, problems: list[Problem], war
             continue
         mapping[idx] = canon
         headers[canon] = head
-    data = {}
-    for canon in tdef.column_names:
-        data[canon] = [None] * len(records)
-    for i, rec in enumerate(records):
-        for idx, canon in mapping.items():
-            if idx < len(rec):
-                value = rec[idx]
-                if isinstance(value, str):
-                    bad = _cell_problem(value)
-                    if bad:
-                        problems.append(Problem(source, numbers[i], headers[canon], bad[0], value[:80], fix=bad[1]))
-                    if len(value) > MAX_CELL:
-                        problems.append(Problem(source, numbers[i], headers[canon],
-                                                f"the cell holds {len(value):,} characters, more than {MAX_CELL:,}",
-                                                fix="shorten it"))
-                        value = value[:MAX_CELL]
-                    if value.strip() == "":
-                        value = None
-                data[canon][i] = value
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
-    return RawTable(name, source, frame, numbers, headers, set(headers))
+    return mapping, headers
 
 
 _WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
-_ABOUT_SHEETS = {fold("说明"), fold("About")}
+_ABOUT_SHEETS = {fold("关于"), fold("About")}  # graphgov.views.excel.ABOUT_SHEETS: what a workbook holds
 _OLD_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".et": "WPS spreadsheet (.et)", ".ods": "OpenDocument (.ods)"}
 
 
@@ -380,7 +424,7 @@ def read_dataset(path: str | Path) -> RawDataset:
         try:
             tab = _build_table(name, source, rows_factory(), problems, warnings)
         except _FileProblem as err:
-            problems.append(Problem(source, None, None, err.message, fix=err.fix))
+            problems.append(Problem(source, err.row, None, err.message, fix=err.fix))
             return
         if tab is not None:
             tables[name] = tab
@@ -399,7 +443,7 @@ def read_dataset(path: str | Path) -> RawDataset:
             for title, rows in _xlsx_sheets(path):
                 add(title, f"{path.name}[{title}]", lambda rows=rows: rows)
         except _FileProblem as err:
-            problems.append(Problem(path.name, None, None, err.message, fix=err.fix))
+            problems.append(Problem(path.name, err.row, None, err.message, fix=err.fix))
             unreadable = True
     elif not path.exists():
         raise OptionError(f"{path}: no such file or folder")
@@ -421,7 +465,7 @@ def write_dataset(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "
     it holds and from where (``source``); it is skipped when the workbook is read back.
     Returns the path written.
     """
-    from graphgov.views.tables import neutralise
+    from graphgov.views.tables import CSV_LINE_END, neutralise
 
     out = Path(out)
     frames, titles, headers = {}, [], {}
@@ -438,7 +482,7 @@ def write_dataset(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "
         out.mkdir(parents=True, exist_ok=True)
         for (name, frame), table in zip(frames.items(), headers.values()):
             frame.rename(columns=table).map(neutralise).to_csv(out / f"{name}.csv", index=False, encoding="utf-8",
-                                                               lineterminator="\n")
+                                                               lineterminator=CSV_LINE_END)
     elif fmt == "xlsx":
         from graphgov.views.excel import Sheet, write_workbook
 

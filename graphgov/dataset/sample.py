@@ -3,21 +3,17 @@
 The sample's files live once, in the repository's ``data/sample/`` (written by
 ``data/sample/build_sample.py``). An installed package carries them as data files under
 ``share/graphgov/sample`` (``setup.cfg``), as it carries the bundled Cypher reports, so
-``graphgov demo`` works with no checkout at hand.
+``graphgov demo`` works with no checkout at hand. The sample states its own date (2025-12-31)
+in its ``meta`` table, so what the demo writes does not change from one day to the next.
 """
 from __future__ import annotations
 
-import datetime as dt
 import importlib.metadata
 from pathlib import Path
 
 from graphgov.errors import GraphGovError
 
-__all__ = ["SAMPLE_DATE", "sample_dir", "installed_data_dir"]
-
-#: The day the sample's deliberate gaps are stated for (``data/sample/README.md``); the demo's
-#: default date, so that what it writes does not change from one day to the next.
-SAMPLE_DATE = dt.date(2025, 12, 31)
+__all__ = ["sample_dir", "installed_data_dir"]
 
 
 def installed_data_dir(name: str, probe: str) -> Path | None:

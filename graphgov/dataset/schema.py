@@ -25,7 +25,11 @@ __all__ = [
     "label_of",
     "node_key",
     "split_node_key",
+    "META_ID",
 ]
+
+#: the id of the one row of the ``meta`` table (the ``Dataset`` node)
+META_ID = "dataset"
 
 # Column kinds and the property type each one gets in LadybugDB.
 KINDS = {
@@ -94,6 +98,7 @@ class Table:
     key: tuple[str, ...] = ("id",)
     required: bool = True  # must be present in a full dataset
     internal: bool = False  # written by graphgov itself, never read from a dataset
+    record: bool = False  # a record about the network (the dataset's date, meetings), not a part of it
     description: str = ""
     relations: tuple[Relation, ...] = field(default=())
 
@@ -241,6 +246,14 @@ TABLES: tuple[Table, ...] = (
             _c("urgency", "enum", zh=("紧急程度", "缓急"), enum="urgency"),
             _c("quantity", "int", zh=("数量", "需求数量"), minimum=0),
             _c("status", "enum", zh=("状态", "办理状态"), enum="need_status"),
+            _c("channel", "enum", zh=("来源渠道", "渠道", "需求来源", "收集渠道"), enum="channel",
+               description="how the need came in: 12345 hotline, party-building market order, visit, grid report"),
+            _c("dispatched_on", "date", zh=("派单日期", "派单时间"), description="first dispatched (派单)"),
+            _c("accepted_on", "date", zh=("接单日期", "接单时间"), description="first accepted (接单)"),
+            _c("fulfilled_on", "date", zh=("完成日期", "办结日期", "完成时间"), description="fulfilled (办结)"),
+            _c("closed_on", "date", zh=("关闭日期", "关闭时间"), description="closed without being fulfilled"),
+            _c("rating", "enum", zh=("满意度", "评价", "满意度评价", "回访评价"), enum="satisfaction",
+               description="the raising unit's rating when the need was fulfilled or closed (满意/基本满意/不满意 or 1–5)"),
             _CONTACT,
             _PHONE,
         ),
@@ -307,6 +320,40 @@ TABLES: tuple[Table, ...] = (
         relations=(
             Relation("PARTICIPATES_IN", "participations", "units", "unit_id", "projects", "project_id", ("role",)),
         ),
+    ),
+    Table(
+        "meetings",
+        ("会议记录", "例会记录", "会议台账", "会议"),
+        (
+            _ID,
+            _c("committee_id", "ref", True, ("委员会编号", "委员会", "召开委员会"), ref="committees"),
+            _c("held_on", "date", True, ("召开日期", "会议日期", "日期")),
+            _c("kind", "enum", zh=("会议类型", "类型"), enum="cadence",
+               description="which of the cadence's meetings: monthly (碰头), quarterly (调度), yearly (总结)"),
+            _c("title", zh=("会议名称", "名称", "主题")),
+            _c("attendees", "int", zh=("参会单位数", "参会单位"), minimum=0, description="member units present"),
+        ),
+        label="Meeting",
+        required=False,
+        record=True,
+        description="the committees' meetings, one row each, for meetings held against the cadence over time",
+        relations=(Relation("HELD_BY", "meetings", "meetings", "id", "committees", "committee_id"),),
+    ),
+    Table(
+        "meta",
+        ("说明", "元数据", "数据说明", "数据集"),
+        (
+            _c("id", "id", zh=("编号",), description="always 'dataset' (filled in when empty)"),
+            _c("as_of", "date", zh=("截止日期", "基准日期", "数据截至", "统计截止日期", "日期"),
+               description="the date the lists describe: every date-dependent answer defaults to it"),
+            _c("title", zh=("标题", "名称", "数据集名称")),
+            _c("source", zh=("来源", "数据来源")),
+            _c("description", zh=("描述", "备注")),
+        ),
+        label="Dataset",
+        required=False,
+        record=True,
+        description="the dataset's own date, title and source (one row)",
     ),
 )
 

@@ -75,6 +75,20 @@ VOCABULARIES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "completed": ("已完成", ("完成", "结项", "已结项")),
         "suspended": ("暂停", ("中止", "已暂停")),
     },
+    # how a need came in (需求来源渠道)
+    "channel": {
+        "hotline": ("12345热线派单", ("12345", "12345热线", "热线", "热线派单", "接诉即办", "市民热线")),
+        "market": ("党建超市点单", ("党建超市", "点单", "清单点单", "群众点单")),
+        "visit": ("走访", ("入户走访", "走访收集", "上门走访", "调研")),
+        "grid": ("网格上报", ("网格", "网格员上报", "网格巡查")),
+        "other": ("其他", ("其它", "会议提出", "单位报送")),
+    },
+    # the rating given when a need is fulfilled or closed; a 1–5 score maps onto the three levels
+    "satisfaction": {
+        "satisfied": ("满意", ("5", "4", "非常满意", "很满意", "比较满意", "较满意")),
+        "basically_satisfied": ("基本满意", ("3", "一般")),
+        "dissatisfied": ("不满意", ("2", "1", "非常不满意", "很不满意")),
+    },
     "dispatch_status": {
         "dispatched": ("已派单", ()),
         "accepted": ("已接单", ()),

@@ -12,4 +12,5 @@ __all__, __getattr__ = lazy_exports(__name__, {
     'solvers': ('solve_assignment', 'greedy_assign'),
     'assign': ('match_need', 'match_all', 'waiting_needs', 'assign_all'),
     'lifecycle': ('DISPATCH_ACTIONS', 'NEED_ACTIONS', 'dispatch', 'dispatch_assignments', 'accept', 'decline', 'fulfil', 'withdraw', 'close_need', 'reopen_need', 'history', 'need_status'),
+    'milestones': ('rating_code',),
 })

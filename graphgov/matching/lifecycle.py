@@ -12,6 +12,9 @@ and the need's status follows from its dispatches: ``fulfilled`` when the units
 delivered reach its quantity, else ``partial`` when some were delivered, else
 ``accepted`` / ``dispatched`` when a dispatch is at that step, else ``open``. A need
 can also be ``closed`` (关闭) by hand when no dispatch is pending, and reopened.
+Each step also keeps the need's milestone dates (``dispatched_on``, ``accepted_on``,
+``fulfilled_on``, ``closed_on``: the first of each) and, on fulfilling or closing, the
+raising unit's satisfaction ``rating``, which trends and reports read.
 
 Every step is one store transaction that writes the dispatch, a NeedEvent (step, date,
 statuses before and after) and the need's status; a refused step raises
@@ -26,6 +29,7 @@ import re
 import pandas as pd
 
 from graphgov.errors import NotFoundError, OptionError, TransitionError
+from graphgov.matching.milestones import milestones as _milestones, rating_code as _rating
 from graphgov.matching.scoring import LIVE_DISPATCH
 
 __all__ = [
@@ -103,7 +107,8 @@ _B_EVENT = ("UNWIND $rows AS r CREATE (e:NeedEvent {id: r.id, need_id: r.need_id
             "step: r.step, on_date: r.on_date, status_before: r.status_before, status_after: r.status_after, "
             "quantity: r.quantity, note: r.note, recorded_at: r.recorded_at}) "
             "WITH e, r MATCH (n:Need {id: r.need_id}) CREATE (e)-[:EVENT_OF]->(n)")
-_B_NEED_STATUS = "UNWIND $rows AS r MATCH (n:Need {id: r.id}) SET n.status = r.status"
+_B_NEED_STATUS = ("UNWIND $rows AS r MATCH (n:Need {id: r.id}) SET n.status = r.status, "
+                  "n.dispatched_on = coalesce(n.dispatched_on, r.day)")
 _BATCH = 2000
 _Q_HISTORY = ("MATCH (e:NeedEvent)-[:EVENT_OF]->(n:Need {id: $id}) "
               "OPTIONAL MATCH (d:Dispatch {id: e.dispatch_id}) "
@@ -282,6 +287,7 @@ def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None
     store.query(_C_FOR_NEED, {"d": did, "n": need_id})
     store.query(_C_USES, {"d": did, "r": resource_id})
     after = _set_need_status(store, need, need_ds + [row])
+    _milestones(store, need_id, "dispatch", after, on)
     _record_event(store, need_id, did, "dispatch", on, before, after, quantity, note, now, set())
     return {**row, "need_status": after}
 
@@ -351,7 +357,7 @@ def dispatch_assignments(store, assignments: pd.DataFrame, on=None, note: str | 
             events.append({"id": f"E{first_e + k:06d}", "need_id": a.need_id, "dispatch_id": row["id"],
                            "step": "dispatch", "on_date": on, "status_before": before, "status_after": after,
                            "quantity": quantity, "note": note, "recorded_at": stamp})
-        status = [{"id": n, "status": _current_need_status(needs[n], by_need[n])} for n in before_of]
+        status = [{"id": n, "status": _current_need_status(needs[n], by_need[n]), "day": on} for n in before_of]
         for chunk in range(0, len(created), _BATCH):
             part, ev = created[chunk:chunk + _BATCH], events[chunk:chunk + _BATCH]
             store.query(_B_DISPATCH, {"rows": part})
@@ -365,8 +371,9 @@ def dispatch_assignments(store, assignments: pd.DataFrame, on=None, note: str | 
 
 
 # --------------------------------------------------------------------------- steps
-def _step(store, dispatch_id: str, step: str, on, note, now, quantity: int | None = None) -> dict:
+def _step(store, dispatch_id: str, step: str, on, note, now, quantity: int | None = None, rating=None) -> dict:
     on = _today(on)
+    rating = _rating(rating)
     with store.transaction():
         d = _one(store, _Q_DISPATCH, dispatch_id, "dispatch", "'graphgov history NEED' lists a need's dispatches")
         allowed = DISPATCH_ACTIONS.get(d["status"], {})
@@ -403,6 +410,7 @@ def _step(store, dispatch_id: str, step: str, on, note, now, quantity: int | Non
                                                       "fulfilled")})
         ds = [new if x["id"] == dispatch_id else x for x in need_ds]
         after = _set_need_status(store, need, ds)
+        _milestones(store, d["need_id"], step, after, on, rating)
         _record_event(store, d["need_id"], dispatch_id, step, on, before, after, moved, note, now, set())
         return {**new, "need_status": after}
 
@@ -426,16 +434,18 @@ def withdraw(store, dispatch_id: str, on=None, note: str | None = None, now: dt.
 
 
 def fulfil(store, dispatch_id: str, quantity: int | None = None, on=None, note: str | None = None,
-           now: dt.datetime | None = None) -> dict:
+           now: dt.datetime | None = None, rating=None) -> dict:
     """Record delivery (完成) of ``quantity`` units (default: all still due) on an accepted dispatch.
 
     Fewer units than due leave the dispatch ``partial``; a later fulfil can finish it.
+    ``rating`` (满意 / 基本满意 / 不满意, or a score 1–5) records the raising unit's rating.
     """
-    return _step(store, dispatch_id, "fulfil", on, note, now, quantity)
+    return _step(store, dispatch_id, "fulfil", on, note, now, quantity, rating)
 
 
-def _need_step(store, need_id: str, step: str, on, note, now) -> dict:
+def _need_step(store, need_id: str, step: str, on, note, now, rating=None) -> dict:
     on = _today(on)
+    rating = _rating(rating)
     with store.transaction():
         need = _one(store, _Q_NEED, need_id, "need", "'graphgov match --all' lists the needs waiting for a resource")
         ds = _rows(store.query(_Q_NEED_DISPATCHES, {"id": need_id}))
@@ -449,13 +459,18 @@ def _need_step(store, need_id: str, step: str, on, note, now) -> dict:
                                   f"before closing it")
         after = "closed" if step == "close" else need_status(_quantity(need), ds)
         store.query(_U_NEED, {"id": need_id, "status": after})
+        _milestones(store, need_id, step, after, on, rating)
         _record_event(store, need_id, None, step, on, before, after, None, note, now, set())
         return {"id": need_id, "status": after}
 
 
-def close_need(store, need_id: str, on=None, note: str | None = None, now: dt.datetime | None = None) -> dict:
-    """Close a need by hand (关闭): no longer to be served. Refused while a dispatch is pending."""
-    return _need_step(store, need_id, "close", on, note, now)
+def close_need(store, need_id: str, on=None, note: str | None = None, now: dt.datetime | None = None,
+               rating=None) -> dict:
+    """Close a need by hand (关闭): no longer to be served. Refused while a dispatch is pending.
+
+    ``rating`` (满意 / 基本满意 / 不满意, or a score 1–5) records the raising unit's rating.
+    """
+    return _need_step(store, need_id, "close", on, note, now, rating)
 
 
 def reopen_need(store, need_id: str, on=None, note: str | None = None, now: dt.datetime | None = None) -> dict:

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from graphgov.errors import GraphGovError, NotFoundError, OptionError
+from graphgov.queries.safety import file_access
 
 __all__ = [
     "Param",
@@ -71,12 +72,6 @@ _DURATION = re.compile(r"^(?P<n>[+-]?\d+)\s*(?:days?|d|天)?$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEYS = {"name": "name", "description": "description", "说明": "description_zh", "description_zh": "description_zh",
          "param": "param"}
-# where a store says a statement failed: LadybugDB "(line: 3, offset: 7)" counts columns from 0,
-# Neo4j "(line 3, column 8 (offset: 27))" from 1
-_POSITIONS = ((re.compile(r"\(line:\s*(?P<line>\d+),\s*offset:\s*(?P<column>\d+)\)"), 0),
-              (re.compile(r"\(line\s+(?P<line>\d+),\s*column\s+(?P<column>\d+)"), 1))
-_REFUSED = re.compile(r"^the Cypher query was not accepted[^:]*:\s*")
-_POSITION_TEXT = re.compile(r"\s*\(line:?\s*\d+,\s*(?:offset|column)[^)]*\)+")
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否"}
 
@@ -138,24 +133,6 @@ class Report:
     bundled: bool = False
     first_column: int = 1  # the file's column of the query's first character
 
-    def query_error(self, err: Exception) -> "QueryFileError":
-        """The store's refusal of this report's query, placed at ``file:line:column`` of the report file."""
-        # the store's first line may have dropped the position; the error it was raised from keeps it
-        text = str(err.__cause__ or err)
-        text = _REFUSED.sub("", text.split('\n"')[0])  # LadybugDB echoes the query after '\n"'
-        found = [(m, base) for m, base in ((p.search(text), b) for p, b in _POSITIONS) if m]
-        reason = " ".join(_POSITION_TEXT.sub("", text).split())
-        message = f"the query was not accepted by the store: {reason}"
-        if not found:
-            return QueryFileError(self.path, None, message)
-        m, base = found[0]
-        line, column = int(m["line"]), int(m["column"]) + 1 - base
-        body = self.text.splitlines()
-        shown = body[line - 1] if 0 < line <= len(body) else ""
-        return QueryFileError(self.path, self.first_line + line - 1,
-                              f"{message}\n    {shown}\n    {' ' * (column - 1)}^",
-                              column=column + (self.first_column - 1 if line == 1 else 0))
-
     def param(self, name: str) -> Param:
         for p in self.params:
             if p.name == name:
@@ -179,9 +156,12 @@ def parse_value(text: str, kind: str, name: str = "value", today: dt.date | None
     raw = text.strip()
     try:
         if kind == "int":
-            return int(raw)
+            return _int64(int(raw), name, text)
         if kind == "float":
-            return float(raw)
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(raw)
+            return value
         if kind == "bool":
             low = raw.lower()
             if low in _TRUE:
@@ -200,9 +180,18 @@ def parse_value(text: str, kind: str, name: str = "value", today: dt.date | None
             return dt.timedelta(days=int(m["n"]))
         if kind == "str":
             return text
+    except OverflowError as err:
+        raise OptionError(f"parameter {name!r}: {text[:40]!r} is too large for {_KIND_WORDS[kind]}") from err
     except ValueError as err:
         raise OptionError(f"parameter {name!r}: {text!r} is not {_KIND_WORDS[kind]}") from err
     raise ValueError(f"unknown parameter type {kind!r}")
+
+
+def _int64(value: int, name: str, text: str) -> int:
+    """``value`` when a 64-bit integer holds it (as both stores' integers do); OptionError otherwise."""
+    if not -2**63 <= value < 2**63:
+        raise OptionError(f"parameter {name!r}: {text[:40]!r} is too large; whole numbers go up to {2**63 - 1:,}")
+    return value
 
 
 _KIND_WORDS = {
@@ -226,6 +215,8 @@ def _parse_default(text: str) -> tuple[str, object]:
     if low == "today":
         return "date", None
     if re.fullmatch(r"[+-]?\d+", raw):
+        if not -2**63 <= int(raw) < 2**63:
+            raise ValueError(f"default {raw[:40]!r} is too large; whole numbers go up to {2**63 - 1:,}")
         return "int", int(raw)
     if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?", raw):
         return "float", float(raw)
@@ -233,7 +224,10 @@ def _parse_default(text: str) -> tuple[str, object]:
         return "date", dt.date.fromisoformat(raw)
     m = re.fullmatch(r"([+-]?\d+)\s*days?", raw, re.IGNORECASE)
     if m:
-        return "duration", dt.timedelta(days=int(m[1]))
+        try:
+            return "duration", dt.timedelta(days=int(m[1]))
+        except OverflowError:
+            raise ValueError(f"default {raw[:40]!r} is too many days") from None
     raise ValueError(
         f"default {raw!r} is none of: a number, 'quoted text', true/false, a date YYYY-MM-DD, today, N days"
     )
@@ -371,12 +365,17 @@ def parse_report(source: str, path: str | Path = "<text>", bundled: bool = False
         else:
             declared[pname] = Param(pname, "str", None, True, (m["text"] or "").strip(), "")
     body_lines = lines[i:]
-    body = "\n".join(body_lines).strip()
+    raw = "\n".join(body_lines)
+    body = raw.strip()
     if not body:
         raise QueryFileError(path, first_line, "the report has a header but no query")
-    offset_line = first_line + (len(body_lines) - len("\n".join(body_lines).lstrip().splitlines()))
+    offset_line = first_line + (len(body_lines) - len(raw.lstrip().splitlines()))
+    lead = len(raw) - len(raw.lstrip())
     first_body = next(ln for ln in body_lines if ln.strip())
     first_column = len(first_body) - len(first_body.lstrip()) + 1
+    for pos, message in file_access(body):
+        at = pos + lead  # the file's own line and column, counted from 1
+        raise QueryFileError(path, first_line + raw.count("\n", 0, at), message, at - raw.rfind("\n", 0, at))
     used: list[str] = []
     for pos, kind, tok in _scan(body):
         at = offset_line + body.count("\n", 0, pos)
@@ -478,10 +477,12 @@ def run_report(run: Callable[[str, dict], object], report: Report, given: Mappin
     """Run ``report`` through ``run(cypher, params)`` (a store's ``query``) and return its result.
 
     ``given`` values may be strings (as typed on a command line): they are converted to
-    each parameter's type. Raises OptionError for bad parameters, and QueryFileError
-    (``file:line:column`` in the report file's own numbering) when the store does not
-    accept the query.
+    each parameter's type. Raises OptionError for bad parameters, and QueryFileError for a
+    report that could touch files (checked again here for a Report made by hand) or whose
+    query the store does not accept (at ``file:line:column`` in the report file's numbering).
     """
+    for pos, message in file_access(report.text):
+        raise QueryFileError(report.path, report.first_line + report.text.count("\n", 0, pos), message)
     values = report.bind(given, today)
     try:
         return run(report.text, values)
@@ -489,4 +490,6 @@ def run_report(run: Callable[[str, dict], object], report: Report, given: Mappin
         # parameters were bound above, so a refusal now is the query's: the report file is at fault
         if "not accepted" not in str(err):
             raise
-        raise report.query_error(err) from err
+        from graphgov.queries.refusal import placed_refusal
+
+        raise placed_refusal(report, err) from err

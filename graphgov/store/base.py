@@ -34,6 +34,7 @@ class LoadResult:
     changed: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     removed: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the user should know (a damaged store rebuilt …)
 
 
 class Store(abc.ABC):
@@ -70,7 +71,10 @@ class Store(abc.ABC):
         """Merge a checked dataset into the store by the tables' keys (or replace it), all or nothing."""
 
     def report_query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
-        """Run a user's report: as :meth:`query`; a store whose server sends notifications shows them."""
+        """Run a user's report (checked by :mod:`graphgov.queries.safety` already); as :meth:`query` here.
+
+        A store whose server comments on statements (Neo4j) shows those comments as warnings.
+        """
         return self.query(cypher, params)
 
     def exists(self) -> bool:
@@ -79,6 +83,14 @@ class Store(abc.ABC):
 
     def close(self) -> None:
         """Release connections; the store can be used again afterwards."""
+
+    def recover(self) -> str | None:
+        """Finish a write that was interrupted (a killed process), if one is pending.
+
+        Returns what was done, or None when nothing was pending. A server store recovers
+        by itself, so this does nothing there. Raises StoreBusyError while a writer is at work.
+        """
+        return None
 
     def lock(self, label: str, id_: str) -> None:
         """Inside a transaction, hold a write lock on one node until the transaction ends.
@@ -100,6 +112,14 @@ class Store(abc.ABC):
     def known_ids(self) -> dict[str, set[str]]:
         """The ids of every node table (for checking a partial dataset's references)."""
         return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"]) for t in schema.node_tables()}
+
+    def parents(self) -> dict[str, dict[str, str | None]]:
+        """The stored hierarchies: for areas, committees and party organizations, id → parent_id."""
+        from graphgov.dataset.hierarchy import HIERARCHIES
+
+        tables = self.read_tables(include_internal=False, names=HIERARCHIES)
+        return {name: {i: (p if isinstance(p, str) else None) for i, p in zip(df["id"], df["parent_id"])}
+                for name, df in tables.items()}
 
     def counts(self) -> pd.DataFrame:
         """Rows ``kind`` (node/relationship), ``name``, ``count`` for every label and type."""

@@ -9,6 +9,14 @@ transactions in place.
 
 Writers take an exclusive lock file beside the store, so a second writer is told the
 store is busy instead of waiting or failing half way.
+
+A process killed during LadybugDB's checkpoint leaves a *pending recovery*
+(``STORE.wal.checkpoint``, ``STORE.shadow``): LadybugDB then refuses read-only opens until
+a read-write open finishes it. A reader that meets one takes the writer lock for a
+moment and finishes it (:meth:`LadybugStore.recover`); while a live writer holds the
+lock the reader is told the store is busy. A file that is not a readable graphgov store
+(empty, truncated, garbled) raises :class:`~graphgov.errors.StoreDamagedError`, which
+points to ``graphgov doctor``; ``load --replace`` rebuilds over it.
 """
 from __future__ import annotations
 
@@ -23,11 +31,48 @@ from typing import Iterator
 import pandas as pd
 
 from graphgov.dataset import schema
-from graphgov.errors import OptionError, StoreBusyError, StoreError
+from graphgov.errors import OptionError, StoreBusyError, StoreDamagedError, StoreError
 from graphgov.store.base import LoadResult, Progress, Store
 from graphgov.store.tables import edge_frames, merge_dataset, read_tables_from
 
-__all__ = ["LadybugStore", "ddl_statements"]
+__all__ = ["LadybugStore", "ddl_statements", "side_files", "belongs_to_store", "is_database_file", "PENDING_FILES",
+           "DOCTOR_HINT"]
+
+# what a checkpoint killed half way leaves beside STORE: LadybugDB finishes it on a read-write open
+PENDING_FILES = (".wal.checkpoint", ".shadow")
+DOCTOR_HINT = "'graphgov doctor' checks the store and says what to do"
+
+
+def belongs_to_store(target: str | os.PathLike, store: str | os.PathLike) -> bool:
+    """Whether writing ``target`` would overwrite the store ``store``, or one of its side files.
+
+    Compares resolved paths (so ``./x/../graphgov.lbdb`` and links count); side files are
+    those named after the store beside it (``.wal``, ``.lock``, ``.shadow``, ``.wal.checkpoint``,
+    checkpoint locks, half-built loads), whether they exist now or not.
+    """
+    target, store = Path(os.path.realpath(target)), Path(os.path.realpath(store))
+    if target == store or (target.exists() and store.exists() and os.path.samefile(target, store)):
+        return True
+    return target.parent == store.parent and (target.name.startswith(store.name + ".")
+                                              or target.name.startswith(f".{store.name}.new-"))
+
+
+def is_database_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an existing LadybugDB database file (its first bytes say so)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"LBUG"
+    except OSError:
+        return False
+
+
+def side_files(path: str | os.PathLike) -> list[Path]:
+    """The files beside a store that belong to it: its log, checkpoint and lock files, half-built loads."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return []
+    return sorted(p for p in path.parent.iterdir()
+                  if p.name.startswith(path.name + ".") or p.name.startswith(f".{path.name}.new-"))
 
 
 def ddl_statements() -> list[str]:
@@ -86,18 +131,68 @@ class LadybugStore(Store):
         self._conn = None
 
     # -- connection -------------------------------------------------------------------
-    def _connect(self, read_only: bool):
+    def _open(self, read_only: bool):
+        """Open the database as it is (no recovery); StoreDamagedError for a file that is no graphgov store."""
         import ladybug
 
         if not self.path.exists():
             raise StoreError(f"{self.path}: no graphgov store here yet; run 'graphgov load DATASET' first "
                              f"(or choose another with --store)")
+        if self.path.is_dir():
+            raise StoreDamagedError(f"{self.path}: this is a folder, not a graphgov store file; choose the store "
+                                    f"file with --store")
+        if self.path.stat().st_size == 0:
+            raise StoreDamagedError(f"{self.path}: the store file is empty (0 bytes), so it holds no graph; "
+                                    f"{_REBUILD_HINT}")
         try:
             db = ladybug.Database(str(self.path), read_only=read_only)
+        except (RuntimeError, ValueError, MemoryError) as err:
+            raise _store_error(self.path, err, opening=True) from err
+        try:
             conn = ladybug.Connection(db)
-        except RuntimeError as err:
-            raise _store_error(self.path, err) from err
+            tables = set(conn.execute("CALL show_tables() RETURN name").get_as_df()["name"])
+        except (RuntimeError, ValueError, MemoryError) as err:
+            db.close()
+            raise _store_error(self.path, err, opening=True) from err
+        if "Unit" not in tables:
+            conn.close()
+            db.close()
+            raise StoreDamagedError(f"{self.path}: this LadybugDB database holds no graphgov graph (no Unit table); "
+                                    f"choose the store with --store, or {_REBUILD_HINT}")
         return db, conn
+
+    def _connect(self, read_only: bool):
+        """Open for reading or writing, finishing a pending recovery first when a reader meets one."""
+        try:
+            return self._open(read_only)
+        except StoreError as err:
+            if not (read_only and _PENDING_RE.search(str(err.__cause__ or ""))):
+                raise
+        self.recover()
+        try:
+            return self._open(read_only)
+        except StoreError as err:
+            if _PENDING_RE.search(str(err.__cause__ or "")):
+                raise _busy(self.path, "another graphgov command is finishing a write") from None
+            raise
+
+    def recover(self) -> str | None:
+        """Finish a checkpoint a killed writer left half done, under the writer lock.
+
+        Returns what was done, or None when nothing was pending. Raises StoreBusyError
+        while another graphgov command writes (it may be checkpointing right now).
+        """
+        if not any(self.path.with_name(self.path.name + s).exists() for s in PENDING_FILES):
+            return None
+        with self.write_lock(busy=f"the store is busy (another graphgov command is writing it, or finishing "
+                                  f"a write); try again when it has finished"):
+            if not any(self.path.with_name(self.path.name + s).exists() for s in PENDING_FILES):
+                return None  # the writer we waited for finished it
+            self.close()
+            db, conn = self._open(read_only=False)  # LadybugDB finishes the checkpoint on a read-write open
+            conn.close()
+            db.close()
+        return "finished the recovery of a write that was interrupted (a checkpoint left half done)"
 
     @property
     def conn(self):
@@ -125,7 +220,7 @@ class LadybugStore(Store):
             result = self.conn.execute(cypher, params or {})
             df = result.get_as_df()
             types = result.get_column_data_types()
-        except RuntimeError as err:
+        except (RuntimeError, ValueError, MemoryError) as err:
             raise _store_error(self.path, err, cypher) from err
         # sum() of integers is INT128 in LadybugDB and arrives as float; Neo4j gives integers
         for name, kind in zip(df.columns, types):
@@ -135,8 +230,8 @@ class LadybugStore(Store):
 
     # -- writing ----------------------------------------------------------------------
     @contextlib.contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Hold the store's writer lock, or raise StoreBusyError at once."""
+    def write_lock(self, busy: str | None = None) -> Iterator[None]:
+        """Hold the store's writer lock, or raise StoreBusyError (saying ``busy``) at once."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
@@ -144,18 +239,32 @@ class LadybugStore(Store):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as err:
-                raise StoreBusyError(f"{self.path}: the store is busy (another graphgov command is writing it); "
-                                     f"try again when it has finished") from err
+                raise StoreBusyError(f"{self.path}: " + (busy or "the store is busy (another graphgov command is "
+                                                         "writing it); try again when it has finished")) from err
             yield
         finally:
             os.close(fd)
+
+    def writer_active(self) -> bool:
+        """Whether a graphgov command holds the writer lock right now."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        if not lock_path.exists():
+            return False
+        fd = os.open(lock_path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["LadybugStore"]:
         """A write transaction in place: committed on success, rolled back on any error."""
         with self.write_lock():
             self.close()
-            self._db, self._conn = self._connect(read_only=False)
+            self._db, self._conn = self._open(read_only=False)  # a pending recovery is finished here
             try:
                 self._conn.execute("BEGIN TRANSACTION")
                 try:
@@ -173,28 +282,73 @@ class LadybugStore(Store):
         Rows are matched by id (link tables by their key columns): new rows are added,
         known rows updated, rows the dataset lacks kept unless ``replace``. Graphgov's
         own tables (dispatches, need events) are kept across loads.
+
+        With ``replace``, a damaged store (StoreDamagedError) is rebuilt from the dataset:
+        its bytes are kept beside it as ``STORE.damaged-TIME`` and ``LoadResult.notes`` says
+        so. Without ``replace`` a damaged store raises StoreDamagedError.
         """
         started = time.perf_counter()
         report = progress or (lambda step, done, total: None)
+        notes: list[str] = []
         with self.write_lock():
             self.close()
             old: dict[str, pd.DataFrame] = {}
             self._remove_stale_builds()
             if self.path.exists():
-                # With a write-ahead log left by an interrupted transaction, open for writing
-                # so the log is settled first; otherwise read-only, so readers may stay.
-                wal = self.path.with_name(self.path.name + ".wal").exists()
-                db, conn = self._connect(read_only=not wal)
                 try:
-                    old = read_tables_from(lambda q, p=None: conn.execute(q, p or {}).get_as_df(), True)
-                finally:
-                    conn.close()
-                    db.close()
+                    old = self._read_locked()
+                except StoreDamagedError as err:
+                    if not replace:
+                        raise
+                    why = str(err.__cause__ or err).splitlines()[0] if err.__cause__ else "empty or not graphgov's"
+                    notes.append(f"{self.path} could not be read ({why}), so it was rebuilt from the dataset; "
+                                 f"the damaged file is kept as {self._keep_damaged()} (its dispatch history is lost)")
             merged, added, changed = merge_dataset(old, dataset, replace)
             self._write_new(merged, report)
         after = {n: len(df) for n, df in merged.items()}
         before = {n: len(df) for n, df in old.items()}
-        return LoadResult(before, after, added, changed, time.perf_counter() - started)
+        return LoadResult(before, after, added, changed, time.perf_counter() - started, notes=notes)
+
+    def _read_locked(self) -> dict[str, pd.DataFrame]:
+        """Every table as stored, by the writer holding the lock.
+
+        With a log or a checkpoint left by an interrupted write, the store is opened for
+        writing so LadybugDB settles them first (the new database must not inherit them);
+        otherwise read-only, so readers may stay.
+        """
+        settle = any(self.path.with_name(self.path.name + s).exists() for s in (".wal", *PENDING_FILES))
+        try:
+            db, conn = self._open(read_only=not settle)
+        except StoreError as err:
+            if settle or not _PENDING_RE.search(str(err.__cause__ or "")):
+                raise
+            db, conn = self._open(read_only=False)
+        try:
+            return read_tables_from(lambda q, p=None: conn.execute(q, p or {}).get_as_df(), True)
+        except (RuntimeError, ValueError, MemoryError) as err:
+            raise _store_error(self.path, err, opening=True) from err
+        finally:
+            conn.close()
+            db.close()
+
+    def _keep_damaged(self) -> Path:
+        """Keep a damaged store's bytes under a new name; move its log and checkpoint files with it.
+
+        The store file itself is hard-linked (copied where links are not possible), so the
+        store path is never empty: the new database replaces it with one rename.
+        """
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.link(self.path, aside)
+        except OSError:
+            import shutil
+
+            shutil.copyfile(self.path, aside)
+        for suffix in (".wal", *PENDING_FILES, ".checkpoint.apply.lock", ".checkpoint.intent.lock"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + suffix))
+        return aside
 
     def _remove_stale_builds(self) -> None:
         """Remove half-built databases left by loads that were killed (we hold the lock)."""
@@ -268,15 +422,32 @@ def _fsync(path: Path) -> None:
 
 
 _LOCK_RE = re.compile(r"Could not set lock|lock is held|Lock is held", re.I)
+_PENDING_RE = re.compile(r"checkpoint recovery is pending", re.I)
+_DAMAGED_RE = re.compile(r"not a valid .* database file|Cannot read checkpoint|may be corrupted|Cannot read .* page|"
+                         r"out of bounds|Unable to open database|vector::|bad_alloc|length_error|corrupt", re.I)
+_REBUILD_HINT = ("'graphgov doctor --rebuild DATASET' (or 'graphgov load DATASET --replace') rebuilds it from "
+                 "your data; " + DOCTOR_HINT)
 
 
-def _store_error(path: Path, err: Exception, cypher: str | None = None) -> StoreError:
+def _busy(path: Path, why: str) -> StoreBusyError:
+    return StoreBusyError(f"{path}: the store is busy ({why}); try again when it has finished")
+
+
+def _store_error(path: Path, err: Exception, cypher: str | None = None, opening: bool = False) -> StoreError:
+    """The StoreError a LadybugDB exception means: busy, damaged (``opening`` or as it says), a bad query."""
     text = str(err)
     if _LOCK_RE.search(text):
-        return StoreBusyError(f"{path}: the store is busy (another graphgov command has it open for writing); "
-                              f"try again when it has finished")
+        return _busy(path, "another graphgov command has it open for writing")
+    if _PENDING_RE.search(text):
+        return _busy(path, "another graphgov command is finishing a write, or one was interrupted; "
+                           + DOCTOR_HINT)
     if cypher is not None and ("Parser exception" in text or "Binder exception" in text):
         first = text.splitlines()[0]
         return OptionError(f"the Cypher query was not accepted: {first}")
+    if "Unable to cast Python instance" in text:
+        return OptionError("a value is too large or of a kind the store cannot hold (whole numbers go up to "
+                           f"{2**63 - 1:,})")
     first = text.splitlines()[0] if text else err.__class__.__name__
-    return StoreError(f"{path}: {first}")
+    if opening or _DAMAGED_RE.search(text):
+        return StoreDamagedError(f"{path}: the store cannot be read ({first}); {_REBUILD_HINT}")
+    return StoreError(f"{path}: {first}; {DOCTOR_HINT}")

@@ -34,14 +34,15 @@ from graphgov.store.plan import BATCH_SIZE, plan_statements, write_plan
 from graphgov.store.tables import merge_dataset
 
 __all__ = ["Neo4jSettings", "Neo4jStore", "Traffic", "constraint_statements", "university_statements",
-           "load_statements", "is_neo4j_uri", "LOCK_STATEMENT", "BATCH_SIZE", "NEO4J_SCHEMES"]
+           "load_statements", "is_neo4j_uri", "pack", "LOCK_LABEL", "LOCK_STATEMENT", "BATCH_SIZE",
+           "NEO4J_SCHEMES"]
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 _SCHEME = re.compile(r"^([a-z0-9+]+)://", re.I)
 LOCK_LABEL = "GraphgovLock"
 # Writing a property takes the node's write lock until the transaction ends; MERGE on the
 # constrained id makes the node once even when two writers start together.
-LOCK_STATEMENT = f"MERGE (l:{LOCK_LABEL} {{id: 'store'}}) SET l.writes = coalesce(l.writes, 0) + 1"
+LOCK_STATEMENT = "MERGE (l:GraphgovLock {id: 'store'}) SET l.writes = coalesce(l.writes, 0) + 1"
 # Notification categories worth a user's attention on a report: unknown names, old syntax.
 _SHOWN = {"UNRECOGNIZED", "DEPRECATION", "UNSUPPORTED"}
 
@@ -83,8 +84,8 @@ class Neo4jSettings:
 def constraint_statements() -> list[str]:
     """One uniqueness constraint on ``id`` for every label, and for the writers' lock node."""
     labels = [t.label for t in schema.node_tables()] + [LOCK_LABEL]
-    return [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-            for label in labels]
+    return [f"CREATE CONSTRAINT {constraint}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            for constraint, label in ((label.lower(), label) for label in labels)]
 
 
 def university_statements() -> list[str]:
@@ -134,17 +135,24 @@ class Traffic:
         entry[2] += got
 
 
+def pack(value) -> bytes:
+    """``value`` encoded as the driver sends it over Bolt (PackStream, dates as Bolt structures).
+
+    Raises the driver's own error (OverflowError, ValueError, TypeError) for a value it cannot send.
+    """
+    from neo4j._codec.hydration.bolt.v2 import HydrationHandler
+    from neo4j._codec.packstream.v1 import PackableBuffer, Packer
+
+    buf = PackableBuffer()
+    Packer(buf)._pack(value, dehydration_hooks=HydrationHandler().new_hydration_scope().dehydration_hooks)
+    return bytes(buf.data)
+
+
 def _packed_size(value) -> int:
     try:
-        from neo4j._codec.packstream.v1 import PackableBuffer, Packer
-    except ImportError:  # pragma: no cover - another driver version: count nothing rather than fail
+        return len(pack(value))
+    except (ImportError, OverflowError, ValueError, TypeError):  # counted as nothing; sending it reports the error
         return 0
-    buf = PackableBuffer()
-    try:
-        Packer(buf)._pack(value)
-    except Exception:  # noqa: BLE001 - a value the driver cannot pack is reported when it is sent
-        return 0
-    return len(buf.data)
 
 
 class Neo4jStore(Store):
@@ -186,14 +194,18 @@ class Neo4jStore(Store):
             # the driver's own warnings would print around our one-line message
             logging.getLogger("neo4j").addHandler(logging.NullHandler())
             logging.getLogger("neo4j").propagate = False
+            bad_address = (ValueError, neo4j.exceptions.ConfigurationError)
             try:
                 driver = neo4j.GraphDatabase.driver(self.settings.uri, auth=(self.settings.user, self.settings.password))
-            except (ValueError, neo4j.exceptions.ConfigurationError) as err:
+            except bad_address as err:
                 raise OptionError(f"bad Neo4j address {self.settings.uri!r}: {_first_line(err)}") from None
             try:
                 driver.verify_connectivity()
             except Exception as err:  # the driver raises many kinds; _neo4j_error sorts them
                 driver.close()
+                if isinstance(err, bad_address) and not isinstance(err, neo4j.exceptions.Neo4jError):
+                    # raised before anything was sent: the address cannot be resolved or parsed
+                    raise OptionError(f"bad Neo4j address {self.settings.uri!r}: {_first_line(err)}") from None
                 raise _neo4j_error(self.settings, err) from None
             self._driver = driver
         return self._driver
@@ -335,11 +347,15 @@ def _neo4j_error(settings: Neo4jSettings, err: Exception) -> Exception:
         return ConstraintViolation(f"Neo4j at {where} refused a write that breaks a constraint: {_first_line(err)}")
     if isinstance(err, ne.CypherSyntaxError) or (isinstance(err, ne.ClientError) and ".Statement." in (err.code or "")):
         return OptionError(f"the Cypher query was not accepted by Neo4j: {_first_line(err)}")
+    if "memory.transaction" in str(err):
+        return StoreError(f"Neo4j at {where} cannot hold this write in one transaction ({_first_line(err)}); nothing "
+                          f"was written. Raise db.memory.transaction.max and dbms.memory.transaction.total.max on the "
+                          f"server, or load the lists one at a time with --partial")
     if isinstance(err, ne.ClientError):
         return StoreError(f"Neo4j at {where} refused the statement: {_first_line(err)}")
     if isinstance(err, ne.Neo4jError):
         return StoreError(f"Neo4j at {where} failed: {_first_line(err)}")
-    if isinstance(err, (TypeError, ValueError)):
+    if isinstance(err, (TypeError, ValueError, OverflowError)):
         # raised while packing parameters: the value, not the address, is wrong
         return OptionError(f"a parameter value cannot be sent to Neo4j: {_first_line(err)}")
     return StoreError(f"Neo4j at {where}: {err.__class__.__name__}: {_first_line(err)}")

@@ -13,7 +13,7 @@ import pandas as pd
 from graphgov.dataset import schema
 
 __all__ = ["conform", "empty_table", "key_frame", "merge_tables", "merge_dataset", "edge_frames", "read_tables_from",
-           "diff_counts", "drop_dangling_internal"]
+           "diff_counts", "drop_dangling_internal", "sort_by_key", "keep_loop_status", "refuse_cycles"]
 
 
 def empty_table(t: schema.Table) -> pd.DataFrame:
@@ -119,8 +119,17 @@ def read_tables_from(run: Callable[..., pd.DataFrame], include_internal: bool = 
             a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
             cols = [f"a.id AS {rel.from_col}", f"b.id AS {rel.to_col}"] + [f"r.{p} AS {p}" for p in rel.properties]
             df = run(f"MATCH (a:{a})-[r:{rel.type}]->(b:{b}) RETURN {', '.join(cols)}")
-        out[t.name] = conform(df, t)
+        # rows in key order, so every store gives the same frames (and maps, reports) for the same graph
+        out[t.name] = sort_by_key(conform(df, t), t)
     return out
+
+
+def sort_by_key(df: pd.DataFrame, t: schema.Table) -> pd.DataFrame:
+    """Rows ordered by the table's key (text order), index reset."""
+    if len(df) < 2:
+        return df
+    order = key_frame(df, t.key).astype(str).argsort(kind="stable")
+    return df.iloc[order.values].reset_index(drop=True)
 
 
 def diff_counts(prev: pd.DataFrame | None, merged: pd.DataFrame, t: schema.Table) -> tuple[int, int]:
@@ -157,7 +166,10 @@ def merge_dataset(old: dict[str, pd.DataFrame], dataset, replace: bool = False
     Rows are matched by the tables' keys: new rows are added, known rows updated (columns
     the file lacked keep their stored values), rows the dataset lacks kept unless
     ``replace``. Graphgov's own tables (dispatches, need events) are kept; with
-    ``replace``, those of needs or resources that are gone are dropped.
+    ``replace``, those of needs or resources that are gone are dropped. A need the
+    dispatch loop has recorded a step for keeps its stored status (:func:`keep_loop_status`),
+    so loading the same dataset again gives the same graph. Raises DataError when the
+    merged hierarchies would hold a circle (:func:`refuse_cycles`).
     """
     merged: dict[str, pd.DataFrame] = {}
     added, changed = {}, {}
@@ -171,7 +183,54 @@ def merge_dataset(old: dict[str, pd.DataFrame], dataset, replace: bool = False
             continue
         base = None if replace else prev
         merged[t.name] = merge_tables(base, dataset.tables[t.name], t, dataset.present.get(t.name))
+        if t.name == "needs":
+            keep_loop_status(merged[t.name], prev, old.get("need_events"))
         added[t.name], changed[t.name] = diff_counts(prev, merged[t.name], t)
     if replace:
         drop_dangling_internal(merged)
+    refuse_cycles(merged, dataset)
     return merged, added, changed
+
+
+def keep_loop_status(needs: pd.DataFrame, stored: pd.DataFrame | None, events: pd.DataFrame | None) -> None:
+    """Give back, in place, the stored status of every need the dispatch loop has recorded a step for.
+
+    Once ``dispatch``, ``accept`` … ``close`` or ``reopen`` has recorded a step for a need, its
+    status is the loop's record (computed from its dispatches), not the list's: reloading
+    the list that still says ``open`` must not undo a live dispatch.
+    """
+    if stored is None or stored.empty or events is None or events.empty:
+        return
+    touched = set(events["need_id"].dropna())
+    status = dict(zip(stored["id"], stored["status"]))
+    keep = needs["id"].isin(touched) & needs["id"].isin(status.keys())
+    if keep.any():
+        needs.loc[keep, "status"] = needs.loc[keep, "id"].map(status)
+
+
+def refuse_cycles(merged: dict[str, pd.DataFrame], dataset) -> None:
+    """Raise DataError when the merged hierarchies hold a circle through a row of ``dataset``.
+
+    The checks see this too when told the stored parents; here, under the writer's lock,
+    it holds whatever the caller checked, so no load (partial or not) writes a circle.
+    """
+    from graphgov.dataset.hierarchy import HIERARCHIES, cycle_message, find_cycles
+    from graphgov.errors import DataError, Problem
+
+    problems = []
+    for name in HIERARCHIES:
+        if name not in dataset.tables:
+            continue
+        mine = [i for i in dataset.tables[name]["id"] if i is not None]
+        row_of = dict(zip(mine, getattr(dataset, "rows", {}).get(name, [None] * len(mine))))
+        df = merged[name]
+        for cycle in find_cycles(dict(zip(df["id"], df["parent_id"].where(df["parent_id"].notna(), None)))):
+            first = next((k for k, n in enumerate(cycle) if n in row_of), None)
+            if first is None:
+                continue
+            cycle = cycle[first:] + cycle[:first]
+            msg, fix = cycle_message([n if n in row_of else f"{n} (stored)" for n in cycle])
+            source = getattr(dataset, "sources", {}).get(name, name)
+            problems.append(Problem(source, row_of[cycle[0]], "parent_id", msg, cycle[0], fix))
+    if problems:
+        raise DataError(problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from graphgov.views.labels import SEVERITY_ZH, headers, people_frame
 __all__ = ["Sheet", "ABOUT_SHEETS", "write_workbook", "read_workbook_table", "sheet_name"]
 
 #: names of the first sheet, which says what the workbook holds (skipped when graphgov reads a workbook)
-ABOUT_SHEETS = {"zh": "说明", "en": "About"}
+ABOUT_SHEETS = {"zh": "关于", "en": "About"}  # not 说明: that sheet of a dataset is its meta table
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _DATE_KEYS = {"raised", "since", "signed", "available_until", "start_date", "end_date", "oldest", "on_date",
@@ -262,7 +263,12 @@ def write_workbook(path: str | Path, sheets: Sequence[Sheet], about: Mapping[str
     _write_about(front, named, dict(about or {}), lang)
     book.active = 1 if named else 0  # open on the first table
     path = Path(path)
-    book.save(path)
+    part = path.with_name(path.name + ".part")  # written beside it and renamed: never half a workbook
+    try:
+        book.save(part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
     return path
 
 

@@ -5,7 +5,8 @@ units, needs collected, the share of needs turned into projects, open needs by a
 the fulfilment rate) plus the tables behind the charts; :func:`render_report` lays them
 out with inline SVG charts (:mod:`graphgov.views.svg`), the top central actors
 (:func:`graphgov.analysis.central.central_table`), the gaps with their evidence
-(:func:`graphgov.analysis.gaps.find_gaps`), the proposed matches
+(:func:`graphgov.analysis.gaps.find_gaps`), the trends year against year
+(:func:`graphgov.views.report_trends.trends_section`), the proposed matches
 (:func:`graphgov.matching.assign.assign_all`) and the network map embedded in a sandboxed
 ``<iframe srcdoc>``. Nothing is fetched when the page is opened.
 
@@ -32,7 +33,9 @@ import pandas as pd
 from graphgov.views import maps, svg
 from graphgov.views.map_render import fill_template
 from graphgov.views.map_style import format_evidence
+from graphgov.views.report_trends import trends_section
 from graphgov.dataset import vocab
+from graphgov.dataset.meta import reference_date
 from graphgov.analysis.central import central_table
 from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH, find_gaps
 from graphgov.analysis.graph import tables_of
@@ -109,7 +112,7 @@ def report_figures(source, committee: str | None = None, area: str | None = None
     NotFoundError for an unknown committee or area.
     """
     tables = tables_of(source)
-    today = today or date.today()
+    today = reference_date(tables, today)
     units = scope_units(tables, committee, area)
     needs = _frame(tables, "needs")
     needs = needs[needs["unit_id"].isin(units)] if not needs.empty else needs
@@ -283,6 +286,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
         parts.append(svg.histogram({int(k): int(v) for k, v in degree_counts.items()}, "成员单位联系数分布",
                                    "联系单位数（度）", "单位数", chart_id="degree-distribution"))
     parts.append("</section>")
+    parts.append(trends_section(tables, fig["today"], committee, area))
 
     parts.append("<section id=\"central\"><h2>核心单位（中心度排名）</h2>")
     central = central.copy()

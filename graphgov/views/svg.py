@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-__all__ = ["grouped_bars", "bars", "histogram"]
+__all__ = ["grouped_bars", "bars", "histogram", "lines"]
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -114,5 +114,68 @@ def histogram(counts: dict[int, int], title: str, xlabel: str, ylabel: str, char
                f'<text x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle">{_e(xlabel)}</text>'
                f'<text x="12" y="{top + plot_h / 2}" transform="rotate(-90 12 {top + plot_h / 2})" '
                f'text-anchor="middle">{_e(ylabel)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def lines(labels: list[str], series: list[tuple[str, str, list]], title: str, chart_id: str = "",
+          ylabel: str = "", percent: bool = False, width: int = 640, height: int = 280) -> str:
+    """A line chart: one line per series over the ``labels`` (periods), with a legend.
+
+    ``series`` is a list of ``(name, colour, values)``; a value of None leaves a gap in
+    its line. ``percent``: values are shares (0–1) shown as percentages on a 0–100% axis.
+    Every point is a ``circle.gg-point`` carrying its label, series and value.
+
+    >>> svg = lines(["1月", "2月"], [("2025", "#1565c0", [3, None])], "需求")
+    >>> svg.count('class="gg-point"')
+    1
+    """
+    left, right, top, bottom = 52, 34, 46, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [float(v) for _, _, vals in series for v in vals if v is not None and v == v]
+    vmax = 1.0 if percent else _nice_max(max(values, default=0))
+    step = plot_w / max(1, len(labels) - 1) if len(labels) > 1 else 0
+    base = top + plot_h
+
+    def fmt(v: float) -> str:
+        return f"{100 * v:.1f}%" if percent else _fmt(v)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gg-chart" role="img" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11" data-chart="{_e(chart_id)}">',
+           f"<title>{_e(title)}</title>",
+           f'<text x="8" y="18" font-size="14" font-weight="bold">{_e(title)}</text>']
+    x = left
+    for name, colour, _ in series:
+        out.append(f'<rect x="{x}" y="{top - 18}" width="12" height="3" fill="{_e(colour)}"/>'
+                   f'<text x="{x + 16}" y="{top - 13}">{_e(name)}</text>')
+        x += 28 + sum(13 if ord(ch) > 0x2E80 else 7 for ch in str(name))
+    for frac in (0, 0.5, 1):
+        y = base - plot_h * frac
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eeeeee"/>'
+                   f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{fmt(vmax * frac)}</text>')
+    every = max(1, len(labels) // 12)
+    for i, label in enumerate(labels):
+        if i % every == 0 or i == len(labels) - 1:
+            out.append(f'<text x="{left + i * step:.1f}" y="{base + 14}" text-anchor="middle">{_e(label)}</text>')
+    for name, colour, vals in series:
+        run: list[str] = []
+        points = []
+        for i, v in enumerate(list(vals) + [None]):
+            if v is None or v != v:
+                if len(run) > 1:
+                    out.append(f'<polyline fill="none" stroke="{_e(colour)}" stroke-width="2" points="{" ".join(run)}"/>')
+                run = []
+                continue
+            px, py = left + i * step, base - plot_h * float(v) / vmax
+            run.append(f"{px:.1f},{py:.1f}")
+            points.append(f'<circle class="gg-point" cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{_e(colour)}" '
+                          f'data-label="{_e(labels[i])}" data-series="{_e(name)}" data-value="{float(v):.6g}">'
+                          f"<title>{_e(labels[i])} {_e(name)}: {fmt(float(v))}</title></circle>")
+        out.extend(points)
+    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="#9e9e9e"/>'
+               f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="#9e9e9e"/>')
+    if ylabel:
+        out.append(f'<text x="12" y="{top + plot_h / 2}" transform="rotate(-90 12 {top + plot_h / 2})" '
+                   f'text-anchor="middle">{_e(ylabel)}</text>')
     out.append("</svg>")
     return "".join(out)

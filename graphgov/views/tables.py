@@ -22,12 +22,17 @@ from graphgov.errors import OptionError
 if TYPE_CHECKING:
     from graphgov.views.excel import Sheet
 
-__all__ = ["FORMATS", "TERMINAL_WIDTH", "write_table", "to_records", "neutralise", "format_text_table", "wrap_text",
-           "display_width"]
+__all__ = ["FORMATS", "CSV_LINE_END", "TERMINAL_WIDTH", "write_table", "write_workbook", "to_records", "neutralise",
+           "format_text_table", "wrap_text", "display_width", "visible"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 TERMINAL_WIDTH = 100  # terminal tables fit this many columns
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# CSV records end in CR LF (RFC 4180); with both in the terminator, the csv module quotes any
+# value holding a CR or an LF, which a bare "\n" terminator does not do for a lone CR
+CSV_LINE_END = "\r\n"
+# shown escaped in terminal tables: a CR rewrites the line, bidi overrides reorder it
+_INVISIBLE_IN_TERMINAL = re.compile("[\r\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def neutralise(value):
@@ -102,8 +107,13 @@ def _cell_text(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
     if isinstance(value, (list, dict)):
-        return str(_plain(value))
-    return str(value).replace("\r\n", "\n")
+        return visible(str(_plain(value)))
+    return visible(str(value).replace("\r\n", "\n"))  # line breaks wrap; a lone CR is shown as \r
+
+
+def visible(text: str) -> str:
+    """``text`` with CR, other control characters and bidi overrides shown as ``\\r`` / ``<U+202E>``."""
+    return _INVISIBLE_IN_TERMINAL.sub(lambda m: "\\r" if m.group() == "\r" else f"<U+{ord(m.group()):04X}>", text)
 
 
 def wrap_text(text: str, width: int) -> list[str]:
@@ -149,14 +159,16 @@ def _header_floor(header: str) -> int:
     return min(display_width(header), max(4, 2 * -(-len(header) // 2)))
 
 
-def format_text_table(df: pd.DataFrame, width: int = 100, title: str | None = None) -> str:
+def format_text_table(df: pd.DataFrame, width: int = TERMINAL_WIDTH, title: str | None = None,
+                      max_width: int | None = None) -> str:
     """A plain text table aligned for Chinese and Latin text alike, at most ``width`` columns wide.
 
     When the natural widths do not fit, the text columns with the most room give it up and
     their cells wrap onto more lines; numbers never wrap and nothing is cut off. Booleans
-    show as ✓ or nothing.
+    show as ✓ or nothing. ``max_width`` wraps any text column wider than that even when the
+    table would fit.
     """
-    headers = [str(c) for c in df.columns]
+    headers = [visible(str(c)) for c in df.columns]
     rows = [[_cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]
 
     def widest(texts) -> int:
@@ -169,7 +181,8 @@ def format_text_table(df: pd.DataFrame, width: int = 100, title: str | None = No
     heads = [_header_floor(h) for h in headers]
     floors = ([max(v, f) for f, v in zip(heads, values)],
               [max(v, f) if num else min(n, max(8, f)) for f, v, n, num in zip(heads, values, natural, numeric)])
-    widths = list(natural)
+    widths = [n if num or max_width is None else min(n, max(max_width, f))
+              for n, num, f in zip(natural, numeric, heads)]
     room = width - 2 * (len(headers) - 1)
     for phase, floor in enumerate(floors):
         while sum(widths) > room:
@@ -185,7 +198,7 @@ def format_text_table(df: pd.DataFrame, width: int = 100, title: str | None = No
         return ["  ".join((w[k] if k < len(w) else "") + " " * (width_ - display_width(w[k] if k < len(w) else ""))
                           for w, width_ in zip(wrapped, widths)).rstrip() for k in range(height)]
 
-    parts = wrap_text(title, width) if title else []
+    parts = wrap_text(visible(title), width) if title else []
     parts += lines(headers)
     parts.append("  ".join("-" * w for w in widths))
     body = [lines(r) for r in rows]
@@ -228,7 +241,7 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title
         text = json.dumps(to_records(df), ensure_ascii=False, indent=2)
     elif fmt == "csv":
         buf = io.StringIO()
-        _neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n")
+        _neutralise_frame(df).to_csv(buf, index=False, lineterminator=CSV_LINE_END)
         text = buf.getvalue()
     else:
         text = format_text_table(people_frame(df, lang, labels), width=width, title=title)
@@ -236,5 +249,15 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title
         return text
     # utf-8-sig for CSV so Excel on Chinese Windows opens it without mojibake
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding=encoding)
+    Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding=encoding,
+                         newline="" if fmt == "csv" else None)
     return None
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], out: str | Path, about: Mapping[str, object] | None = None,
+                   lang: str = "zh") -> None:
+    """Write several tables into one .xlsx file, a sheet each, as :func:`graphgov.views.excel.write_workbook`
+    does (a first sheet saying what it holds; formulas never run; written beside ``out`` and renamed)."""
+    from graphgov.views.excel import Sheet, write_workbook as write_book
+
+    write_book(out, [Sheet(name, df, name) for name, df in sheets.items()], about, lang)

@@ -2,7 +2,8 @@
 
 The shapes follow the published figures (docs/generate.md): Beijing has committees in
 16 districts, 343 streets/townships and 3,400+ communities, 17,000+ member units, and in
-one year 13,500+ needs and 9,800 projects. Participation is heavy-tailed (a few hub units
+one year 13,500+ needs and 9,800 projects (a generated dataset holds two such years
+and states its own date, the reference date). Participation is heavy-tailed (a few hub units
 sit on many committees and take part in many projects), most ties stay inside a street or
 district, some members never do anything (paper members), some needs find nobody, and in
 a few districts one category of resource is scarce.
@@ -13,7 +14,8 @@ bytes on every machine and every day.
 
 The package builds one kind of table per module, in this order: :mod:`.geo` (areas),
 :mod:`.units`, :mod:`.committees` (committees, memberships, party organizations,
-agreements) and :mod:`.lists` (needs, resources, projects, participations); :mod:`.names`
+agreements), :mod:`.lists` (needs, resources, projects, participations) and
+:mod:`.history` (the year before, each need's dated steps, the meetings); :mod:`.names`
 holds the Chinese name pools and text, :mod:`.presets` the sizes, :mod:`.draw` the shared
 random helpers. The order of the draws is part of the output: keep it when editing.
 
@@ -36,6 +38,7 @@ from graphgov.dataset import schema
 from graphgov.dataset.generate.committees import build_agreements, build_committees, build_party_orgs
 from graphgov.dataset.generate.draw import REFERENCE_DATE
 from graphgov.dataset.generate.geo import build_geo
+from graphgov.dataset.generate.history import build_history
 from graphgov.dataset.generate.lists import build_lists
 from graphgov.dataset.generate.presets import PRESETS, Preset
 from graphgov.dataset.generate.units import build_units
@@ -102,6 +105,11 @@ def generate_with_truth(preset: str, seed: int = 0) -> tuple[dict[str, pd.DataFr
     party_orgs = build_party_orgs(rng, units)
     agreements = build_agreements(rng, p, units)
     needs, resources, projects, participations, shortages = build_lists(rng, p, geo, units)
+    needs, projects, participations, meetings = build_history(rng, p, geo, units, committees, memberships, needs,
+                                                              resources, projects, participations)
+    meta = pd.DataFrame({"id": [schema.META_ID], "as_of": [str(REFERENCE_DATE)], "title": [f"合成数据：{p.name}（seed {seed}）"],
+                         "source": [f"graphgov generate --preset {p.name} --seed {seed}"],
+                         "description": [p.description]})
     tables = {
         "areas": geo.areas,
         "committees": committees,
@@ -113,6 +121,8 @@ def generate_with_truth(preset: str, seed: int = 0) -> tuple[dict[str, pd.DataFr
         "resources": resources,
         "projects": projects,
         "participations": participations,
+        "meetings": meetings,
+        "meta": meta,
     }
     out = {}
     for t in schema.TABLES:

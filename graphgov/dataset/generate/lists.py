@@ -177,9 +177,17 @@ def build_lists(rng: np.random.Generator, p: Preset, geo: Geo, units: pd.DataFra
     status = np.array(["planned", "active", "completed", "suspended"], dtype=object)[
         cat_sample(rng, np.array([[1.0, 3.5, 5.0, 0.5]]), np.zeros(p.projects, int))]
     raised_back = (REFERENCE_DATE - needs["raised"].to_numpy()[first].astype("datetime64[D]")).astype(int)
-    start_back = np.maximum(raised_back - rng.integers(5, 60, p.projects), 0)
-    start_back = np.where(status == "planned", -rng.integers(5, 60, p.projects), start_back)
-    end_back = np.maximum(start_back - rng.integers(20, 180, p.projects), 0)
+    drawn_start = raised_back - rng.integers(5, 60, p.projects)
+    start_back = np.where(status == "planned", -rng.integers(5, 60, p.projects), np.maximum(drawn_start, 0))
+    drawn_end = start_back - rng.integers(20, 180, p.projects)
+    # A project cannot have started, or ended, after the reference date: one that would start later is still
+    # planned (and starts then), one that would end later is still active. (Clamping the dates instead piled
+    # starts and ends on the reference date, a spike in every trend's last month.)
+    later = (drawn_start < 0) & (status != "planned")
+    status = np.where(later, "planned", status).astype(object)
+    start_back = np.where(later, drawn_start, start_back)
+    status = np.where(np.isin(status, ["completed", "suspended"]) & (drawn_end < 0), "active", status).astype(object)
+    end_back = np.maximum(drawn_end, 0)
     projects = pd.DataFrame({
         "id": pid,
         "title": n_place[first] + _template_text(rng, PROJECT_TEMPLATES, pcat),
