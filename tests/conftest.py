@@ -1,9 +1,9 @@
 """Shared test helpers: small datasets written as real CSV files, loaded into a real store."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -73,6 +73,15 @@ def sample_store(tmp_path_factory):
     store.load(read_and_check(SAMPLE))
     yield store
     store.close()
+
+
+@pytest.fixture
+def sample_store_copy(sample_store, tmp_path):
+    """A writable copy of the loaded sample store: its path, for commands that record steps."""
+    sample_store.close()  # the copy must not catch a half-written file
+    path = tmp_path / "sample-copy.lbdb"
+    shutil.copyfile(sample_store.path, path)
+    return path
 
 
 # -- a real Neo4j 5 server with Graph Data Science, on loopback ---------------------------------

@@ -296,7 +296,7 @@ def run(*args):
 def test_cli_table(planted):
     result = run("central", "--store", str(planted.path), "--top", "3")
     assert result.exit_code == 0, result.output
-    assert "东风街道办事处" in result.output and "betweenness" in result.output
+    assert "东风街道办事处" in result.output and "中介中心度" in result.output
     assert len(result.output.strip().splitlines()) == 3 + 3  # title, header, rule, 3 units
 
 
@@ -332,9 +332,11 @@ def test_cli_xlsx(planted, tmp_path):
     out = tmp_path / "central.xlsx"
     result = run("central", "--store", str(planted.path), "--format", "xlsx", "--out", str(out), "--top", "5")
     assert result.exit_code == 0, result.output
-    ws = openpyxl.load_workbook(out).active
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "关于"
+    ws = book.worksheets[1]
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["rank", "id", "name"] and ws.max_row == 6
+    assert header[:3] == ["排名", "编号", "名称"] and ws.max_row == 6
     assert ws.cell(row=2, column=3).value == "东风街道办事处"
 
 

@@ -174,7 +174,7 @@ def sample_path(tmp_path_factory):
 def test_gaps_and_reports_default_to_the_dataset_date(sample_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["gaps", "--store", str(sample_path), "--kind", "unmet_need", "--top", "1"])
-    assert result.exit_code == 0 and "(as of 2025-12-31)" in result.output
+    assert result.exit_code == 0 and "（截至 2025-12-31）" in result.output
     default = runner.invoke(cli, ["query", "run", "stale_needs", "--store", str(sample_path), "--format", "csv"])
     given = runner.invoke(cli, ["query", "run", "stale_needs", "--store", str(sample_path), "--format", "csv",
                                 "-p", "as_of=2025-12-31"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from graphgov.store import open_store
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
 def digest(path: Path) -> str:
@@ -367,6 +369,36 @@ def test_dataset_format_doc_is_generated_from_the_schema():
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "dataset-format.md").read_text(encoding="utf-8")
     assert doc.strip() == schema_markdown().strip(), "run: graphgov schema --format markdown > docs/dataset-format.md"
+
+
+def _doc_rows() -> dict[str, str]:
+    """docs/dataset-format.md's table rows by table name."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "dataset-format.md").read_text(encoding="utf-8")
+    return {m[1]: m[0] for m in re.finditer(r"^\| `(\w+)` .*$", doc, flags=re.M)}
+
+
+def _readme_columns() -> dict[str, list[str]]:
+    """The columns the README's dataset table names, by table."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    out = {}
+    for m in re.finditer(r"^\| `(\w+)` [^|]*\| (.*) \|$", readme, flags=re.M):
+        cells = re.sub(r"\([^)]*\)", "", m[2])  # drop "(planned, active, …)" and "(or `start`)"
+        out[m[1]] = [c.strip().strip("*").split()[0] for c in cells.split(",") if c.strip()]
+    return out
+
+
+@pytest.mark.parametrize("table", [t.name for t in schema.TABLES if (SAMPLE_DIR / f"{t.name}.csv").exists()])
+def test_every_header_of_the_sample_and_the_readme_is_in_the_dataset_format_doc(table):
+    """The sample writes start/end, the schema says start_date/end_date: the doc must show both."""
+    t = schema.table(table)
+    row = _doc_rows()[table]
+    names = [c for c in (SAMPLE_DIR / f"{table}.csv").read_text(encoding="utf-8").splitlines()[0].split(",")]
+    names += _readme_columns()[table]
+    for name in names:
+        col = next((c for c in t.columns if name == c.name or name in c.zh), None)
+        assert col is not None, f"{table}.{name} is not a column or alias in the schema"
+        documented = re.search(rf"(?:^|[ (/*]){re.escape(name)}(?:[ /;)*]|$)", row)
+        assert documented, f"{table}.{name} is read by graphgov but docs/dataset-format.md does not say so"
 
 
 def test_sample_workbook_holds_the_sample_csv_data():

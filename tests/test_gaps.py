@@ -84,6 +84,19 @@ def test_unmet_needs_with_their_age(found):
     assert df.loc["N3", "severity"] == "medium"
 
 
+@pytest.mark.parametrize("status", ["dispatched", "accepted", "partial"])
+def test_a_need_dispatched_in_the_imported_list_is_not_unmet(make_store, status):
+    """The list's own status counts: no finding may say "no dispatch" about a need marked dispatched."""
+    tables = planted_tables()
+    for need in tables["needs"]:
+        if need["id"] == "N2":
+            need["status"] = status
+    df = find_gaps(make_store(tables, name=f"imported-{status}"), as_of=AS_OF)
+    assert "N2" not in set(of_kind(df, "unmet_need")["subject_id"])
+    assert not df["message"].str.contains("N2").any()
+    assert "N3" in set(of_kind(df, "unmet_need")["subject_id"])  # still open, still unmet
+
+
 def test_as_of_makes_results_reproducible(planted):
     later = of_kind(find_gaps(planted, as_of="2026-06-30", kinds="unmet_need"), "unmet_need").set_index("subject_id")
     assert later.loc["N2", "evidence"]["age_days"] == 364 + 181
@@ -252,8 +265,10 @@ def test_cli_xlsx(planted, tmp_path):
     result = run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--format", "xlsx", "--out", str(out),
                  "--top", "3")
     assert result.exit_code == 0, result.output
-    ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[1]][:3] == ["kind", "kind_zh", "severity"] and ws.max_row == 4
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["关于", "薄弱环节"]
+    ws = book["薄弱环节"]
+    assert [c.value for c in ws[1]][:3] == ["严重程度", "类别", "对象"] and ws.max_row == 4
 
 
 @pytest.mark.parametrize("args, message", [
@@ -298,6 +313,13 @@ def test_sample_old_needs(sample_gaps):
         assert df.loc[need, "severity"] == "high"
     for need in ("N0023", "N0024", "N0025", "N0026"):  # maternal-child: the only supplier is in Fuzhou
         assert df.loc[need, "evidence"]["reachable_resources"] == 0
+
+
+def test_sample_dispatched_needs_are_not_reported_unmet(sample_gaps, sample_store):
+    needs = sample_store.read_tables(names=["needs"])["needs"]
+    dispatched = set(needs.loc[needs["status"] == "dispatched", "id"])
+    assert "N0099" in dispatched
+    assert not dispatched & set(of_kind(sample_gaps, "unmet_need")["subject_id"])
 
 
 def test_sample_single_broker_and_committees(sample_gaps):

@@ -360,14 +360,18 @@ def test_query_xlsx_has_no_formula_cells_and_numeric_numbers(hostile, numbers_re
     result = invoke("query", "run", "numbers_and_text", "--queries", numbers_report, "--store", store,
                     "--format", "xlsx", "--out", out)
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(out).active
+    book = load_workbook(out)
+    sheet = book.worksheets[1]  # after the sheet saying what the workbook holds
     header = [c.value for c in sheet[1]]
     cells = dict(zip(header, sheet[2]))
     assert cells["delta"].value == -5 and cells["delta"].data_type == "n"
     assert cells["ratio"].value == -2.5 and cells["ratio"].data_type == "n"
-    assert cells["formula"].value == "'=1+1" and cells["formula"].data_type == "s"
-    assert cells["hotline"].value == "'+86 138 0000 0000"
-    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    # formula-like text is a text cell marked quote-prefix: shown exactly as typed, never run
+    assert cells["formula"].value == "=1+1" and cells["formula"].data_type == "s" and cells["formula"].quotePrefix
+    assert cells["hotline"].value == "+86 138 0000 0000" and cells["hotline"].quotePrefix
+    assert cells["text_minus"].value == "-3" and cells["text_minus"].data_type == "s"
+    assert cells["plain"].value == "plain" and not cells["plain"].quotePrefix
+    assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
 
 
 def assert_no_live_formula_csv(folder: Path):
@@ -404,11 +408,11 @@ def test_export_xlsx_keeps_numbers_numeric_and_text_inert(hostile, tmp_path):
         for row in sheet.iter_rows(min_row=2):
             for c in row:
                 assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
-                if isinstance(c.value, str):
-                    assert not c.value.startswith(FORMULA_START), (sheet.title, c.coordinate, c.value)
-    needs = pd.read_excel(out, sheet_name="needs")
-    assert pd.api.types.is_integer_dtype(needs["quantity"]) and set(needs["quantity"]) == {2}
-    assert pd.api.types.is_integer_dtype(pd.read_excel(out, sheet_name="committees")["meetings"])
+                if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+                    assert c.data_type == "s" and c.quotePrefix, (sheet.title, c.coordinate, c.value)
+    needs = pd.read_excel(out, sheet_name="需求清单")
+    assert pd.api.types.is_integer_dtype(needs["数量"]) and set(needs["数量"]) == {2}
+    assert pd.api.types.is_integer_dtype(pd.read_excel(out, sheet_name="委员会")["年度会议次数"])
 
 
 def test_exported_dataset_reads_back_as_the_same_names(hostile, tmp_path):

@@ -273,12 +273,12 @@ def test_cli_walk_dispatch_accept_fulfil_history(store):
     assert r.exit_code == 0, r.output
     did = json.loads(r.stdout)[0]["dispatch_id"]
     r = runner.invoke(cli, ["accept", did, "--on", "2024-03-02"] + s)
-    assert r.exit_code == 0 and "accepted" in r.stdout
+    assert r.exit_code == 0 and "已接单" in r.stdout  # the status by its Chinese name, for people
     r = runner.invoke(cli, ["accept", did] + s)
     assert r.exit_code == 1 and "cannot accept it (allowed from accepted: fulfil, withdraw)" in r.output
     r = runner.invoke(cli, ["fulfil", did, "--quantity", "1", "--on", "2024-03-05", "--format", "csv"] + s)
     assert r.exit_code == 0 and "partial" in r.stdout
-    r = runner.invoke(cli, ["fulfil", did, "--on", "2024-03-06"] + s)
+    r = runner.invoke(cli, ["fulfil", did, "--on", "2024-03-06", "--lang", "en"] + s)
     assert r.exit_code == 0 and "fulfilled" in r.stdout
     r = runner.invoke(cli, ["history", "N1", "--format", "json"] + s)
     rows = json.loads(r.stdout)

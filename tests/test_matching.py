@@ -175,7 +175,7 @@ def test_capacity_one_resource_wanted_by_two_needs_goes_to_exactly_one(make_stor
         "needs": [n for n in PLANTED["needs"] if n["id"] in ("N3", "N4")],
         "resources": [r for r in PLANTED["resources"] if r["id"] == "R5"],
     })
-    assignments, unmatched = matching.assign_all(store)
+    assignments, unmatched = matching.assign_all(store, lang="en")
     assert list(assignments["resource_id"]) == ["R5"] and list(assignments["units"]) == [1]
     winner, = assignments["need_id"]
     assert list(unmatched["need_id"]) == [({"N3", "N4"} - {winner}).pop()]
@@ -190,7 +190,9 @@ def test_resource_in_another_district_scores_lower_with_the_reason(planted_store
     ranked = matching.match_need(planted_store, "N2").set_index("resource_id")
     assert ranked.at["R4", "area"] == pytest.approx(matching.AREA_LEVEL_SCORES["city"])
     assert ranked.at["R4", "area"] < ranked.at["R3", "area"]
-    assert any("跨区 other district: 丰台区 (need in 朝阳区)" in r for r in ranked.at["R4", "reasons"])
+    assert "跨区：资源在丰台区，需求在朝阳区" in ranked.at["R4", "reasons"]
+    english = matching.match_need(planted_store, "N2", lang="en").set_index("resource_id")
+    assert "other district: 丰台区 (need in 朝阳区)" in english.at["R4", "reasons"]
 
 
 def test_need_whose_only_resource_is_in_another_district_still_gets_it(make_store):
@@ -369,9 +371,11 @@ def test_cli_assign_formats_and_summary(planted_store, tmp_path):
     result = runner.invoke(cli, base + ["--unmatched", "--format", "json"])
     unmatched = json.loads(result.stdout)
     assert [r["need_id"] for r in unmatched] == ["N5"]
-    assert "no resource in the same or a related category" in unmatched[0]["reason"]
+    assert unmatched[0]["reason"] == "没有同类或相关类别的资源"
+    english = json.loads(runner.invoke(cli, base + ["--unmatched", "--format", "json", "--lang", "en"]).stdout)
+    assert english[0]["reason"] == "no resource in the same or a related category"
     result = runner.invoke(cli, base)
-    assert result.exit_code == 0 and "dispatch list" in result.stdout and "needs left unmatched" in result.stdout
+    assert result.exit_code == 0 and "派单清单" in result.stdout and "未匹配需求" in result.stdout
 
 
 @pytest.mark.parametrize("args, code, message", [
@@ -420,7 +424,7 @@ def test_cli_assign_dispatch_records_everything_in_one_go(make_store):
 
 def test_without_resources_every_need_is_unmatched_with_why():
     tables = dict(PLANTED, resources=[])
-    assignments, unmatched = matching.assign_all(_frames(tables))
+    assignments, unmatched = matching.assign_all(_frames(tables), lang="en")
     assert assignments.empty
     assert list(unmatched["need_id"]) == ["N1", "N2", "N3", "N4", "N5"]
     assert unmatched["reason"].str.contains("no resource in the same or a related category").all()
@@ -437,3 +441,41 @@ def test_match_all_lists_the_best_few_per_need(planted_store):
         assert group["score"].is_monotonic_decreasing
     n1 = rows[rows["need_id"] == "N1"]
     assert n1["resource_id"].iloc[0] == "R1"
+
+
+# --------------------------------------------------------------------------- dates
+def test_match_leaves_out_resources_expired_on_the_day_by_default(make_store):
+    """Without --on, match is for today: a resource that expired in 2000 is never proposed."""
+    tables = dict(PLANTED, resources=PLANTED["resources"] + [
+        {"id": "R9", "title": "春运安保力量支援（往年）", "category": "safety", "unit_id": "U2", "area_id": "C1",
+         "capacity": 9, "available_until": "2000-01-01", "description": "可派安保人员协助客流疏导"}])
+    path = str(make_store(tables, name="dated").path)
+    runner = CliRunner()
+    today = runner.invoke(cli, ["match", "N1", "--format", "json", "--store", path])
+    assert today.exit_code == 0, today.output
+    assert "R9" not in {r["resource_id"] for r in json.loads(today.stdout)}
+    assigned = runner.invoke(cli, ["match", "--all", "--assign", "--format", "json", "--store", path])
+    assert "R9" not in {r["resource_id"] for r in json.loads(assigned.stdout)}
+    # the date is what decides: on a day before it expired, R9 is a candidate again
+    before = runner.invoke(cli, ["match", "N1", "--on", "1999-12-31", "--format", "json", "--store", path])
+    assert "R9" in {r["resource_id"] for r in json.loads(before.stdout)}
+
+
+def test_match_on_the_sample_proposes_only_resources_available_on_the_date(sample_store):
+    until = sample_store.read_tables(names=["resources"])["resources"].set_index("id")["available_until"]
+    day = pd.Timestamp("2025-12-31")
+    result = CliRunner().invoke(cli, ["match", "N0012", "--on", "2025-12-31", "--format", "json",
+                                      "--store", str(sample_store.path)])
+    assert result.exit_code == 0, result.output
+    proposed = [r["resource_id"] for r in json.loads(result.stdout)]
+    assert proposed and "R0210" not in proposed
+    assert all(pd.isna(until[r]) or pd.Timestamp(until[r]) >= day for r in proposed)
+
+
+def test_match_assign_dispatch_succeeds_on_the_sample_with_a_date(sample_store_copy):
+    result = CliRunner().invoke(cli, ["match", "--all", "--assign", "--dispatch", "--on", "2025-12-31",
+                                      "--format", "json", "--store", str(sample_store_copy)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all(r["dispatch_id"] for r in rows)
+    assert "recorded as dispatches" in result.stderr

@@ -1063,7 +1063,9 @@ def test_cli_run_formats(edge_store_path, tmp_path):
     result = runner.invoke(cli, ["query", "run", "party_org_tree", "--store", str(edge_store_path), "-p", "unit=U4",
                                  "--format", "xlsx", "--out", str(xlsx)])
     assert result.exit_code == 0, result.output
-    tree = pd.read_excel(xlsx)
+    from graphgov.views.excel import read_workbook_table
+
+    tree = read_workbook_table(xlsx)  # the table sheet after the one saying what it holds, keys back
     assert dict(zip(tree["org_id"], tree["relation"])) == {"O5": "own", "O7": "own", "O3": "superior", "O1": "superior"}
     result = runner.invoke(cli, ["query", "run", "stale_needs", "--store", str(edge_store_path),
                                  "-p", "as_of=2025-03-01", "-p", "min_age=700"])
@@ -1078,7 +1080,7 @@ def test_cli_run_formats(edge_store_path, tmp_path):
         (["query", "run", "stale_needs", "-p", "age=3"], 2, "has no parameter 'age'"),
         (["query", "run", "stale_needs", "-p", "min_age"], 2, "is not KEY=VALUE"),
         (["query", "run", "party_org_tree"], 2, "'unit' is required"),
-        (["query", "run", "stale_need"], 1, "did you mean stale_needs"),
+        (["query", "run", "stale_need"], 2, "did you mean stale_needs"),
         (["query", "run", "paper_members", "--format", "xlsx"], 2, "xlsx"),
     ],
 )
@@ -1125,3 +1127,55 @@ def test_cli_run_on_unreachable_neo4j_is_one_line():
     assert result.exit_code == 3, result.output  # StoreUnavailableError: the server cannot be reached
     assert "cannot reach Neo4j" in result.output
     assert "s3cret-value" not in result.output and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------------------
+# A report the store refuses: the report file is at fault, named at file:line:column.
+# ---------------------------------------------------------------------------------------
+HEADER = "// name: {name}\n// description: A report with a mistake.\n// 说明: 有错误的报表。\n"
+
+
+@pytest.mark.parametrize("name, body, where", [
+    # the first query line is the file's line 5, indented by two: LadybugDB's offset 14 is column 17
+    ("broken_first", "\n  MATCH (n:Unit RETURN n.id AS id\n", "5:17"),
+    # a parameter line moves the query down; the mistake is on the query's second line, the file's line 7
+    ("broken_later", "// param: k = 2\n\nMATCH (n:Unit) WHERE size(n.id) > $k\nRETURN n.id AS id,,\n", "7:19"),
+])
+def test_a_report_with_a_syntax_error_is_named_at_file_line_column(edge_store_path, tmp_path, name, body, where):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    path = mine / f"{name}.cypher"
+    path.write_text(HEADER.format(name=name) + body, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["query", "run", name, "--queries", str(mine), "--store", str(edge_store_path)])
+    assert result.exit_code == 1, result.output
+    assert f"Error: {path}:{where}: the query was not accepted" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_report_refused_without_a_position_still_names_its_file(edge_store_path, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    path = mine / "no_such_property.cypher"
+    path.write_text(HEADER.format(name="no_such_property") + "MATCH (n:Unit) RETURN n.nickname AS nick\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["query", "run", "no_such_property", "--queries", str(mine),
+                                      "--store", str(edge_store_path)])
+    assert result.exit_code == 1
+    assert f"Error: {path}: the query was not accepted by the store" in result.output and "nickname" in result.output
+
+
+def test_neo4j_positions_count_columns_from_one():
+    report = parse_report(HEADER.format(name="broken_later")
+                          + "// param: k = 2\n\nMATCH (n:Unit) WHERE size(n.id) > $k\nRETURN n.id AS id,,\n",
+                          "mine/broken_later.cypher")
+
+    def refuse(cypher, params):
+        raise OptionError("the Cypher query was not accepted by Neo4j: Invalid input ',': expected an expression "
+                          "(line 2, column 19 (offset: 56))")
+
+    with pytest.raises(QueryFileError) as caught:
+        run_report(refuse, report)
+    assert (caught.value.line, caught.value.column) == (7, 19)
+    assert str(caught.value).startswith("mine/broken_later.cypher:7:19: the query was not accepted by the store: "
+                                        "Invalid input ',': expected an expression\n")
+    assert caught.value.exit_code == 1

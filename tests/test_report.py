@@ -183,24 +183,25 @@ def test_demo_loads_the_sample_and_prints_the_main_findings(tmp_path):
     assert len([line for line in lines[first:first + 11] if re.match(r"\d+\s", line)]) == 10
 
     gaps_line = next(line for line in lines if line.startswith("薄弱环节"))
-    # the sample's deliberate gaps (data/sample/README.md): 7 paper members, idle C06 and C13
-    assert "挂名成员 7" in gaps_line and "空转的委员会 2" in gaps_line
     findings = find_gaps(ds, as_of=date(2025, 12, 31))  # what 'graphgov gaps' says: the demo agrees
-    assert f"{len(findings)} findings" in gaps_line
-    assert findings["message"].iloc[0] in result.output
+    assert f"共 {len(findings)} 条" in gaps_line
+    kind = findings["kind"].iloc[0]
+    assert f"{KIND_ZH[kind]} {int((findings['kind'] == kind).sum())}" in gaps_line
+    assert findings["message"].iloc[0] in result.output.replace("\n      ", "")  # wrapped, not cut
 
     match_line = next(line for line in lines if line.startswith("拟匹配"))
-    shown = re.search(r"(\d+) needs assigned \((\d+) need-resource pairs\), (\d+) unmatched, total score ([\d.]+)",
-                      match_line)
-    assert shown, match_line
     # the optimum again with the other solver (scipy's assignment on capacity slots, not OR-tools' flow)
     assignments, unmatched = assign_all(ds, as_of=date(2025, 12, 31), solver="scipy")
-    assert float(shown.group(4)) == pytest.approx(assignments["contribution"].sum(), abs=0.006)
+    assert f"{assignments['need_id'].nunique()} 项需求得到分配" in match_line
+    assert f"{len(unmatched)} 项未能匹配" in match_line
+    shown = re.search(r"总分 ([\d.]+)", match_line)
+    assert shown, match_line
+    assert float(shown.group(1)) == pytest.approx(assignments["contribution"].sum(), abs=0.006)
     # and the total by its definition, from the sample's own CSV: a unit of need i is worth score / quantity_i
     raw = pd.read_csv(SAMPLE / "needs.csv", dtype=str, keep_default_na=False).set_index("id")
     quantity = raw["quantity"].replace("", "1").astype(int).clip(lower=1)
     by_hand = (assignments["score"] * assignments["units"] / quantity.loc[assignments["need_id"]].to_numpy()).sum()
-    assert float(shown.group(4)) == pytest.approx(by_hand, abs=0.006)
+    assert float(shown.group(1)) == pytest.approx(by_hand, abs=0.006)
     # only needs still waiting are served, and no resource gives more than its CSV row offers
     assert not set(assignments["need_id"]) & set(raw.index[raw["status"].isin(["fulfilled", "closed"])])
     res = pd.read_csv(SAMPLE / "resources.csv", dtype=str, keep_default_na=False).set_index("id")
@@ -219,6 +220,26 @@ def test_demo_without_loading_leaves_the_store_alone(tmp_path):
     assert result.exit_code == 0, result.output
     assert not store_path.exists() and "loaded into" not in result.output
     assert (tmp_path / "vis" / "sample_report.html").exists()
+
+
+def test_demo_writes_into_a_folder_of_its_own_as_of_the_sample_date(tmp_path, monkeypatch):
+    """No committed file changes and no page depends on the day: ./graphgov-demo, dated 2025-12-31."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["demo", "--no-load"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "graphgov-demo").iterdir()) == ["sample_map.html", "sample_report.html"]
+    assert not (tmp_path / "visualizations").exists()
+    assert "报告日期 2025-12-31" in (tmp_path / "graphgov-demo" / "sample_report.html").read_text(encoding="utf-8")
+
+
+def test_the_committed_sample_pages_are_what_the_demo_writes(tmp_path):
+    """visualizations/ holds 'graphgov demo --out-dir visualizations' output: it never goes stale."""
+    result = CliRunner().invoke(cli, ["demo", "--no-load", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    committed = ROOT / "visualizations"
+    for name in ("sample_map.html", "sample_report.html"):
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), (
+            f"visualizations/{name} is stale: run 'graphgov demo --no-load --out-dir visualizations'")
 
 
 @pytest.mark.browser

@@ -165,13 +165,26 @@ def _ids(df: pd.DataFrame | None, col: str = "id") -> pd.Series:
     return df[col]
 
 
+def _choices(frame: pd.DataFrame, given: str, what: str, limit: int = 8) -> str:
+    """Ids like ``given`` (then the first ones) with their names, for a not-found message."""
+    import difflib
+
+    ids = [str(i) for i in _ids(frame)]
+    names = dict(zip(ids, frame["name"])) if frame is not None and "name" in frame else {}
+    close = difflib.get_close_matches(str(given), ids, n=3, cutoff=0.5)
+    pick = close or sorted(ids)[:limit]
+    listed = ", ".join(f"{i} {names.get(i, '')}".strip() for i in pick)
+    more = "" if close or len(ids) <= limit else f", … ({len(ids)} in all)"
+    return (f"did you mean {listed}?" if close else f"the {what}: {listed}{more}")
+
+
 def area_descendants(areas: pd.DataFrame, area_id: str) -> set[str]:
     """``area_id`` and every area below it through PART_OF (parent_id).
 
     Raises NotFoundError for an unknown area.
     """
     if area_id not in set(_ids(areas)):
-        raise NotFoundError(f"no area with id {area_id!r} (see 'graphgov export' for the areas table)")
+        raise NotFoundError(f"no area with id {area_id!r}; {_choices(areas, area_id, 'areas')}")
     children: dict[str, list[str]] = {}
     for aid, parent in zip(areas["id"], areas["parent_id"]):
         if parent is not None and parent == parent:
@@ -188,7 +201,7 @@ def area_descendants(areas: pd.DataFrame, area_id: str) -> set[str]:
 
 def _committee_descendants(committees: pd.DataFrame, committee_id: str) -> set[str]:
     if committee_id not in set(_ids(committees)):
-        raise NotFoundError(f"no committee with id {committee_id!r} (see 'graphgov export' for the committees table)")
+        raise NotFoundError(f"no committee with id {committee_id!r}; {_choices(committees, committee_id, 'committees')}")
     return area_descendants(committees, committee_id)  # the same parent_id walk
 
 

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import click
 
-from graphgov.cli.common import (as_of_option, echo_err, emit_table, handle_errors, open_cli_store, output_options,
-                                 store_option)
+from graphgov.cli.common import (as_of_option, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
+                                 output_options, plural, store_option)
 
-TABLE_COLUMNS_CENTRAL = ["rank", "id", "name", "type_zh", "sector", "block", "degree", "weighted_degree",
-                         "betweenness", "pagerank", "harmonic", "constraint", "effective_size", "articulation",
+# what a reader needs in a 100-column terminal; --all-columns, csv, json and xlsx have the rest
+TABLE_COLUMNS_CENTRAL = ["rank", "id", "name", "type_zh", "degree", "betweenness", "pagerank", "articulation",
                          "sector_brokerage", "block_brokerage"]
+_SORT_ZH = {"degree": "联系单位数", "weighted_degree": "加权联系度", "betweenness": "中介中心度", "pagerank": "PageRank",
+            "closeness": "接近中心度", "harmonic": "调和中心度", "constraint": "结构约束（由低到高）",
+            "effective_size": "有效规模", "sector_brokerage": "跨条中介", "block_brokerage": "跨块中介"}
+
+
+GAPS_SHEET_ORDER = ["severity", "kind_zh", "subject", "message", "suggestion", "evidence", "score", "kind",
+                    "subject_type", "subject_id"]
 
 
 def scope_options(func):
@@ -53,12 +60,10 @@ def _check_hub(value: int) -> None:
 @click.option("--engine", type=click.Choice(["igraph", "networkx", "gds"]), default="igraph", show_default=True,
               help="igraph (C-backed, default), networkx (the reference), or gds: run degree, PageRank and "
                    "sampled betweenness inside Neo4j with Graph Data Science (needs a Neo4j --store).")
-@click.option("--all-columns", is_flag=True, help="Show every column in the terminal table "
-              "(csv, json and xlsx always have all of them).")
 @output_options
 @handle_errors
 def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, exact_limit, seed, sort_by,
-            engine, all_columns, fmt, out, top):
+            engine, fmt, out, top):
     """Central actors (核心单位): units ranked by centrality and brokerage.
 
     Builds the coordination network (ties from shared committees, joint projects,
@@ -89,9 +94,15 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
         echo_err(f"betweenness and closeness sampled from {df.attrs['betweenness_sources']} of {len(df)} units "
                  f"(seed {seed}): with 95% probability every normalized betweenness is within "
                  f"±{df.attrs['betweenness_error']:.3f} of the exact value; --exact computes it exactly")
-    if fmt == "table" and not all_columns:
-        df = df[TABLE_COLUMNS_CENTRAL]
-    emit_table(df, fmt, out, top, title=f"核心单位 central actors ({len(df)} units, sorted by {sort_by})")
+    emit_table(df, fmt, out, top, columns=TABLE_COLUMNS_CENTRAL, title=_central_title(len(df), sort_by, committee, area),
+               about={"store": store.location})
+
+
+def _central_title(n: int, sort_by: str, committee=None, area=None, engine: str = "") -> tuple[str, str]:
+    scope_zh = f"委员会 {committee} " if committee else (f"区域 {area} " if area else "")
+    scope_en = f"committee {committee}, " if committee else (f"area {area}, " if area else "")
+    return (f"核心单位（{scope_zh}{engine}{n} 个单位，按{_SORT_ZH.get(sort_by, sort_by)}排序）",
+            f"central actors ({scope_en}{engine}{n} units, sorted by {sort_by})")
 
 
 def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt, out, top):
@@ -106,7 +117,8 @@ def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt,
     with open_cli_store(store_path) as store:
         df = gds_central(store, samples=samples, seed=seed, hub_threshold=hub_threshold or 10**9)
     echo_err(f"computed in Neo4j Graph Data Science; betweenness sampled from {samples} sources (seed {seed})")
-    emit_table(df, fmt, out, top, title=f"核心单位 central actors (GDS, {len(df)} units, sorted by pagerank)")
+    emit_table(df, fmt, out, top, columns=TABLE_COLUMNS_CENTRAL, title=_central_title(len(df), "pagerank", engine="GDS "),
+               about={"store": store.location})
 
 
 @click.command()
@@ -156,30 +168,48 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
     if not df.empty:
         allowed = SEVERITIES[: SEVERITIES.index(min_severity) + 1]
         df = df[df["severity"].isin(allowed)].reset_index(drop=True)
+    lang = output_lang()
+    day = df.attrs.get("as_of")
     if fmt == "table":
-        text = gaps_text(df.head(top) if top else df, as_of=df.attrs.get("as_of"))
+        text = gaps_text(df.head(top) if top else df, as_of=day, lang=lang)
         if out:
             from pathlib import Path
 
             Path(out).write_text(text + "\n", encoding="utf-8")
-            echo_err(f"wrote {len(df.head(top) if top else df)} findings to {out}")
+            echo_err(f"wrote {plural(len(df.head(top) if top else df), 'finding')} to {out}")
         else:
             click.echo(text)
         return
-    emit_table(df, fmt, out, top)
+    if fmt == "xlsx":  # what a reader looks at first, then the codes and ids for sorting and lookups
+        df = df[[c for c in GAPS_SHEET_ORDER if c in df.columns] + [c for c in df.columns if c not in GAPS_SHEET_ORDER]]
+    emit_table(df, fmt, out, top, title=("薄弱环节", "coordination gaps"),
+               about={"as_of": day, "store": store.location})
 
 
-def gaps_text(df, as_of: str | None = None) -> str:
-    """Findings for the terminal: one block per finding, the message and suggestion unclipped."""
+def gaps_text(df, as_of: str | None = None, lang: str = "zh", width: int = 100) -> str:
+    """Findings for the terminal, one block per finding, wrapped at ``width``, in one language.
+
+    The messages and suggestions are written in Chinese by the gap rules; ``lang="en"``
+    gives the headings, kinds and severities in English.
+    """
     from graphgov.analysis.gaps import SEVERITY_ZH
+    from graphgov.views.tables import wrap_text
 
-    head = f"薄弱环节 coordination gaps: {len(df)} findings" + (f" (as of {as_of})" if as_of else "")
-    lines = [head]
+    if lang == "zh":
+        lines = [f"薄弱环节：{len(df)} 条" + (f"（截至 {as_of}）" if as_of else "")]
+    else:
+        lines = [f"coordination gaps: {plural(len(df), 'finding')}" + (f" (as of {as_of})" if as_of else "")]
     if df.empty:
-        lines.append("(no findings)")
+        lines.append("（没有发现）" if lang == "zh" else "(no findings)")
     for i, row in enumerate(df.itertuples(index=False), start=1):
         lines.append("")
-        lines.append(f"{i}. [{SEVERITY_ZH[row.severity]} {row.severity}] {row.kind_zh} {row.kind} · {row.subject}")
-        lines.append(f"   {row.message}")
-        lines.append(f"   建议: {row.suggestion}")
+        if lang == "zh":
+            head = f"{i}. [{SEVERITY_ZH[row.severity]}] {row.kind_zh} · {row.subject}"
+            parts = [row.message, f"建议：{row.suggestion}"]
+        else:
+            head = f"{i}. [{row.severity}] {row.kind} · {row.subject}"
+            parts = [row.message, f"suggestion: {row.suggestion}"]
+        lines.extend(wrap_text(head, width))
+        for part in parts:
+            lines.extend("   " + ln for ln in wrap_text(str(part), width - 3))
     return "\n".join(lines)

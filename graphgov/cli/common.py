@@ -13,8 +13,9 @@ from graphgov.errors import GraphGovError
 from graphgov.views.tables import FORMATS, write_table
 from graphgov.store import DEFAULT_STORE, STORE_ENV
 
-__all__ = ["store_option", "output_options", "handle_errors", "emit_table", "echo_err", "print_warnings", "Progress",
-           "open_cli_store", "check_out", "refuse_store", "given", "as_of_option", "date_value"]
+__all__ = ["store_option", "output_options", "output_lang", "set_output_lang", "handle_errors", "emit_table", "echo_err",
+           "print_warnings", "plural", "Progress", "open_cli_store", "check_out", "refuse_store", "given", "as_of_option",
+           "date_value"]
 
 
 def echo_err(message: str) -> None:
@@ -176,53 +177,105 @@ def as_of_option(help: str = AS_OF_HELP):
     return decorate
 
 
+_LANG, _ALL_COLUMNS = "graphgov.lang", "graphgov.all_columns"
+
+
 def output_options(func):
-    """``--format``, ``--out`` and ``--top``, shared by every command that prints a table.
+    """``--format``, ``--out``, ``--top``, ``--lang`` and ``--all-columns``, shared by every command that prints a table.
 
     ``--out`` is checked (:func:`check_out`) before the command runs, so a refused name
-    costs nothing and a writing command (dispatch …) writes nothing.
+    costs nothing and a writing command (dispatch …) writes nothing. The command receives
+    ``fmt``, ``out`` and ``top``; the language and the column choice are kept on the click
+    context for :func:`emit_table` (and :func:`output_lang`).
     """
 
-    command = func
-
-    @functools.wraps(command)
-    def checked(*args, **kwargs):
+    @functools.wraps(func)
+    def wrapper(*args, lang="zh", all_columns=False, **kwargs):
+        ctx = click.get_current_context()
+        ctx.meta[_LANG], ctx.meta[_ALL_COLUMNS] = lang, all_columns
         check_out(kwargs.get("out"), kwargs.get("store_path"), fmt=kwargs.get("fmt"))
-        return command(*args, **kwargs)
+        return func(*args, **kwargs)
 
-    func = click.option("--top", type=click.IntRange(min=1), default=None, help="Only the first N rows.")(checked)
-    func = click.option(
+    command = click.option("--all-columns", is_flag=True,
+                           help="Every column in the terminal table (csv, json and xlsx always have all).")(wrapper)
+    command = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of the table and workbook people read: headers, names of codes, reasons "
+                                "(csv and json keep English keys).")(command)
+    command = click.option("--top", type=click.IntRange(min=1), default=None, help="Only the first N rows.")(command)
+    command = click.option(
         "--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
         help="Write to this file instead of the terminal (xlsx needs --out).",
-    )(func)
-    func = click.option(
+    )(command)
+    command = click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
         help="Output format.",
-    )(func)
-    return func
+    )(command)
+    return command
 
 
-def emit_table(df, fmt: str, out: str | None, top: int | None = None, title: str | None = None) -> None:
-    """Print or write a DataFrame in the chosen format."""
+def set_output_lang(lang: str) -> None:
+    """For a command with its own --lang (not :func:`output_options`): the language :func:`emit_table` uses."""
+    click.get_current_context().meta[_LANG] = lang
+
+
+def output_lang() -> str:
+    """The --lang of the running command: "zh" (the default) or "en"."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_LANG, "zh") if ctx is not None else "zh"
+
+
+def _sheet_name(title: str | None) -> str:
+    """A short sheet name from a title: the words before its first bracket or colon (核心单位（…） → 核心单位)."""
+    import re
+
+    return re.split(r"[（(：:]", title or "")[0].strip() or "表"
+
+
+def emit_table(df, fmt: str, out: str | None, top: int | None = None, title=None, *, columns=None, labels=None,
+               sheets=(), about=None) -> None:
+    """Print or write a DataFrame in the chosen format.
+
+    ``title`` is one text or a (Chinese, English) pair chosen by --lang. ``columns`` are those a
+    reader needs in the terminal (--all-columns shows the rest). ``sheets`` (Excel sheets,
+    :class:`graphgov.views.excel.Sheet`) replace ``df`` in an xlsx workbook, whose first sheet
+    says ``about`` it (what, as of when, from which store).
+    """
+    lang = output_lang()
+    if isinstance(title, tuple):
+        title = title[0] if lang == "zh" else title[1]
     if top is not None:
         df = df.head(top)
+        for sheet in sheets:
+            sheet.frame = sheet.frame.head(top)
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+    if fmt == "table" and columns is not None and not click.get_current_context().meta.get(_ALL_COLUMNS):
+        df = df[[c for c in columns if c in df.columns]]
+    about = {"what": title, **(about or {})}
+    if fmt == "xlsx" and not sheets:
+        from graphgov.views.excel import Sheet
+
+        sheets = [Sheet(_sheet_name(title), df, title or "", dict(labels or {}))]
     try:
-        text = write_table(df, fmt, out, title=title)
+        text = write_table(df, fmt, out, title=title, lang=lang, labels=labels, sheets=sheets, about=about)
     except OSError as err:
         raise click.UsageError(f"--out {out}: cannot write it ({err.strerror or err})") from None
     if text is not None:
         click.echo(text)
     elif out:
-        echo_err(f"wrote {len(df)} rows to {out}")
+        echo_err(f"wrote {plural(len(df), 'row')} to {out}")
+
+
+def plural(n: int, word: str) -> str:
+    """``1 warning``, ``2 warnings``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def print_warnings(warnings, limit: int = 20) -> None:
     for w in warnings[:limit]:
         echo_err(str(w))
     if len(warnings) > limit:
-        echo_err(f"… and {len(warnings) - limit} more warnings")
+        echo_err(f"… and {plural(len(warnings) - limit, 'more warning')}")
 
 
 class Progress:

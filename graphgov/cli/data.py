@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from graphgov.cli.common import (Progress, check_out, echo_err, emit_table, handle_errors, open_cli_store,
-                                 output_options, print_warnings, refuse_store, store_option)
+from graphgov.cli.common import (Progress, check_out, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
+                                 output_options, plural, print_warnings, refuse_store, set_output_lang, store_option)
 
 
 _strict_option = click.option("--strict", is_flag=True, help="Refuse the dataset if there are warnings "
@@ -29,19 +29,31 @@ def check(dataset, partial, strict, store_path):
     \b
     Example:
       graphgov check data/sample
-      graphgov check 朝阳站区三张清单.xlsx
+      graphgov check data/sample.xlsx                 # one workbook, Chinese or English sheets
     """
-    from graphgov.dataset.checks import read_and_check
-
     known = parents = None
     if partial:
         with open_cli_store(store_path) as store:
             if store.exists():
                 known, parents = store.known_ids(), store.parents()
-    ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
-    print_warnings(ds.warnings)
+    ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
-    click.echo(f"{dataset}: OK ({counts}; {len(ds.warnings)} warnings)")
+    click.echo(f"{dataset}: OK ({counts}; {plural(len(ds.warnings), 'warning')})")
+
+
+def _read_and_check(dataset, **options):
+    """The checked dataset, its warnings shown; with errors, the warnings are shown before them too."""
+    from graphgov.dataset.checks import read_and_check
+    from graphgov.errors import DataError
+
+    try:
+        ds = read_and_check(dataset, **options)
+    except DataError as err:
+        if not options.get("strict"):  # with --strict the warnings are among the errors already
+            print_warnings(err.warnings)
+        raise
+    print_warnings(ds.warnings)
+    return ds
 
 
 @click.command()
@@ -64,11 +76,10 @@ def load(dataset, replace, partial, strict, store_path):
     \b
     Example:
       graphgov load data/sample
-      graphgov load 二月需求清单/ --partial
+      graphgov load 三月需求清单/ --partial           # a folder holding next month's needs.csv
       graphgov load data/sample --store city.lbdb
       NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687
     """
-    from graphgov.dataset.checks import read_and_check
     from graphgov.errors import DataError
 
     with open_cli_store(store_path) as store:
@@ -76,10 +87,9 @@ def load(dataset, replace, partial, strict, store_path):
         # the hierarchy a merge would leave is checked with the stored parents (--replace keeps none)
         parents = store.parents() if store.exists() and not replace else None
         try:
-            ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
+            ds = _read_and_check(dataset, known_ids=known, partial=partial, strict=strict, known_parents=parents)
         except DataError as err:
             raise _unchanged(err, store.location) from None
-        print_warnings(ds.warnings)
         bar = Progress("loading")
         try:
             result = store.load(ds, replace=replace, progress=bar)
@@ -118,15 +128,20 @@ def info(store_path, fmt, out, top):
     """
     with open_cli_store(store_path) as store:
         df = store.counts()
-    emit_table(df, fmt, out, top, title=f"graphgov store {store.location}")
+    if fmt in ("table", "xlsx") and output_lang() == "zh":
+        df = df.assign(kind=df["kind"].map({"node": "节点", "relationship": "关系"}).fillna(df["kind"]))
+    emit_table(df, fmt, out, top, labels={"kind": "类型"}, title=(f"graphgov 存储 {store.location}",
+                                                                 f"graphgov store {store.location}"),
+               about={"store": store.location})
 
 
 @click.command()
 @click.argument("out", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
               help="csv: a folder of CSV files; xlsx: one workbook. Default: from OUT's ending.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Table and column names in English or Chinese.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Table and column names in English or Chinese. Default: Chinese in a workbook (with a first "
+                   "sheet saying what it holds), English in CSV files.")
 @click.option("--from", "source", type=click.Path(exists=True), default=None,
               help="Convert this dataset instead of exporting the store.")
 @click.option("--include-personal", is_flag=True, help="Keep phone numbers and contact names (left out by default).")
@@ -138,7 +153,7 @@ def export(out, fmt, lang, source, include_personal, store_path):
     \b
     Example:
       graphgov export backup/                         # the store as CSV files
-      graphgov export 三张清单.xlsx --lang zh           # one workbook, Chinese names
+      graphgov export 三张清单.xlsx                     # one workbook, Chinese names
       graphgov export sample.xlsx --from data/sample --lang zh --include-personal
     """
     from graphgov.dataset.checks import read_and_check
@@ -146,6 +161,7 @@ def export(out, fmt, lang, source, include_personal, store_path):
     from graphgov.dataset.reader import write_dataset
 
     fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "csv")
+    lang = lang or ("zh" if fmt == "xlsx" else "en")
     check_out(out, store_path, fmt=fmt, what="OUT", folder=fmt == "csv")
     if fmt == "csv":  # every file the folder will hold: none may be a store
         for t in schema.TABLES:
@@ -153,19 +169,23 @@ def export(out, fmt, lang, source, include_personal, store_path):
                 refuse_store(Path(out) / f"{name}.csv", store_path, what="OUT")
     if source:
         tables = read_and_check(source).tables
+        where = str(source)
     else:
         with open_cli_store(store_path) as store:
             tables = store.read_tables(include_internal=False)
+        where = store.location
     if fmt == "csv" and not Path(out).exists():
         echo_err(f"creating the folder {out}")
-    write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal)
+    write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal, source=where)
     click.echo(f"wrote {out}")
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["markdown", "table"]), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the table's headers.")
 @handle_errors
-def schema(fmt):
+def schema(fmt, lang):
     """The dataset format: tables, columns (English and Chinese names), types.
 
     \b
@@ -174,7 +194,10 @@ def schema(fmt):
     """
     from graphgov.dataset.docs import schema_markdown, schema_frame
 
+    set_output_lang(lang)
     if fmt == "markdown":
         click.echo(schema_markdown())
     else:
-        emit_table(schema_frame(), "table", None)
+        emit_table(schema_frame(), "table", None, title=("数据集格式", "the dataset format"),
+                   labels={"table": "表", "table_zh": "中文表名", "column": "列", "column_zh": "其他列名",
+                           "required": "必填", "type": "类型", "personal": "个人信息"})

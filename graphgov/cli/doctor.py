@@ -28,6 +28,7 @@ def doctor(dataset, store_path, fmt, out, top):
     \b
     Example:
       graphgov doctor
+      graphgov load data/sample --store city.lbdb
       graphgov doctor --store city.lbdb
       graphgov doctor --rebuild data/sample        # a damaged store, rebuilt from your data
     """

@@ -9,9 +9,10 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from graphgov.cli.common import (as_of_option, echo_err, emit_table, handle_errors, open_cli_store, output_options,
-                                 store_option)
+from graphgov.cli.common import (as_of_option, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
+                                 output_options, store_option)
 from graphgov.errors import OptionError
+from graphgov.views.labels import MATCH_PARTS_ZH
 
 
 on_option = as_of_option("Date of the step (YYYY-MM-DD). Default: the dataset's own date, else today.")
@@ -42,12 +43,20 @@ def _open(store_path):
     return open_cli_store(store_path)
 
 
+# the columns a reader needs in a 100-column terminal (--all-columns shows the score's parts too)
+COLUMNS_ONE = ["rank", "resource_id", "resource_title", "score", "broker_name", "reasons"]
+COLUMNS_ALL = ["need_id", "rank", "resource_id", "resource_title", "score", "reasons"]
+COLUMNS_ASSIGNED = ["need_id", "resource_id", "resource_title", "units", "score", "broker_name", "reasons"]
+COLUMNS_UNMATCHED = ["need_id", "need_title", "units_short", "reason"]
+
+
 def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
-    """Reasons as one text cell for the terminal; lists stay lists in JSON."""
+    """Reasons as text: one per line in the terminal and Excel, ``; ``-joined in CSV; lists stay lists in JSON."""
     if fmt == "json" or "reasons" not in df.columns:
         return df
     out = df.copy()
-    out["reasons"] = out["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
+    sep = "; " if fmt == "csv" else "\n"
+    out["reasons"] = out["reasons"].map(lambda r: sep.join(r) if isinstance(r, list) else r)
     return out
 
 
@@ -91,10 +100,10 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
 
     \b
     Example:
-      graphgov match N001
-      graphgov match N001 --weight text=0.5 --format json
+      graphgov match N0012 --as-of 2025-12-31
+      graphgov match N0012 --weight text=0.5 --format json
       graphgov match --all --assign --format csv --out dispatch.csv
-      graphgov match --all --assign --dispatch --as-of 2024-03-01
+      graphgov match --all --assign --dispatch --as-of 2025-12-31
     """
     from graphgov import matching
 
@@ -107,22 +116,29 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
     weights = matching.parse_weights(weight_items, weights_file)
     from graphgov.dataset.meta import reference_date
 
+    lang = output_lang()
     store = _open(store_path)
     try:
-        on = reference_date(store, as_of)
+        on = reference_date(store, as_of)  # one date for the whole command: what is proposed may be dispatched
+        about = {"as_of": on, "store": store.location}
         ctx = matching.build_context(store, weights, default_capacity, on)
         if need_id:
-            df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx)
-            emit_table(_reasons_text(df, fmt), fmt, out, top, title=f"resources for need {need_id}")
+            df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx, lang=lang)
+            emit_table(_reasons_text(df, fmt), fmt, out, top, columns=COLUMNS_ONE, labels=MATCH_PARTS_ZH,
+                       title=(f"需求 {need_id} 的候选资源（{on}）", f"resources for need {need_id} ({on})"),
+                       about=about)
             return
         if not assign:
-            df = matching.match_all(None, per_need=limit or 3, min_score=min_score, scope=scope, context=ctx)
-            emit_table(_reasons_text(df, fmt), fmt, out, top)
+            df = matching.match_all(None, per_need=limit or 3, min_score=min_score, scope=scope, context=ctx,
+                                    lang=lang)
+            emit_table(_reasons_text(df, fmt), fmt, out, top, columns=COLUMNS_ALL, labels=MATCH_PARTS_ZH,
+                       title=(f"各需求的候选资源（{on}）", f"the best resources for every waiting need ({on})"),
+                       about=about)
             return
         stats: dict = {}
         assignments, unmatched = matching.assign_all(None, min_score=min_score, scope=scope,
                                                      method="greedy" if greedy else "optimal", context=ctx,
-                                                     stats=stats)
+                                                     stats=stats, lang=lang)
         if record:
             from graphgov.matching import lifecycle
 
@@ -132,13 +148,23 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
                                                                           assignments["resource_id"])])
     finally:
         store.close()
+    dispatch_title = ("派单清单", "dispatch list")
+    unmatched_title = ("未匹配需求", "needs left unmatched")
     if show_unmatched:
-        emit_table(unmatched, fmt, out, top, title="needs left unmatched")
+        emit_table(unmatched, fmt, out, top, columns=COLUMNS_UNMATCHED, title=unmatched_title, about=about)
+    elif fmt == "xlsx":
+        from graphgov.views.excel import Sheet
+
+        pick = 0 if lang == "zh" else 1
+        emit_table(assignments, fmt, out, top, title=dispatch_title, about=about, sheets=[
+            Sheet(dispatch_title[pick], _reasons_text(assignments, fmt), dispatch_title[pick], MATCH_PARTS_ZH),
+            Sheet(unmatched_title[pick], unmatched, unmatched_title[pick])])
     else:
-        emit_table(_reasons_text(assignments, fmt), fmt, out, top, title="dispatch list (派单清单)")
+        emit_table(_reasons_text(assignments, fmt), fmt, out, top, columns=COLUMNS_ASSIGNED, labels=MATCH_PARTS_ZH,
+                   title=dispatch_title, about=about)
         if fmt == "table" and not out and len(unmatched):
             click.echo("")
-            emit_table(unmatched, fmt, None, top, title="needs left unmatched (未匹配需求)")
+            emit_table(unmatched, fmt, None, top, columns=COLUMNS_UNMATCHED, title=unmatched_title)
     total, base = stats["total_score"], stats["greedy_score"]
     ratio = f" ({100 * base / total:.1f}% of it)" if total > 0 else ""
     versus = "(greedy method)" if greedy else f"(optimum); greedy baseline {base:.3f}{ratio}"
@@ -152,7 +178,7 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
 def _emit_step(row: dict, fmt, out, top) -> None:
     keys = ["id", "need_id", "resource_id", "status", "quantity", "fulfilled_quantity", "need_status"]
     df = pd.DataFrame([{("dispatch_id" if k == "id" else k): row.get(k) for k in keys}])
-    emit_table(df, fmt, out, top)
+    emit_table(df, fmt, out, top, labels={"status": "派单状态"})
 
 
 @click.command("dispatch")
@@ -174,7 +200,7 @@ def dispatch_command(need_id, resource_id, quantity, broker_id, default_capacity
 
     \b
     Example:
-      graphgov dispatch N001 R017 --as-of 2024-03-01
+      graphgov dispatch N0012 R0004 --as-of 2025-12-31
     """
     from graphgov.matching import lifecycle
 
@@ -206,7 +232,8 @@ def _step_command(name: str, zh: str, doc: str):
             store.close()
         _emit_step(row, fmt, out, top)
 
-    command.help = f"{doc} ({zh}).\n\n\b\nExample:\n  graphgov {name} D000001 --as-of 2024-03-02"
+    command.help = (f"{doc} ({zh}).\n\n\b\nExample:\n  graphgov dispatch N0012 R0004 --as-of 2025-12-31"
+                    f"\n  graphgov {name} D000001 --as-of 2026-01-02")
     return command
 
 
@@ -230,8 +257,10 @@ def fulfil(dispatch_id, quantity, rating, as_of, note, store_path, fmt, out, top
 
     \b
     Example:
-      graphgov fulfil D000001 --quantity 2 --as-of 2024-03-10
-      graphgov fulfil D000001 --rating 满意
+      graphgov dispatch N0012 R0004 --as-of 2025-12-31
+      graphgov accept D000001 --as-of 2026-01-02
+      graphgov fulfil D000001 --quantity 2 --as-of 2026-01-10
+      graphgov fulfil D000001 --rating 满意 --as-of 2026-01-20
     """
     from graphgov.matching import lifecycle
 
@@ -263,7 +292,9 @@ def _need_command(name: str, func: str, doc: str, rated: bool = False):
             store.close()
         emit_table(pd.DataFrame([{"need_id": row["id"], "status": row["status"]}]), fmt, out, top)
 
-    command.help = f"{doc}\n\n\b\nExample:\n  graphgov {name} N001" + (" --rating 基本满意" if rated else "")
+    step = f"graphgov close N0017 --note 需求方已自行解决" + (" --rating 基本满意" if name == "close" else "")
+    lines = [step, "graphgov reopen N0017"] if name == "reopen" else [step]
+    command.help = f"{doc}\n\n\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
     return rating_option(command) if rated else command
 
 
@@ -282,7 +313,8 @@ def history(need_id, store_path, fmt, out, top):
 
     \b
     Example:
-      graphgov history N001
+      graphgov dispatch N0012 R0004 --as-of 2025-12-31
+      graphgov history N0012
     """
     from graphgov.matching import lifecycle
 
@@ -291,4 +323,5 @@ def history(need_id, store_path, fmt, out, top):
         df = lifecycle.history(store, need_id)
     finally:
         store.close()
-    emit_table(df, fmt, out, top, title=f"history of need {need_id}")
+    emit_table(df, fmt, out, top, title=(f"需求 {need_id} 的办理记录", f"history of need {need_id}"),
+               about={"store": store.location})

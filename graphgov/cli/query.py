@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from graphgov.cli.common import echo_err, emit_table, handle_errors, open_cli_store, output_options, store_option
+from graphgov.cli.common import (echo_err, emit_table, handle_errors, open_cli_store, output_lang, output_options, plural,
+                                 store_option)
 
 __all__ = ["query"]
 
@@ -24,6 +25,19 @@ def _split_params(values: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         out[key.strip()] = value
     return out
+
+
+def _value_text(value) -> str:
+    """A parameter's value as it would be typed: 365 days, 2025-12-31, true."""
+    import datetime as dt
+
+    if isinstance(value, dt.timedelta):
+        return f"{value.days} days"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _param_summary(report) -> str:
@@ -68,14 +82,17 @@ def list_reports(folders, fmt, out, top):
         {
             "name": r.name,
             "parameters": _param_summary(r),
-            "说明": r.description_zh,
+            "description_zh": r.description_zh,
             "description": r.description,
             "source": "bundled" if r.bundled else str(r.path),
         }
         for r in reports.values()
     ]
-    df = pd.DataFrame(rows, columns=["name", "parameters", "说明", "description", "source"])
-    emit_table(df, fmt, out, top, title=f"{len(df)} reports")
+    df = pd.DataFrame(rows, columns=["name", "parameters", "description_zh", "description", "source"])
+    # one language for people: the Chinese description, or the English one with --lang en
+    shown = ["name", "parameters", "description_zh" if output_lang() == "zh" else "description"]
+    emit_table(df, fmt, out, top, columns=shown, labels={"name": "报表名"},
+               title=(f"{len(df)} 个报表", plural(len(df), "report")))
 
 
 @query.command("show")
@@ -138,4 +155,9 @@ def run(name, params, folders, store_path, include_personal, fmt, out, top):
             df, dropped = strip_personal(df, personal_values(store))
     if dropped:
         echo_err(f"left out personal data: {', '.join(dropped)} (--include-personal keeps it)")
-    emit_table(df, fmt, out, top, title=f"{report.name}: {report.description_zh}")
+    about = {"what": f"{report.name}: {report.description_zh}" if output_lang() == "zh"
+             else f"{report.name}: {report.description}",
+             "as_of": values.get("as_of"), "store": store.location,
+             "params": "; ".join(f"{k} = {_value_text(v)}" for k, v in values.items()) or None}
+    emit_table(df, fmt, out, top, title=(f"{report.name}：{report.description_zh}", f"{report.name}: {report.description}"),
+               about=about)

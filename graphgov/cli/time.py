@@ -188,7 +188,8 @@ def compare(old, new, from_date, to_date, movers, map_out, store_path, fmt, out,
     Example:
       graphgov compare --from-date 2024-12-31 --to-date 2025-12-31
       graphgov compare 2024年清单/ 2025年清单.xlsx --format xlsx --out 变化.xlsx
-      graphgov compare old.lbdb graphgov.lbdb --map visualizations/changes.html
+      graphgov load 2024年清单/ --store old.lbdb
+      graphgov compare old.lbdb graphgov.lbdb --map changes.html
     """
     from graphgov.analysis.compare import change_summary, changes_table
     from graphgov.analysis.compare import compare as compute

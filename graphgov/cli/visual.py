@@ -40,20 +40,10 @@ def _read_frame(path: str | None):
     if suffix == ".json":
         return pd.read_json(p, dtype=False)
     if suffix == ".xlsx":
-        return pd.read_excel(p, dtype=object)
+        from graphgov.views.excel import read_workbook_table
+
+        return read_workbook_table(p)
     return pd.read_csv(p, dtype=str, keep_default_na=False)
-
-
-def _sample_folder() -> Path:
-    here = Path("data/sample")
-    if here.is_dir():
-        return here
-    import graphgov
-
-    beside = Path(graphgov.__file__).resolve().parent.parent / "data" / "sample"
-    if beside.is_dir():
-        return beside
-    raise OptionError("no data/sample folder here or beside the package; pass --data DATASET")
 
 
 @click.command("map")
@@ -105,6 +95,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, layers, 
       graphgov map --view unit --unit U001 --radius 2
       graphgov map --view category --category 交通出行
       graphgov map --view gaps
+      graphgov match --all --assign --format csv --out assign.csv
       graphgov map --view matches --matches assign.csv
       graphgov map --layers need,resource
     """
@@ -156,7 +147,7 @@ def report(committee, area, as_of, top, no_map, findings, matches, out, dataset,
     \b
     Example:
       graphgov report --out 朝阳站区报告.html --committee C01
-      graphgov report --area A001 --as-of 2024-12-31
+      graphgov report --area BJ-CY --as-of 2025-12-31
     """
     from graphgov.dataset.meta import reference_date
     from graphgov.views.report import write_report
@@ -180,7 +171,7 @@ def _brokerage_role(row) -> str:
 
 def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
     """What the demo prints: top central actors, gaps by kind, the matching totals."""
-    from graphgov.views.tables import write_table
+    from graphgov.views.tables import TERMINAL_WIDTH, wrap_text, write_table
     from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH
 
     top = central.head(10)
@@ -188,43 +179,47 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
     actors["betweenness"] = actors["betweenness"].round(3)
     actors["role"] = [_brokerage_role(row) for _, row in top.iterrows()]
     actors.columns = ["排名", "单位", "类型", "联系单位数", "中介中心度", "主要中介角色"]
-    lines = [write_table(actors, "table", title="核心单位 central actors (top 10 by betweenness)"), ""]
+    lines = [write_table(actors, "table", title="核心单位（按中介中心度前 10 名）"), ""]
 
     by_kind = findings["kind"].value_counts()
     kinds = "，".join(f"{KIND_ZH.get(k, k)} {n}" for k, n in by_kind.items())
-    lines.append(f"薄弱环节 gaps: {len(findings)} findings — {kinds or '无'}")
+    lines.extend(wrap_text(f"薄弱环节：共 {len(findings)} 条 —— {kinds or '无'}", TERMINAL_WIDTH))
     for rec in findings.head(5).to_dict("records"):
-        lines.append(f"  [{SEVERITY_ZH.get(rec['severity'], rec['severity'])}] {rec['message']}")
+        head = f"  [{SEVERITY_ZH.get(rec['severity'], rec['severity'])}] "
+        body = wrap_text(rec["message"], TERMINAL_WIDTH - 6)
+        lines.extend([head + body[0]] + ["      " + ln for ln in body[1:]])
     lines.append("")
-    lines.append(f"拟匹配 matching: {assignments['need_id'].nunique()} needs assigned "
-                 f"({len(assignments)} need-resource pairs), {len(unmatched)} unmatched, "
-                 f"total score {stats['total_score']:.2f}")
+    lines.append(f"拟匹配：{assignments['need_id'].nunique()} 项需求得到分配（{len(assignments)} 组需求–资源配对），"
+                 f"{len(unmatched)} 项未能匹配，总分 {stats['total_score']:.2f}")
     return "\n".join(lines)
 
 
 @click.command()
 @click.option("--data", "dataset", type=click.Path(exists=True), default=None,
-              help="The dataset to show (default: data/sample here, else the sample beside the package).")
-@click.option("--out-dir", type=click.Path(file_okay=False), default="visualizations", show_default=True,
-              help="Where the map and report go.")
+              help="The dataset to show (default: the sample bundled with graphgov).")
+@click.option("--out-dir", type=click.Path(file_okay=False), default="graphgov-demo", show_default=True,
+              help="The folder the map and report go to (created if needed).")
 @click.option("--load/--no-load", "do_load", default=True, show_default=True,
               help="Load the dataset into the store given by --store (merged by id).")
-@as_of_option("The report date, for the age of open needs, gaps and trends (YYYY-MM-DD). "
-              "Default: the dataset's own date (the sample states 2025-12-31), else today.")
+@as_of_option("The report date, for the age of open needs, gaps, expired resources and trends (YYYY-MM-DD). "
+              "Default: the dataset's own date (the bundled sample states 2025-12-31, so the pages do not change "
+              "from day to day), else today.")
 @store_option
 @handle_errors
 def demo(dataset, out_dir, do_load, as_of, store_path):
     """The main job on the bundled sample: check it, load it, print the central
     actors, the gaps and the matching totals, and write its map and report.
 
-    Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html and prints where
-    they are; open them in any browser, no network needed.
+    Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html (OUT_DIR is
+    ./graphgov-demo unless --out-dir says otherwise) and prints where they are;
+    open them in any browser, no network needed. Works from an installed package:
+    the sample ships with it.
 
     \b
     Example:
       graphgov demo
-      graphgov demo --store sample.lbdb --as-of 2025-12-31
-      graphgov demo --no-load
+      graphgov demo --store sample.lbdb --out-dir 演示
+      graphgov demo --no-load --as-of 2026-06-30
     """
     from graphgov.analysis.central import central_table
     from graphgov.dataset.checks import read_and_check
@@ -235,9 +230,10 @@ def demo(dataset, out_dir, do_load, as_of, store_path):
     from graphgov.matching.assign import assign_all
     from graphgov.analysis.network import build_network
     from graphgov.views.report import write_report
+    from graphgov.dataset.sample import sample_dir
 
     if dataset is None:
-        dataset = _sample_folder()
+        dataset = sample_dir()
     ds = read_and_check(dataset)
     today = reference_date(ds, as_of)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())

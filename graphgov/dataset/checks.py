@@ -125,15 +125,7 @@ class _Checker:
 
     def run(self) -> Dataset:
         raw = self.raw
-        for t in schema.TABLES:
-            # a table whose file the reader could not read is reported already
-            if t.name not in raw.found and t.required and not self.partial and not raw.unreadable:
-                self.problems.append(Problem(
-                    raw.path.name, None, None,
-                    f"missing table {t.name!r} ({t.zh[0]})",
-                    fix=f"add {t.name}.csv (or a sheet named {t.zh[0]}) with the columns "
-                        f"{', '.join(t.required_columns)}",
-                ))
+        self.check_tables_present()
         typed: dict[str, pd.DataFrame] = {}
         usable: dict[str, RawTable] = {}
         for name, tab in raw.tables.items():
@@ -177,6 +169,29 @@ class _Checker:
             path=raw.path,
             rows={n: list(t.rows) for n, t in usable.items()},
         )
+
+    def check_tables_present(self) -> None:
+        """One problem naming every missing table; with some lists present, the fix is --partial."""
+        raw = self.raw
+        # a table whose file the reader could not read is reported already
+        if self.partial or raw.unreadable:
+            return
+        missing = [t for t in schema.TABLES if t.required and t.name not in raw.found]
+        if not missing:
+            return
+        names = ", ".join(f"{t.name!r} ({t.zh[0]})" for t in missing)
+        if len(missing) == 1:
+            t = missing[0]
+            add = f"add {t.name}.csv (or a sheet named {t.zh[0]}) with the columns {', '.join(t.required_columns)}"
+        else:
+            add = "add a file (or sheet) for each; 'graphgov schema' lists their columns"
+        if raw.found:
+            fix = (f"to add or update only these lists in a store that holds the rest, run with --partial; "
+                   f"for a complete dataset {add}")
+        else:
+            fix = add
+        word = "table" if len(missing) == 1 else "tables"
+        self.problems.append(Problem(raw.path.name, None, None, f"missing {word} {names}", fix=fix))
 
     def type_table(self, tab: RawTable, skip: set[str]) -> pd.DataFrame:
         tdef = schema.table(tab.name)

@@ -389,6 +389,11 @@ def _map_header(header: list[str], header_row: int, source: str, tdef, lookup: d
     return mapping, headers
 
 
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+_ABOUT_SHEETS = {fold("关于"), fold("About")}  # graphgov.views.excel.ABOUT_SHEETS: what a workbook holds
+_OLD_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".et": "WPS spreadsheet (.et)", ".ods": "OpenDocument (.ods)"}
+
+
 def read_dataset(path: str | Path) -> RawDataset:
     """Read every table of a dataset (folder of CSV files, or one .xlsx workbook).
 
@@ -405,6 +410,8 @@ def read_dataset(path: str | Path) -> RawDataset:
 
     def add(name_in_file: str, source: str, rows_factory):
         name = _TABLES.get(fold(name_in_file))
+        if name is None and fold(name_in_file) in _ABOUT_SHEETS:
+            return  # the sheet graphgov's workbooks open with, saying what they hold
         if name is None:
             warnings.append(Problem(source, None, None, "not a graphgov table, ignored", severity="warning",
                                     fix="name files or sheets after the tables: " + ", ".join(schema.DATASET_TABLES)))
@@ -425,7 +432,10 @@ def read_dataset(path: str | Path) -> RawDataset:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".tsv", ".txt") and p.is_file())
         if not files:
-            raise OptionError(f"{path}: no .csv files in this folder; a dataset is a folder of CSV files or one .xlsx workbook")
+            books = sorted(p.name for p in path.iterdir() if p.suffix.lower() in _WORKBOOKS)
+            hint = f" (it holds {', '.join(books[:3])}: give the workbook itself)" if books else ""
+            raise OptionError(f"{path}: no .csv files in this folder{hint}; a dataset is a folder of CSV files "
+                              f"or one .xlsx workbook")
         for f in files:
             add(f.stem, f.name, lambda f=f: _csv_rows(f, f.name))
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -437,47 +447,68 @@ def read_dataset(path: str | Path) -> RawDataset:
             unreadable = True
     elif not path.exists():
         raise OptionError(f"{path}: no such file or folder")
+    elif path.suffix.lower() in _OLD_FORMATS:
+        raise OptionError(f"{path}: an old {_OLD_FORMATS[path.suffix.lower()]} file, which graphgov cannot read; "
+                          f"open it in Excel or WPS and save it as .xlsx (文件-另存为-Excel 工作簿 .xlsx)")
     else:
         raise OptionError(f"{path}: not a dataset; give a folder of CSV files or an .xlsx workbook")
     return RawDataset(path, tables, problems, warnings, found, unreadable)
 
 
 def write_dataset(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "csv", lang: str = "en",
-                  personal: bool = True) -> Path:
+                  personal: bool = True, source: str | None = None) -> Path:
     """Write tables in the dataset format: a folder of CSV files or one .xlsx workbook.
 
     ``lang="zh"`` writes Chinese file/sheet names and headers (the first alias of each).
-    ``personal=False`` leaves out the columns the schema marks as personal data.
+    ``personal=False`` leaves out the columns the schema marks as personal data. A
+    workbook (:func:`graphgov.views.excel.write_workbook`) starts with a sheet saying what
+    it holds and from where (``source``); it is skipped when the workbook is read back.
     Returns the path written.
     """
     from graphgov.views.tables import CSV_LINE_END, neutralise
 
     out = Path(out)
-    frames = {}
+    frames, titles, headers = {}, [], {}
     for t in schema.TABLES:
         if t.name not in tables:
             continue
         df = tables[t.name]
         cols = [c for c in t.columns if c.name in df.columns and (personal or not c.personal)]
-        frame = pd.DataFrame({(c.zh[0] if lang == "zh" and c.zh else c.name): _out_column(df[c.name], c) for c in cols})
+        frame = pd.DataFrame({c.name: _out_column(df[c.name], c, fmt, lang) for c in cols})
+        headers[t.name] = {c.name: (c.zh[0] if lang == "zh" and c.zh else c.name) for c in cols}
         frames[(t.zh[0] if lang == "zh" else t.name)] = frame
+        titles.append(f"{t.zh[0]} ({t.name})")
     if fmt == "csv":
         out.mkdir(parents=True, exist_ok=True)
-        for name, frame in frames.items():
-            frame.map(neutralise).to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator=CSV_LINE_END)
+        for (name, frame), table in zip(frames.items(), headers.values()):
+            frame.rename(columns=table).map(neutralise).to_csv(out / f"{name}.csv", index=False, encoding="utf-8",
+                                                               lineterminator=CSV_LINE_END)
     elif fmt == "xlsx":
+        from graphgov.views.excel import Sheet, write_workbook
+
         out.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
-            for name, frame in frames.items():
-                frame.map(neutralise).to_excel(writer, sheet_name=name, index=False)
+        what = "数据集（成员单位与三张清单）" if lang == "zh" else "a dataset (the roster and three lists)"
+        # the dataset's own headers; codes in Chinese too for a Chinese workbook (the reader takes both)
+        sheets = [Sheet(name, frame, title, table, codes=False)
+                  for (name, frame), title, table in zip(frames.items(), titles, headers.values())]
+        write_workbook(out, sheets, {"what": what, "store": source}, "zh" if lang == "zh" else "en")
     else:
         raise OptionError(f"unknown dataset format {fmt!r}; use csv or xlsx")
     return out
 
 
-def _out_column(series: pd.Series, col: schema.Column) -> pd.Series:
+def _out_column(series: pd.Series, col: schema.Column, fmt: str = "csv", lang: str = "en") -> pd.Series:
+    if fmt == "xlsx" and lang == "zh" and (col.enum or col.kind == "category"):
+        from graphgov.dataset import vocab
+
+        name = col.enum or "category"  # each column's own vocabulary, whose Chinese names the reader takes back
+        return series.map(lambda v: vocab.zh_label(name, v) if isinstance(v, str) else v).astype(object).where(
+            series.notna(), None)
     if col.kind == "date":
-        return pd.to_datetime(series, errors="coerce").dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), None)
+        days = pd.to_datetime(series, errors="coerce")
+        if fmt == "xlsx":  # real dates, which Excel shows and sorts as dates
+            return days.dt.date.astype(object).where(days.notna(), None)
+        return days.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), None)
     if col.kind == "int":
         return series.map(lambda v: None if v is None or pd.isna(v) else int(v)).astype(object)
     return series.astype(object).where(series.notna(), None)

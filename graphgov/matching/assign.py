@@ -10,6 +10,8 @@ so a need served in full adds its score once. The optimum is an exact min-cost f
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,7 @@ CLOSED_NEED = ("fulfilled", "closed")
 
 def match_need(source, need_id: str, top: int = 10, weights: dict[str, float] | None = None,
                min_score: float = 0.0, default_capacity: int = 1, as_of: dt.date | None = None,
-               context: MatchContext | None = None) -> pd.DataFrame:
+               context: MatchContext | None = None, lang: str = "zh") -> pd.DataFrame:
     """The best resources for one need, best first, with score, parts, broker and reasons.
 
     Every resource in the same or a related category with capacity left is
@@ -37,7 +39,8 @@ def match_need(source, need_id: str, top: int = 10, weights: dict[str, float] | 
     -------
     DataFrame with ``rank``, ``need_id``, ``resource_id``, ``provider_id``, ``score``,
     the parts (``category``, ``text``, ``area``, ``capacity``, ``trust``),
-    ``broker_id``, ``broker_name`` and ``reasons`` (a list of short texts).
+    ``broker_id``, ``broker_name`` and ``reasons`` (a list of short texts, in Chinese, or
+    English with ``lang="en"``). ``as_of`` leaves out resources expired on that day.
 
     Raises NotFoundError when the need is not in the store.
 
@@ -48,19 +51,32 @@ def match_need(source, need_id: str, top: int = 10, weights: dict[str, float] | 
     ctx = context or build_context(source, weights, default_capacity, as_of)
     hit = np.flatnonzero(ctx.needs["id"].to_numpy(object) == need_id)
     if not len(hit):
-        raise NotFoundError(f"need {need_id!r} is not in the store; 'graphgov export needs' lists the needs")
+        close = _close_ids(str(need_id), list(ctx.needs["id"]))
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise NotFoundError(f"need {need_id!r} is not in the store; {hint}'graphgov match --all' lists the needs "
+                            f"waiting for a resource with their ids")
     pairs = candidate_pairs(ctx, need_rows=hit, scope="city")
     scored = score_pairs(ctx, pairs)
     scored = scored[scored["score"] >= min_score]
     scored = scored.sort_values(["score", "r"], ascending=[False, True]).head(top)
-    out = present_pairs(ctx, scored)
+    out = present_pairs(ctx, scored, lang=lang)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)
 
 
+def _close_ids(given: str, ids: list[str]) -> list[str]:
+    """Ids a user may have meant: the same number written with other zeros first, then similar spellings."""
+    def key(text):
+        m = re.fullmatch(r"(\D*)0*(\d+)", text.strip().upper())
+        return (m[1], m[2]) if m else None
+
+    same = [i for i in ids if key(i) is not None and key(i) == key(given)]
+    return (same + [i for i in difflib.get_close_matches(given, ids, n=3) if i not in same])[:3]
+
+
 def match_all(source, per_need: int = 3, weights: dict[str, float] | None = None, min_score: float = 0.0,
               scope: str = "district", default_capacity: int = 1, as_of: dt.date | None = None,
-              context: MatchContext | None = None) -> pd.DataFrame:
+              context: MatchContext | None = None, lang: str = "zh") -> pd.DataFrame:
     """The best ``per_need`` candidates of every need still waiting, without assigning."""
     ctx = context or build_context(source, weights, default_capacity, as_of)
     rows = waiting_needs(ctx)
@@ -68,7 +84,7 @@ def match_all(source, per_need: int = 3, weights: dict[str, float] | None = None
     scored = scored[scored["score"] >= min_score]
     scored = scored.sort_values(["n", "score", "r"], ascending=[True, False, True])
     scored = scored.groupby("n", sort=False).head(per_need)
-    out = present_pairs(ctx, scored)
+    out = present_pairs(ctx, scored, lang=lang)
     out.insert(1, "rank", scored.groupby("n").cumcount().to_numpy() + 1)
     return out.reset_index(drop=True)
 
@@ -82,7 +98,7 @@ def waiting_needs(ctx: MatchContext) -> np.ndarray:
 def assign_all(source, weights: dict[str, float] | None = None, min_score: float = 0.0, scope: str = "district",
                method: str = "optimal", solver: str = "auto", default_capacity: int = 1,
                as_of: dt.date | None = None, context: MatchContext | None = None,
-               stats: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+               stats: dict | None = None, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Assign every waiting need to resources, maximising the total score.
 
     A need waits when it is not fulfilled or closed and part of its quantity is not yet
@@ -150,14 +166,15 @@ def assign_all(source, weights: dict[str, float] | None = None, min_score: float
     q = quantity[got["n"].to_numpy(np.int64)] if len(got) else np.zeros(0)
     contribution = (got["score"] * got["units"] / q).round(6).to_numpy() if len(got) else np.zeros(0)
     assignments = present_pairs(ctx, got, {"units": got["units"].to_numpy() if len(got) else np.zeros(0, np.int64),
-                                      "contribution": contribution})
+                                      "contribution": contribution}, lang=lang)
     assignments = assignments[["need_id", "need_title", "resource_id", "resource_title", "provider_id", "units",
                                "score", "contribution", *PARTS, "broker_id", "broker_name", "reasons"]]
-    unmatched = _unmatched(ctx, waiting, demand, min_score)
+    unmatched = _unmatched(ctx, waiting, demand, min_score, lang)
     return assignments, unmatched
 
 
-def _unmatched(ctx: MatchContext, waiting: np.ndarray, demand: np.ndarray, min_score: float) -> pd.DataFrame:
+def _unmatched(ctx: MatchContext, waiting: np.ndarray, demand: np.ndarray, min_score: float,
+               lang: str = "zh") -> pd.DataFrame:
     short = np.array([i for i in waiting if demand[i] > 0], dtype=np.int64)
     cols = ["need_id", "need_title", "category", "quantity", "units_short", "reason"]
     if not len(short):
@@ -171,14 +188,20 @@ def _unmatched(ctx: MatchContext, waiting: np.ndarray, demand: np.ndarray, min_s
         cats = rel.loc[rel["need_category"] == nd.at[i, "category"], "res_category"]
         have = offered.reindex(cats).dropna()
         q, s = int(nd.at[i, "outstanding"]), int(demand[i])
+        zh = lang == "zh"
         if have.empty or have["total"].sum() == 0:
-            why = "无同类或相关类别资源 no resource in the same or a related category"
+            why = "没有同类或相关类别的资源" if zh else "no resource in the same or a related category"
         elif have["left"].sum() == 0:
-            why = "相关资源容量已用尽 every resource of a fitting category is at capacity (dispatches hold it)"
+            why = ("相关类别资源的容量已被派单占满" if zh
+                   else "every resource of a fitting category is at capacity (dispatches hold it)")
         elif s < q:
-            why = f"部分满足 {q - s} of {q} units assigned; fitting resources had no more capacity"
+            why = (f"部分满足：已分配 {q - s} / {q} 份，相关资源没有更多容量" if zh
+                   else f"{q - s} of {q} units assigned; fitting resources had no more capacity")
+        elif zh:
+            why = ("候选资源已分配给每份得分更高的其他需求"
+                   + (f"，或得分低于下限 {min_score:g}" if min_score > 0 else ""))
         else:
-            why = ("候选资源已分配给其他需求 fitting resources went to needs with higher scores per unit asked"
+            why = ("fitting resources went to needs with higher scores per unit asked"
                    + (f", or scored below the minimum {min_score:g}" if min_score > 0 else ""))
         reasons.append(why)
     return pd.DataFrame({"need_id": nd["id"].to_numpy(object)[short], "need_title": nd["title"].to_numpy(object)[short],

@@ -271,8 +271,8 @@ def _dispatch_row(did, need_id, resource_id, quantity, on, broker_id, score) -> 
 
 def _create_dispatch(store, need_id: str, resource_id: str, quantity: int | None, on: dt.date, broker_id, score,
                      note, now, default_capacity: int) -> dict:
-    need = _one(store, _Q_NEED, need_id, "need", "'graphgov export needs' lists the needs")
-    res = _one(store, _Q_RESOURCE, resource_id, "resource", "'graphgov export resources' lists the resources")
+    need = _one(store, _Q_NEED, need_id, "need", "'graphgov match --all' lists the needs waiting for a resource")
+    res = _one(store, _Q_RESOURCE, resource_id, "resource", "'graphgov match NEED_ID' lists the resources that fit a need")
     broker_id = _value(broker_id)  # NaN from a DataFrame cell means none
     if broker_id is not None:
         _one(store, _Q_UNIT, broker_id, "broker unit", "give a unit id from the units list")
@@ -447,7 +447,7 @@ def _need_step(store, need_id: str, step: str, on, note, now, rating=None) -> di
     on = _today(on)
     rating = _rating(rating)
     with store.transaction():
-        need = _one(store, _Q_NEED, need_id, "need", "'graphgov export needs' lists the needs")
+        need = _one(store, _Q_NEED, need_id, "need", "'graphgov match --all' lists the needs waiting for a resource")
         ds = _rows(store.query(_Q_NEED_DISPATCHES, {"id": need_id}))
         before = _current_need_status(need, ds)
         if before not in NEED_ACTIONS[step]:
@@ -483,7 +483,7 @@ def history(store, need_id: str) -> pd.DataFrame:
 
     Raises NotFoundError for an unknown need.
     """
-    _one(store, _Q_NEED, need_id, "need", "'graphgov export needs' lists the needs")
+    _one(store, _Q_NEED, need_id, "need", "'graphgov match --all' lists the needs waiting for a resource")
     df = store.query(_Q_HISTORY, {"id": need_id})
     cols = ["event_id", "on_date", "step", "dispatch_id", "resource_id", "quantity", "status_before", "status_after",
             "note", "recorded_at"]

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import importlib.metadata
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +52,7 @@ __all__ = [
     "Param",
     "Report",
     "QueryFileError",
+    "UnknownReportError",
     "bundled_dir",
     "parse_report",
     "load_report",
@@ -64,7 +64,6 @@ __all__ = [
 ]
 
 SUFFIX = ".cypher"
-_DATA_DIR = ("share", "graphgov", "queries")
 _FIELD = re.compile(r"^//\s?(?P<key>[^\s:]+)\s*:\s?(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^//\s{2,}(?P<value>\S.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*(?P<default>.*?))?\s*(?:--\s*(?P<text>.*))?$")
@@ -88,6 +87,12 @@ class QueryFileError(GraphGovError):
         if line is not None and column is not None:
             where += f":{column}"
         super().__init__(f"{where}: {message}")
+
+
+class UnknownReportError(NotFoundError, OptionError):
+    """No report of the name asked for: a bad argument, so exit code 2 as for any bad option."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class Report:
     path: Path
     first_line: int  # the file's line number of the query's first line
     bundled: bool = False
+    first_column: int = 1  # the file's column of the query's first character
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -365,6 +371,8 @@ def parse_report(source: str, path: str | Path = "<text>", bundled: bool = False
         raise QueryFileError(path, first_line, "the report has a header but no query")
     offset_line = first_line + (len(body_lines) - len(raw.lstrip().splitlines()))
     lead = len(raw) - len(raw.lstrip())
+    first_body = next(ln for ln in body_lines if ln.strip())
+    first_column = len(first_body) - len(first_body.lstrip()) + 1
     for pos, message in file_access(body):
         at = pos + lead  # the file's own line and column, counted from 1
         raise QueryFileError(path, first_line + raw.count("\n", 0, at), message, at - raw.rfind("\n", 0, at))
@@ -395,6 +403,7 @@ def parse_report(source: str, path: str | Path = "<text>", bundled: bool = False
         path=path,
         first_line=offset_line,
         bundled=bundled,
+        first_column=first_column,
     )
 
 
@@ -420,13 +429,11 @@ def bundled_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "queries"
     if checkout.is_dir() and (checkout.parent / "graphgov" / "queries" / "library.py").is_file():
         return checkout
-    try:
-        files = importlib.metadata.distribution("graphgov").files or []
-    except importlib.metadata.PackageNotFoundError:
-        files = []
-    for f in files:
-        if f.suffix == SUFFIX and tuple(f.parts[-4:-1]) == _DATA_DIR:
-            return Path(f.locate()).resolve().parent
+    from graphgov.dataset.sample import installed_data_dir
+
+    installed = installed_data_dir("queries", SUFFIX)
+    if installed is not None:
+        return installed
     raise GraphGovError("the bundled reports are missing: neither a queries/ folder beside the package nor "
                         "share/graphgov/queries in its installation; reinstall graphgov")
 
@@ -457,12 +464,12 @@ def load_reports(folders: Iterable[str | Path] = (), bundled: bool = True) -> di
 
 
 def find_report(name: str, reports: Mapping[str, Report]) -> Report:
-    """The report called ``name``; NotFoundError suggesting close names."""
+    """The report called ``name``; UnknownReportError (a NotFoundError, exit code 2) suggesting close names."""
     if name in reports:
         return reports[name]
     close = difflib.get_close_matches(name, list(reports), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'graphgov query list' shows them"
-    raise NotFoundError(f"no report named {name!r}{hint}")
+    raise UnknownReportError(f"no report named {name!r}{hint}")
 
 
 def run_report(run: Callable[[str, dict], object], report: Report, given: Mapping[str, object] | None = None,
@@ -470,9 +477,19 @@ def run_report(run: Callable[[str, dict], object], report: Report, given: Mappin
     """Run ``report`` through ``run(cypher, params)`` (a store's ``query``) and return its result.
 
     ``given`` values may be strings (as typed on a command line): they are converted to
-    each parameter's type. Raises OptionError for bad parameters, and QueryFileError for
-    a report that could touch files (checked again here for a Report made by hand).
+    each parameter's type. Raises OptionError for bad parameters, and QueryFileError for a
+    report that could touch files (checked again here for a Report made by hand) or whose
+    query the store does not accept (at ``file:line:column`` in the report file's numbering).
     """
     for pos, message in file_access(report.text):
         raise QueryFileError(report.path, report.first_line + report.text.count("\n", 0, pos), message)
-    return run(report.text, report.bind(given, today))
+    values = report.bind(given, today)
+    try:
+        return run(report.text, values)
+    except OptionError as err:
+        # parameters were bound above, so a refusal now is the query's: the report file is at fault
+        if "not accepted" not in str(err):
+            raise
+        from graphgov.queries.refusal import placed_refusal
+
+        raise placed_refusal(report, err) from err

@@ -135,6 +135,17 @@ def _ties(net: CoordinationNetwork, core: set[str]) -> list[tuple[str, str, str,
     return out
 
 
+def _committee_list(tables, limit: int = 30) -> str:
+    """The committees to choose from, as ``ID 名称`` pairs, for a message."""
+    committees = tables.get("committees")
+    if committees is None or committees.empty:
+        return "the store holds no committees"
+    rows = committees.sort_values("id")
+    items = [f"{i} {n}" for i, n in zip(rows["id"], rows["name"])]
+    more = [f"… and {len(items) - limit} more"] if len(items) > limit else []
+    return "choose one of these committees:\n" + "\n".join(f"  {x}" for x in items[:limit] + more)
+
+
 def build_map(
     source,
     *,
@@ -206,6 +217,8 @@ def build_map(
     layers = tuple(_LAYER_NAMES.get(str(x).casefold(), x) for x in layers or ())
     _check_options(view, size_by, group_by, radius, committee, unit, category, layers)
     tables = tables_of(source)
+    if view == "committee" and not committee:
+        raise OptionError("the committee view needs --committee ID; " + _committee_list(tables))
     g = to_networkx(tables, personal=include_personal)
     index = Index(g)
 

@@ -13,15 +13,20 @@ import math
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
 from graphgov.errors import OptionError
 
-__all__ = ["FORMATS", "CSV_LINE_END", "write_table", "write_workbook", "to_records", "neutralise", "format_text_table",
-           "display_width", "visible"]
+if TYPE_CHECKING:
+    from graphgov.views.excel import Sheet
+
+__all__ = ["FORMATS", "CSV_LINE_END", "TERMINAL_WIDTH", "write_table", "write_workbook", "to_records", "neutralise",
+           "format_text_table", "wrap_text", "display_width", "visible"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
+TERMINAL_WIDTH = 100  # terminal tables fit this many columns
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # CSV records end in CR LF (RFC 4180); with both in the terminator, the csv module quotes any
 # value holding a CR or an LF, which a bare "\n" terminator does not do for a lone CR
@@ -97,11 +102,13 @@ def _cell_text(value) -> str:
     value = _json_value(value)
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
     if isinstance(value, (list, dict)):
         return visible(str(_plain(value)))
-    return visible(str(value).replace("\n", " "))
+    return visible(str(value).replace("\r\n", "\n"))  # line breaks wrap; a lone CR is shown as \r
 
 
 def visible(text: str) -> str:
@@ -109,55 +116,126 @@ def visible(text: str) -> str:
     return _INVISIBLE_IN_TERMINAL.sub(lambda m: "\\r" if m.group() == "\r" else f"<U+{ord(m.group()):04X}>", text)
 
 
-def format_text_table(df: pd.DataFrame, max_width: int = 40, title: str | None = None) -> str:
-    """A plain text table aligned for Chinese and Latin text alike."""
+def wrap_text(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns; a line break in it starts a new line.
+
+    Lines break after a space or Chinese punctuation when one is near the end, else anywhere
+    (Chinese has no spaces). Nothing is cut off.
+    """
+    width = max(width, 2)
+    out: list[str] = []
+    for para in text.split("\n"):
+        line, used, soft = "", 0, -1
+        for ch in para:
+            w = display_width(ch)
+            if used + w > width and line:
+                if soft > len(line) * 2 // 3:
+                    out.append(line[:soft].rstrip())
+                    line = line[soft:].lstrip()
+                else:
+                    out.append(line)
+                    line = ""
+                used, soft = display_width(line), -1
+            line += ch
+            used += w
+            if ch in " ，；、。,;/）)_":
+                soft = len(line)
+        out.append(line)
+    return out
+
+
+def _numeric(cells: list[str]) -> bool:
+    try:
+        return all(float(c.replace(",", "")) is not None for c in cells if c)
+    except ValueError:
+        return False
+
+
+def _header_floor(header: str) -> int:
+    """How narrow a header may wrap: its longest word (``sector_`` + ``brokerage``), or half a Chinese one."""
+    if header.isascii():
+        return max((len(w) for w in re.split(r"(?<=[_ ])", header)), default=1)
+    # half its characters (each two columns wide), but a two-character header stays whole
+    return min(display_width(header), max(4, 2 * -(-len(header) // 2)))
+
+
+def format_text_table(df: pd.DataFrame, width: int = TERMINAL_WIDTH, title: str | None = None,
+                      max_width: int | None = None) -> str:
+    """A plain text table aligned for Chinese and Latin text alike, at most ``width`` columns wide.
+
+    When the natural widths do not fit, the text columns with the most room give it up and
+    their cells wrap onto more lines; numbers never wrap and nothing is cut off. Booleans
+    show as ✓ or nothing. ``max_width`` wraps any text column wider than that even when the
+    table would fit.
+    """
     headers = [visible(str(c)) for c in df.columns]
     rows = [[_cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]
 
-    def clip(text: str) -> str:
-        if display_width(text) <= max_width:
-            return text
-        out, width = "", 0
-        for ch in text:
-            w = display_width(ch)
-            if width + w > max_width - 1:
-                break
-            out += ch
-            width += w
-        return out + "…"
+    def widest(texts) -> int:
+        return max((display_width(line) for t in texts for line in t.split("\n")), default=0)
 
-    rows = [[clip(c) for c in r] for r in rows]
-    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    values = [widest([r[i] for r in rows]) for i in range(len(headers))]
+    natural = [max(widest([h]), v) for h, v in zip(headers, values)]
+    numeric = [_numeric([r[i] for r in rows]) for i in range(len(headers))]
+    # first long headers wrap over their values; then long texts wrap; numbers never do
+    heads = [_header_floor(h) for h in headers]
+    floors = ([max(v, f) for f, v in zip(heads, values)],
+              [max(v, f) if num else min(n, max(8, f)) for f, v, n, num in zip(heads, values, natural, numeric)])
+    widths = [n if num or max_width is None else min(n, max(max_width, f))
+              for n, num, f in zip(natural, numeric, heads)]
+    room = width - 2 * (len(headers) - 1)
+    for phase, floor in enumerate(floors):
+        while sum(widths) > room:
+            i = max(range(len(widths)), key=lambda j: (widths[j] - floor[j], widths[j]))
+            if widths[i] <= floor[i]:
+                break  # as narrow as it goes: wider than the terminal rather than unreadable
+            # a header folds in one go (需求编号 → 需求/编号); a long text gives up room a column at a time
+            widths[i] = floor[i] if phase == 0 else widths[i] - 1
 
-    def line(cells):
-        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths)).rstrip()
+    def lines(cells) -> list[str]:
+        wrapped = [wrap_text(c, w) for c, w in zip(cells, widths)]
+        height = max(len(w) for w in wrapped)
+        return ["  ".join((w[k] if k < len(w) else "") + " " * (width_ - display_width(w[k] if k < len(w) else ""))
+                          for w, width_ in zip(wrapped, widths)).rstrip() for k in range(height)]
 
-    parts = []
-    if title:
-        parts.append(visible(title))
-    parts.append(line(headers))
+    parts = wrap_text(visible(title), width) if title else []
+    parts += lines(headers)
     parts.append("  ".join("-" * w for w in widths))
-    parts.extend(line(r) for r in rows)
+    body = [lines(r) for r in rows]
+    spaced = any(len(b) > 1 for b in body)
+    for k, block in enumerate(body):
+        if spaced and k:
+            parts.append("")
+        parts.extend(block)
     if not rows:
         parts.append("(no rows)")
     return "\n".join(parts)
 
 
-def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title: str | None = None) -> str | None:
+def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title: str | None = None, *,
+                lang: str = "zh", labels: dict[str, str] | None = None, width: int = TERMINAL_WIDTH,
+                sheets: Sequence["Sheet"] = (), about: Mapping[str, object] | None = None) -> str | None:
     """Write ``df`` as ``fmt`` to ``out``; with no ``out``, return the text instead.
+
+    CSV and JSON keep the English keys and raw values. The terminal table and the Excel
+    workbook are for people: headers in ``lang`` (``labels`` overriding some Chinese ones),
+    codes as Chinese names, ✓ for true. The table fits ``width`` columns; the workbook
+    (:func:`graphgov.views.excel.write_workbook`) has ``sheets`` (default: ``df`` alone,
+    named after ``title``) after a first sheet saying ``about`` it.
 
     Raises OptionError for an unknown format, or xlsx without a file.
     """
+    from graphgov.views.labels import people_frame
+
     if fmt not in FORMATS:
         raise OptionError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "xlsx":
+        from graphgov.views.excel import Sheet, write_workbook
+
         if out is None:
             raise OptionError("the xlsx format needs an output file (--out FILE.xlsx)")
-        frame = _neutralise_frame(df)
-        for col in frame.columns:
-            if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
-                frame[col] = frame[col].dt.tz_localize(None)
-        frame.to_excel(out, index=False, engine="openpyxl")
+        sheets = list(sheets) or [Sheet(title or "表", df, title or "", dict(labels or {}))]
+        write_workbook(out, sheets, about, lang)
         return None
     if fmt == "json":
         text = json.dumps(to_records(df), ensure_ascii=False, indent=2)
@@ -166,7 +244,7 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title
         _neutralise_frame(df).to_csv(buf, index=False, lineterminator=CSV_LINE_END)
         text = buf.getvalue()
     else:
-        text = format_text_table(df, title=title)
+        text = format_text_table(people_frame(df, lang, labels), width=width, title=title)
     if out is None:
         return text
     # utf-8-sig for CSV so Excel on Chinese Windows opens it without mojibake
@@ -176,21 +254,10 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, title
     return None
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], out: str | Path) -> None:
-    """Write several tables into one .xlsx file, a sheet each (names cut to Excel's 31 characters).
+def write_workbook(sheets: dict[str, pd.DataFrame], out: str | Path, about: Mapping[str, object] | None = None,
+                   lang: str = "zh") -> None:
+    """Write several tables into one .xlsx file, a sheet each, as :func:`graphgov.views.excel.write_workbook`
+    does (a first sheet saying what it holds; formulas never run; written beside ``out`` and renamed)."""
+    from graphgov.views.excel import Sheet, write_workbook as write_book
 
-    Cells are neutralised as in :func:`write_table`; the file is written beside ``out``
-    and renamed, so a failure leaves no half-written workbook.
-    """
-    import os
-
-    out = Path(out)
-    tmp = out.with_name(out.name + ".part")
-    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            frame = _neutralise_frame(df)
-            for col in frame.columns:
-                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
-                    frame[col] = frame[col].dt.tz_localize(None)
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    os.replace(tmp, out)
+    write_book(out, [Sheet(name, df, name) for name, df in sheets.items()], about, lang)

@@ -1,0 +1,163 @@
+"""Every command in the README and in every command's --help "Example:" block runs, as written, on the sample.
+
+Each source (the README; each command's help) runs in a fresh folder of its own holding the
+sample as a checkout has it (``data/sample``, ``data/sample.xlsx``) loaded into
+``./graphgov.lbdb``, its commands in order, so a help example may build on the one above it
+(a dispatch, then its acceptance). Some inputs stand for files a user has of their own and
+are made from the sample: ``三月需求清单/`` (next month's needs list), ``my_reports/`` (a folder
+of one report, ``my_report``), and last year's and this year's lists for ``compare``
+(``2024年清单/``: the sample dated 2024-12-31; ``2025年清单.xlsx``: the sample's workbook).
+
+The sample states its own date (2025-12-31, in its meta table), so the answers do not depend
+on the day the tests run. What is changed, and only this: a Neo4j server address is dropped so the command runs on the folder's store (a
+``central --engine gds`` example needs a real server: it runs there when NEO4J_URI is set,
+and otherwise must stop with its "runs inside Neo4j" message, exit 2);
+``> FILE`` writes the command's output to FILE in the folder. A command that was renamed or
+removed fails here (exit 2, no such command); a command without examples fails too.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, SAMPLE
+from graphgov.cli import COMMANDS, cli
+
+MY_REPORT = """// name: my_report
+// description: Units of one type, with their committees.
+// 说明: 某类型的单位及其所在委员会。
+// param: type = 'university'  -- a unit type code
+MATCH (u:Unit) WHERE u.type = $type
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(c:Committee)
+RETURN u.id AS unit_id, u.name AS unit, count(c) AS committees ORDER BY unit_id
+"""
+
+
+def _commands(text: str) -> list[str]:
+    """The graphgov command lines of a text, with comments, prompts and ``pip install . &&`` taken off."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        for part in line.split("&&"):
+            part = re.sub(r"\s+#.*$", "", part.strip())
+            if re.match(r"^([A-Z_]+=\S+\s+)*graphgov\s", part):
+                out.append(part)
+    return out
+
+
+def readme_examples() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:bash|sh|console)?\n(.*?)```", text, flags=re.S)
+    return [cmd for block in blocks for cmd in _commands(block)]
+
+
+def _help_of(path: list[str]):
+    command = cli
+    for name in path:
+        command = command.get_command(None, name)
+    return command.help or ""
+
+
+def help_sources() -> dict[str, str]:
+    """``graphgov``, ``graphgov check``, …, ``graphgov query run`` → its help text."""
+    sources = {"graphgov": cli.help}
+    for name in COMMANDS:
+        command = cli.get_command(None, name)
+        sources[f"graphgov {name}"] = command.help or ""
+        for sub in getattr(command, "commands", {}):
+            sources[f"graphgov {name} {sub}"] = command.commands[sub].help or ""
+    return sources
+
+
+def help_examples(help_text: str) -> list[str]:
+    block = help_text.split("Example:", 1)
+    return _commands(block[1]) if len(block) == 2 else []
+
+
+SOURCES = {"README.md": readme_examples(), **{k: help_examples(v) for k, v in help_sources().items()}}
+
+
+def test_every_source_has_examples():
+    empty = [name for name, commands in SOURCES.items() if not commands]
+    assert empty == [], "every command's --help needs an Example: block"
+    used = {shlex.split(line)[1] for line in SOURCES["README.md"]}
+    assert {"demo", "check", "load", "info", "central", "gaps", "match", "dispatch", "map", "report", "query"} <= used
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory, sample_store):
+    """The folder every source starts from: the sample as in a checkout, loaded, and the user's own files."""
+    base = tmp_path_factory.mktemp("workspace")
+    shutil.copytree(SAMPLE, base / "data" / "sample", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copyfile(ROOT / "data" / "sample.xlsx", base / "data" / "sample.xlsx")
+    sample_store.close()
+    shutil.copyfile(sample_store.path, base / "graphgov.lbdb")
+    month = base / "三月需求清单"
+    month.mkdir()
+    lines = (SAMPLE / "needs.csv").read_text(encoding="utf-8").splitlines()
+    # next month: one need fulfilled since, and one new
+    lines = [ln.replace(",medium,2,dispatched,", ",medium,2,fulfilled,") if ln.startswith("N0099,") else ln
+             for ln in lines]
+    lines.append("N0900,站前广场新增共享单车停放区,parking,U020,早晚高峰共享单车堆积，需要划定停放区。,BJ-ST-CY,"
+                 "2026-03-02,medium,1,open,,")
+    (month / "needs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    last_year = base / "2024年清单"
+    shutil.copytree(SAMPLE, last_year, ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
+    meta = pd.read_csv(last_year / "meta.csv", dtype=str, keep_default_na=False)
+    meta["as_of"] = "2024-12-31"
+    meta.to_csv(last_year / "meta.csv", index=False)
+    shutil.copyfile(ROOT / "data" / "sample.xlsx", base / "2025年清单.xlsx")
+    (base / "my_reports").mkdir()
+    (base / "my_reports" / "my_report.cypher").write_text(MY_REPORT, encoding="utf-8")
+    return base
+
+
+def _prepared(line: str) -> tuple[dict, list[str], str | None, bool]:
+    """(environment, arguments after 'graphgov', file of a '>' redirect, whether it needs a Neo4j server)."""
+    words = shlex.split(line)
+    env = {}
+    while "=" in words[0] and words[0] != "graphgov":
+        key, _, value = words.pop(0).partition("=")
+        env[key] = value
+    assert words[0] == "graphgov"
+    args, redirect = words[1:], None
+    if ">" in args:
+        at = args.index(">")
+        args, redirect = args[:at], args[at + 1]
+    server = False
+    if "--neo4j" in args:
+        at = args.index("--neo4j")
+        del args[at:at + (2 if at + 1 < len(args) and "://" in args[at + 1] else 1)]
+        server = "gds" in args  # Graph Data Science runs inside the server: nothing to redirect it to
+        if server and os.environ.get("NEO4J_URI"):
+            args += ["--store", os.environ["NEO4J_URI"]]
+            server = False
+    return env, args, redirect, server
+
+
+@pytest.mark.parametrize("source", list(SOURCES), ids=lambda s: s.replace(" ", "_"))
+def test_examples_run_as_written(source, workspace, tmp_path, monkeypatch):
+    here = tmp_path / "ws"
+    shutil.copytree(workspace, here)
+    monkeypatch.chdir(here)
+    for var in ("GRAPHGOV_STORE", "NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USERNAME"):
+        monkeypatch.delenv(var, raising=False)
+    runner = CliRunner()
+    for line in SOURCES[source]:
+        env, args, redirect, server = _prepared(line)
+        result = runner.invoke(cli, args, env={**env, "GRAPHGOV_STORE": None}, catch_exceptions=False)
+        if server:  # without a server (NEO4J_URI), the command and its options must still be there
+            assert result.exit_code == 2 and "runs inside Neo4j" in result.output, (line, result.output)
+            continue
+        assert result.exit_code == 0, f"{source}: `{line}` exited {result.exit_code}:\n{result.output}"
+        assert "Traceback" not in result.output
+        if redirect:
+            Path(redirect).parent.mkdir(parents=True, exist_ok=True)
+            Path(redirect).write_text(result.stdout, encoding="utf-8")
