@@ -15,7 +15,7 @@ from graphgov.views import svg
 from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError
-from graphgov.analysis.gaps import find_gaps
+from graphgov.analysis.gaps import KIND_ZH, find_gaps
 from graphgov.matching.assign import assign_all
 from graphgov.analysis.network import build_network
 from graphgov.views.report import AGE_BUCKETS, UNKNOWN_AGE, age_bucket, render_report, report_figures
