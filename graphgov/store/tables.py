@@ -192,6 +192,9 @@ def merge_dataset(old: dict[str, pd.DataFrame], dataset, replace: bool = False
     return merged, added, changed
 
 
+LOOP_COLUMNS = ("dispatched_on", "accepted_on", "fulfilled_on", "closed_on", "rating")
+
+
 def keep_loop_status(needs: pd.DataFrame, stored: pd.DataFrame | None, events: pd.DataFrame | None) -> None:
     """Give back, in place, the stored status of every need the dispatch loop has recorded a step for.
 
@@ -202,10 +205,17 @@ def keep_loop_status(needs: pd.DataFrame, stored: pd.DataFrame | None, events: p
     if stored is None or stored.empty or events is None or events.empty:
         return
     touched = set(events["need_id"].dropna())
-    status = dict(zip(stored["id"], stored["status"]))
-    keep = needs["id"].isin(touched) & needs["id"].isin(status.keys())
-    if keep.any():
-        needs.loc[keep, "status"] = needs.loc[keep, "id"].map(status)
+    by_id = stored.set_index("id")
+    keep = needs["id"].isin(touched) & needs["id"].isin(by_id.index)
+    if not keep.any():
+        return
+    needs.loc[keep, "status"] = needs.loc[keep, "id"].map(by_id["status"])
+    # the dates and rating the loop wrote with its steps are its record too, where the list leaves them empty
+    for col in LOOP_COLUMNS:
+        if col in needs.columns and col in by_id.columns:
+            empty = keep & needs[col].isna()
+            if empty.any():
+                needs.loc[empty, col] = needs.loc[empty, "id"].map(by_id[col])
 
 
 def refuse_cycles(merged: dict[str, pd.DataFrame], dataset) -> None:
