@@ -123,13 +123,17 @@ def test_json_for_script_takes_the_values_maps_hold_and_refuses_nan():
 
 
 def test_vis_network_is_the_newest_bundle_with_closing_tags_escaped(tmp_path, monkeypatch):
-    import pyvis
-
     lib = tmp_path / "pyvis" / "lib"
     for version, text in [("9.0.4", "old"), ("9.1.2", "older"), ("10.0.0", 'var a="</script>";/*<!--*/')]:
         (lib / f"vis-{version}").mkdir(parents=True)
         (lib / f"vis-{version}" / "vis-network.min.js").write_text(text, encoding="utf-8")
-    monkeypatch.setattr(pyvis, "__file__", str(tmp_path / "pyvis" / "__init__.py"))
+    import graphgov.views.map_render as map_render
+
+    monkeypatch.setattr(map_render, "_vis_dir", lambda: lib)  # pyvis's lib folder, found without importing it
+    if hasattr(vis_network_js, "cache_clear"):
+        vis_network_js.cache_clear()
+        monkeypatch.setattr(map_render, "vis_network_js", vis_network_js.__wrapped__)
+        globals()["vis_network_js"] = vis_network_js.__wrapped__
     assert vis_network_js() == 'var a="<\\/script>";/*<\\!--*/'  # 10.0.0 is newer than 9.1.2
     # whatever order the file system lists the folders in, newest first included
     listed = Path.glob
@@ -147,12 +151,11 @@ def _page_data(page: str) -> dict:
     return json.loads(block)
 
 
-@pytest.mark.parametrize("physics", [False, True])
-def test_render_map_embeds_the_data_and_vis_options(physics):
-    data = MapData(title="图", view="network", nodes=[{"id": "Unit:U1", "label": "<b>"}], edges=[], legend=[],
-                   edge_legend=[], filters={}, details={})
-    page = render_map(data, physics=physics) if physics else render_map(data)
-    embedded = _page_data(page)
-    assert embedded["nodes"] == [{"id": "Unit:U1", "label": "<b>"}] and embedded["title"] == "图"
-    assert embedded["options"]["physics"]["enabled"] is physics
+def test_render_map_embeds_the_data_and_vis_options():
+    data = MapData(title="图", view="network", nodes=[{"id": "Unit:U1", "text": "<b>", "name": "<b>"}], edges=[],
+                   legend=[], edge_legend=[], filters={}, details={})
+    embedded = _page_data(render_map(data))
+    assert embedded["nodes"][0]["id"] == "Unit:U1" and embedded["nodes"][0]["name"] == "<b>"
+    assert embedded["title"] == "图"
+    assert embedded["options"]["physics"]["enabled"] is False  # positions come laid out from Python
     assert embedded["options"]["interaction"]["hover"] is True
