@@ -94,8 +94,8 @@ def _check_options(view, size_by, group_by, radius, committee, unit, category, l
         raise OptionError(f"unknown grouping {group_by!r}; choose one of {', '.join(GROUP_BY)}")
     if radius < 1:
         raise OptionError(f"--radius must be at least 1 (got {radius})")
-    for needed, name in ((view == "committee" and not committee, "--committee ID"),
-                         (view == "unit" and not unit, "--unit ID"),
+    # the committee view's missing --committee is reported with the list of committees, once tables are read
+    for needed, name in ((view == "unit" and not unit, "--unit ID"),
                          (view == "category" and not category, "--category CATEGORY")):
         if needed:
             raise OptionError(f"the {view} view needs {name}")
