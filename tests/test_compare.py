@@ -180,7 +180,7 @@ def test_cli_two_datasets_table_and_xlsx(folders, tmp_path):
     result = runner.invoke(cli, ["compare", str(folders[0]), str(folders[1]), "--format", "xlsx", "--out", str(book)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["概况 summary", *CHANGE_KINDS]
+    assert wb.sheetnames == ["关于", "概况 summary", *CHANGE_KINDS]  # the first sheet says what, when, from where
     assert wb["ties"].max_row == 1 + 5
 
 
