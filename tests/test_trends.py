@@ -313,7 +313,7 @@ def test_cli_json_csv_xlsx(sample_path, tmp_path):
                                  str(book), "--as-of", "2025-06-30"])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["趋势 trends", "指标说明 definitions"]
+    assert wb.sheetnames == ["关于", "趋势 trends", "指标说明 definitions"]  # the first sheet says what, when, from where
     assert wb["趋势 trends"].cell(wb["趋势 trends"].max_row, 1).value == "2025-06"
 
 
