@@ -326,9 +326,9 @@ def test_bad_options_exit_2(args, message):
 
 # Every command, written out: renaming or dropping one must fail here (and in the tests that
 # name it), not silently shrink a list of tests built from graphgov.cli.COMMANDS.
-EXPECTED_COMMANDS = ["accept", "central", "check", "close", "decline", "demo", "dispatch", "export", "fulfil", "gaps",
-                     "generate", "history", "info", "load", "map", "match", "query", "reopen", "report", "schema",
-                     "withdraw"]
+EXPECTED_COMMANDS = ["accept", "central", "check", "close", "compare", "decline", "demo", "dispatch", "doctor", "export",
+                     "fulfil", "gaps", "generate", "history", "info", "load", "map", "match", "query", "reopen",
+                     "report", "schema", "trends", "withdraw"]
 
 
 def test_the_commands_are_the_documented_ones():
