@@ -269,6 +269,29 @@ def test_merge_tables_tells_a_missing_key_part_from_any_text():
     assert sorted(merged["kind"].fillna("(empty)")) == ["(empty)", "None", "XXXX", "nan"]
 
 
+def test_merge_tables_keys_a_link_by_both_ends():
+    """A membership is keyed by unit and committee: a stored row sharing only one end with a row
+    of the file is another membership and stays."""
+    from graphgov.store.tables import merge_tables
+
+    t = schema.table("memberships")
+    old = pd.DataFrame({"unit_id": ["U1", "U3", "U1"], "committee_id": ["C1", "C1", "C3"], "role": ["成员"] * 3})
+    new = pd.DataFrame({"unit_id": ["U2", "U1", "U1"], "committee_id": ["C1", "C2", "C1"],
+                        "role": ["成员", "主任", "副主任"]})
+    merged = merge_tables(old, new, t, {"unit_id", "committee_id", "role"})
+    assert sorted(zip(merged["unit_id"], merged["committee_id"], merged["role"])) == [
+        ("U1", "C1", "副主任"), ("U1", "C2", "主任"), ("U1", "C3", "成员"), ("U2", "C1", "成员"), ("U3", "C1", "成员")]
+
+
+def test_a_first_load_adds_every_row_and_changes_none():
+    from graphgov.store.tables import merge_dataset
+
+    dataset = read_and_check(GOOD)
+    _, added, changed = merge_dataset({}, dataset)
+    assert added == {name: len(df) for name, df in dataset.tables.items()}
+    assert set(changed.values()) == {0}
+
+
 def test_replace_drops_the_dispatches_and_events_of_needs_and_resources_gone():
     """N2 and R9 are gone: D2 (for N2) and D3 (on R9) go, and with them the events of N2, D2 and D3."""
     from graphgov.store.tables import drop_dangling_internal
