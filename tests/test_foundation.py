@@ -267,6 +267,10 @@ def test_merge_tables_tells_a_missing_key_part_from_any_text():
     new = pd.DataFrame({"unit_a": ["U1"] * 3, "unit_b": ["U2"] * 3, "kind": ["None", "nan", "XXXX"]})
     merged = merge_tables(old, new, t, {"unit_a", "unit_b", "kind"})
     assert sorted(merged["kind"].fillna("(empty)")) == ["(empty)", "None", "XXXX", "nan"]
+    # two agreements of other pairs, both without a kind, are two agreements
+    other = pd.DataFrame({"unit_a": ["U3"], "unit_b": ["U4"], "kind": [None]})
+    both = merge_tables(old, other, t, {"unit_a", "unit_b", "kind"})
+    assert sorted(zip(both["unit_a"], both["unit_b"])) == [("U1", "U2"), ("U3", "U4")]
 
 
 def test_merge_tables_keys_a_link_by_both_ends():
