@@ -261,6 +261,64 @@ def test_merge_tables_by_hand():
     assert [None if pd.isna(d) else str(d.date()) for d in full["raised"]] == ["2024-01-01", None, "2024-03-01"]
 
 
+def test_merge_tables_tells_a_missing_key_part_from_any_text():
+    """An agreement's kind is part of its key and may be empty: an empty kind is not the text 'None'."""
+    from graphgov.store.tables import merge_tables
+
+    t = schema.table("agreements")
+    old = pd.DataFrame({"unit_a": ["U1"], "unit_b": ["U2"], "kind": [None]})
+    new = pd.DataFrame({"unit_a": ["U1"] * 3, "unit_b": ["U2"] * 3, "kind": ["None", "nan", "XXXX"]})
+    merged = merge_tables(old, new, t, {"unit_a", "unit_b", "kind"})
+    assert sorted(merged["kind"].fillna("(empty)")) == ["(empty)", "None", "XXXX", "nan"]
+    # two agreements of other pairs, both without a kind, are two agreements
+    other = pd.DataFrame({"unit_a": ["U3"], "unit_b": ["U4"], "kind": [None]})
+    both = merge_tables(old, other, t, {"unit_a", "unit_b", "kind"})
+    assert sorted(zip(both["unit_a"], both["unit_b"])) == [("U1", "U2"), ("U3", "U4")]
+
+
+def test_merge_tables_keys_a_link_by_both_ends():
+    """A membership is keyed by unit and committee: a stored row sharing only one end with a row
+    of the file is another membership and stays."""
+    from graphgov.store.tables import merge_tables
+
+    t = schema.table("memberships")
+    old = pd.DataFrame({"unit_id": ["U1", "U3", "U1"], "committee_id": ["C1", "C1", "C3"], "role": ["成员"] * 3})
+    new = pd.DataFrame({"unit_id": ["U2", "U1", "U1"], "committee_id": ["C1", "C2", "C1"],
+                        "role": ["成员", "主任", "副主任"]})
+    merged = merge_tables(old, new, t, {"unit_id", "committee_id", "role"})
+    assert sorted(zip(merged["unit_id"], merged["committee_id"], merged["role"])) == [
+        ("U1", "C1", "副主任"), ("U1", "C2", "主任"), ("U1", "C3", "成员"), ("U2", "C1", "成员"), ("U3", "C1", "成员")]
+
+
+def test_a_first_load_adds_every_row_and_changes_none():
+    from graphgov.store.tables import merge_dataset
+
+    dataset = read_and_check(GOOD)
+    _, added, changed = merge_dataset({}, dataset)
+    assert added == {name: len(df) for name, df in dataset.tables.items()}
+    assert set(changed.values()) == {0}
+
+
+def test_replace_drops_the_dispatches_and_events_of_needs_and_resources_gone():
+    """N2 and R9 are gone: D2 (for N2) and D3 (on R9) go, and with them the events of N2, D2 and D3."""
+    from graphgov.store.tables import drop_dangling_internal
+
+    tables = {
+        "needs": pd.DataFrame({"id": ["N1"]}),
+        "resources": pd.DataFrame({"id": ["R1"]}),
+        "dispatches": pd.DataFrame({"id": ["D1", "D2", "D3"], "need_id": ["N1", "N2", "N1"],
+                                    "resource_id": ["R1", "R1", "R9"]}),
+        "need_events": pd.DataFrame({"id": ["E1", "E2", "E3", "E4", "E5"], "need_id": ["N1", "N1", "N2", "N1", "N1"],
+                                     "dispatch_id": ["D1", None, "D2", "D3", None]}),
+    }
+    drop_dangling_internal(tables)
+    assert tables["dispatches"].to_dict("list") == {"id": ["D1"], "need_id": ["N1"], "resource_id": ["R1"]}
+    events = tables["need_events"]
+    assert list(events.columns) == ["id", "need_id", "dispatch_id"] and list(events.index) == [0, 1, 2]
+    assert events[["id", "need_id"]].to_dict("list") == {"id": ["E1", "E2", "E5"], "need_id": ["N1", "N1", "N1"]}
+    assert events["dispatch_id"].iloc[0] == "D1" and events["dispatch_id"].iloc[1:].isna().all()
+
+
 def test_partial_update_needs_known_references(loaded, tmp_path):
     update = tmp_path / "upd"
     update.mkdir()
