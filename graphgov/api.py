@@ -10,8 +10,8 @@ prints, with the same defaults::
     >>> graphgov.central(store).head(10)                       # doctest: +SKIP
     >>> graphgov.match(store, "N0012", on="2025-12-31")        # doctest: +SKIP
 
-Dates (``as_of``, ``on``) are ``datetime.date`` or ``"YYYY-MM-DD"``; left out, they are
-today, as on the command line. Errors are :mod:`graphgov.errors` classes. See docs/api.md.
+Dates (``as_of``, ``on``) are ``datetime.date`` or ``"YYYY-MM-DD"``; left out, they are the
+dataset's own date (its ``meta`` table), else today, as on the command line. Errors are :mod:`graphgov.errors` classes. See docs/api.md.
 """
 from __future__ import annotations
 
@@ -26,9 +26,12 @@ import pandas as pd
 __all__ = ["open_store", "load", "network", "central", "gaps", "match", "assign", "report", "write_map"]
 
 
-def _day(value) -> dt.date:
+def _day(value, source=None) -> dt.date:
+    """``value`` as a date; left out, the dataset's own date (its meta table), else today, as the CLI."""
     if value is None:
-        return dt.date.today()
+        from graphgov.dataset.meta import reference_date
+
+        return reference_date(source, None) if source is not None else dt.date.today()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -139,7 +142,7 @@ def central(store=None, committee: str | None = None, area: str | None = None,
 
 def gaps(store=None, as_of=None, kinds: str | None = None, severity: str = "low", committee: str | None = None,
          area: str | None = None, stale_days: int = 90, suggestions: int = 30, seed: int = 0) -> pd.DataFrame:
-    """Coordination gaps as of ``as_of`` (default today), as ``graphgov gaps --format json``.
+    """Coordination gaps as of ``as_of`` (default: the dataset's date, else today), as ``graphgov gaps --format json``.
 
     One row per finding with ``kind``, ``kind_zh``, ``severity``, ``subject``, ``message``,
     ``evidence`` (a dict) and ``suggestion``; ``severity`` keeps findings at least that severe.
@@ -147,7 +150,7 @@ def gaps(store=None, as_of=None, kinds: str | None = None, severity: str = "low"
     from graphgov.analysis.gaps import SEVERITIES, find_gaps
 
     with _opened(store) as opened:
-        df = find_gaps(opened, as_of=_day(as_of), kinds=kinds, committee=committee, area=area,
+        df = find_gaps(opened, as_of=_day(as_of, opened), kinds=kinds, committee=committee, area=area,
                        stale_days=stale_days, suggestions=suggestions, seed=seed)
     if not df.empty:
         df = df[df["severity"].isin(SEVERITIES[: SEVERITIES.index(severity) + 1])].reset_index(drop=True)
@@ -156,7 +159,7 @@ def gaps(store=None, as_of=None, kinds: str | None = None, severity: str = "low"
 
 def match(store, need_id: str, on=None, top: int = 10, weights: dict[str, float] | None = None,
           min_score: float = 0.0, default_capacity: int = 1, lang: str = "zh") -> pd.DataFrame:
-    """The best resources for one need on the day ``on`` (default today), as ``graphgov match NEED_ID``.
+    """The best resources for one need on the day ``on`` (default: the dataset's date, else today), as ``match NEED_ID``.
 
     Resources expired on that day are left out. Columns: ``rank``, ``resource_id``,
     ``score``, its parts, ``broker_id``, ``broker_name``, ``reasons`` (a list; English with
@@ -171,7 +174,7 @@ def match(store, need_id: str, on=None, top: int = 10, weights: dict[str, float]
 
     with _opened(store) as opened:
         return match_need(opened, need_id, top=top, weights=weights, min_score=min_score,
-                          default_capacity=default_capacity, as_of=_day(on), lang=lang)
+                          default_capacity=default_capacity, as_of=_day(on, opened), lang=lang)
 
 
 def assign(store=None, on=None, unmatched: bool = False, scope: str = "district", greedy: bool = False,
@@ -190,7 +193,7 @@ def assign(store=None, on=None, unmatched: bool = False, scope: str = "district"
     with _opened(store) as opened:
         assignments, short = assign_all(opened, weights=weights, min_score=min_score, scope=scope,
                                         method="greedy" if greedy else "optimal", default_capacity=default_capacity,
-                                        as_of=_day(on), stats=stats, lang=lang)
+                                        as_of=_day(on, opened), stats=stats, lang=lang)
     df = short if unmatched else assignments
     df.attrs["stats"] = stats
     return df
