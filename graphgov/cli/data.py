@@ -151,13 +151,13 @@ def export(out, fmt, lang, source, include_personal, store_path):
         for t in schema.TABLES:
             for name in (t.name, *t.zh[:1]):
                 refuse_store(Path(out) / f"{name}.csv", store_path, what="OUT")
-        if not Path(out).exists():
-            echo_err(f"creating the folder {out}")
     if source:
         tables = read_and_check(source).tables
     else:
         with open_cli_store(store_path) as store:
             tables = store.read_tables(include_internal=False)
+    if fmt == "csv" and not Path(out).exists():
+        echo_err(f"creating the folder {out}")
     write_dataset(tables, out, fmt=fmt, lang=lang, personal=include_personal)
     click.echo(f"wrote {out}")
 
