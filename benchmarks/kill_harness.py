@@ -248,6 +248,7 @@ def _run_until_lock(zygote: Zygote, args: list[str], store: Path, err: Path) -> 
             return pid, time.monotonic()
         if not _alive(pid):
             return pid, None
+        time.sleep(0.0005)  # leave the cores to the command; the lock is held for tenths of a second at least
     return pid, None
 
 
