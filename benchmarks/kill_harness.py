@@ -155,7 +155,8 @@ class World:
     day: str  # a day the resource is available on
     closable: str  # another open need
     load_before: Path  # 'load' runs over a store holding this …
-    load: Path  # … and loads this; 'load --replace' replaces the base with it
+    load: Path  # … and loads this
+    replace: Path  # 'load --replace' replaces the base with this
 
 
 def _next_day(day: str, n: int) -> str:
@@ -185,8 +186,8 @@ def worlds(work: Path) -> dict[str, World]:
     if not station.exists():
         write_generated("station", 3, station)
     return {
-        "sample": World(SAMPLE, "N0001", "R0009", "2025-06-01", "N0002", GOOD, SAMPLE),
-        "small": World(GOOD, "N1", "R1", "2024-06-01", "N2", GOOD, station),
+        "sample": World(SAMPLE, "N0001", "R0009", "2025-06-01", "N0002", GOOD, SAMPLE, GOOD),
+        "small": World(GOOD, "N1", "R1", "2024-06-01", "N2", GOOD, station, station),
     }
 
 
@@ -197,7 +198,7 @@ def commands(w: World, work: Path) -> dict[str, tuple[list[str], list[list[str]]
     return {
         "load": (["load", str(w.load)], []),
         "load --partial": (["load", str(_partial_update(w.base, work / "partial")), "--partial"], []),
-        "load --replace": (["load", str(w.load), "--replace"], [dispatch]),
+        "load --replace": (["load", str(w.replace), "--replace"], [dispatch]),
         "dispatch": (dispatch, []),
         "accept": (["accept", "D000001", "--on", d2], [dispatch]),
         "decline": (["decline", "D000001", "--on", d2], [dispatch]),
@@ -225,6 +226,7 @@ class Tally:
     unusable: int = 0
     wrong_state: int = 0
     write_seconds: float = 0.0  # how long the command holds the writer lock, measured unkilled
+    not_run: bool = False  # its before or after state could not be made
     problems: list = dataclasses.field(default_factory=list)
 
 
@@ -246,6 +248,7 @@ def _run_until_lock(zygote: Zygote, args: list[str], store: Path, err: Path) -> 
             return pid, time.monotonic()
         if not _alive(pid):
             return pid, None
+        time.sleep(0.0005)  # leave the cores to the command; the lock is held for tenths of a second at least
     return pid, None
 
 
@@ -373,8 +376,11 @@ def run(names: list[str], kills: int, workdir: Path | None = None, seed: int = 0
         tallies = []
         for name in names:
             args, steps = table_of[name]
-            tally = run_command(name, args, steps, kills, root / name.replace(" ", "_").replace("-", ""), zygote,
-                                base, w.load_before, seed)
+            try:
+                tally = run_command(name, args, steps, kills, root / name.replace(" ", "_").replace("-", ""), zygote,
+                                    base, w.load_before, seed)
+            except RuntimeError as err:  # the command could not even be set up: say so, go on with the others
+                tally = Tally(name, problems=[f"not run: {err}"], not_run=True)
             progress(tally)
             tallies.append(tally)
         return tallies
@@ -417,7 +423,7 @@ def main() -> int:
     tallies = run(names, opts.kills, opts.workdir, opts.seed, opts.world, show)
     print(table(tallies))
     print(f"\n{sum(t.kills for t in tallies)} kills in {time.monotonic() - started:.0f} s")
-    return 1 if any(t.unusable or t.wrong_state for t in tallies) else 0
+    return 1 if any(t.unusable or t.wrong_state or t.not_run for t in tallies) else 0
 
 
 if __name__ == "__main__":
