@@ -166,9 +166,10 @@ def articulation_cuts(adjacency, vertex_weights) -> pd.DataFrame:
 def _distance_matrix(net: CoordinationNetwork):
     keys = net.node_keys
     index = {k: i for i, k in enumerate(keys)}
-    i = net.edges["source"].map(index).to_numpy()
-    j = net.edges["target"].map(index).to_numpy()
-    return sparse.csr_matrix((net.edges["distance"].to_numpy(dtype=float), (i, j)), shape=(len(keys), len(keys)))
+    e = net.path_edges()
+    i = e["source"].map(index).to_numpy()
+    j = e["target"].map(index).to_numpy()
+    return sparse.csr_matrix((e["distance"].to_numpy(dtype=float), (i, j)), shape=(len(keys), len(keys)))
 
 
 def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, exact_limit: int, seed: int, delta: float):
@@ -195,7 +196,8 @@ def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, exact_l
     k = n if exact or n <= max(samples, exact_limit) else samples
     rng = np.random.default_rng(seed)
     sources = units if k >= n else sorted(rng.choice(n, size=k, replace=False).tolist())
-    raw = g.betweenness(vertices=units, directed=False, weights="distance", sources=sources, targets=units)
+    paths = net.to_igraph(paths=True) if net.hub_pairs is not None and len(net.hub_pairs) else g
+    raw = paths.betweenness(vertices=units, directed=False, weights="distance", sources=sources, targets=units)
     raw = np.asarray(raw, dtype=float) * (n / len(sources))
     out["betweenness"] = raw * 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
 
@@ -235,22 +237,34 @@ def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, exact_l
 
 
 def _networkx_metrics(net: CoordinationNetwork):
+    """The reference: plain networkx, hubs as nodes that are never a path's end."""
     g = net.to_networkx()
+    paths = net.to_networkx(paths=True)
     keys = list(net.units.index)
     n = len(keys)
     out = pd.DataFrame(index=net.units.index)
     if n == 0:
         return out, {}
-    out["degree"] = [g.degree(k) for k in keys]
+    unit = set(keys)
+
+    def reach(k):  # units tied to k directly or through a hub
+        near = set(g[k])
+        return {v for h in near - unit for v in g[h]} | near & unit - {k}
+
+    out["degree"] = [len(reach(k)) for k in keys]
     out["weighted_degree"] = [g.degree(k, weight="weight") for k in keys]
-    b = nx.betweenness_centrality(g, weight="distance")
-    out["betweenness"] = [b[k] for k in keys]
+    b = nx.betweenness_centrality_subset(paths, keys, keys, weight="distance")
+    out["betweenness"] = [b[k] * 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0 for k in keys]
+    close, harm = [], []
+    for k in keys:
+        d = nx.single_source_dijkstra_path_length(paths, k, weight="distance")
+        d = [x for v, x in d.items() if v in unit and v != k]
+        total, r = sum(d), len(d)
+        close.append(r / total * r / (n - 1) if total > 0 else 0.0)
+        harm.append(sum(1 / x for x in d) / (n - 1) if n > 1 else 0.0)
+    out["closeness"], out["harmonic"] = close, harm
     pr = nx.pagerank(g, weight="weight", tol=1e-12, max_iter=10000)
     out["pagerank"] = [pr[k] for k in keys]
-    c = nx.closeness_centrality(g, distance="distance")
-    out["closeness"] = [c[k] for k in keys]
-    h = nx.harmonic_centrality(g, distance="distance")
-    out["harmonic"] = [h[k] / (n - 1) if n > 1 else 0.0 for k in keys]
     con = nx.constraint(g, weight="weight")
     out["constraint"] = [con[k] for k in keys]
     # the per-node path: networkx 3.6's all-nodes sparse shortcut disagrees with its own
@@ -267,7 +281,8 @@ def unit_metrics(net: CoordinationNetwork, engine: str = "igraph", exact: bool =
                  exact_limit: int = DEFAULT_EXACT_LIMIT) -> pd.DataFrame:
     """The centrality metrics of every unit of ``net`` (index: unit key, columns :data:`METRICS`).
 
-    ``engine="networkx"`` is the exact reference (hubs, if any, count as nodes there).
+    ``engine="networkx"`` is the exact reference (plain networkx; hubs are nodes there that
+    are never a path's end, as in the igraph engine).
     Betweenness, closeness and harmonic centrality are exact up to ``exact_limit`` units
     (or with ``exact=True``), else estimated from ``samples`` sampled sources.
     ``DataFrame.attrs`` holds ``betweenness_exact``, ``betweenness_sources`` and
