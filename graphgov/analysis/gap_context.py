@@ -7,11 +7,11 @@ The rules are in :mod:`graphgov.analysis.gap_rules` and :mod:`graphgov.analysis.
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 import numpy as np
 import pandas as pd
 
+from graphgov.analysis.communities import stable_communities
 from graphgov.analysis.network import CoordinationNetwork
 from graphgov.store.tables import edge_frames
 
@@ -115,21 +115,15 @@ class GapContext:
 
     # -- components and communities ---------------------------------------------------------
     def _structure(self, seed: int):
-        import igraph as ig
-
         net = self.net
         n = len(net.units)
         g = net.to_igraph()
         self.graph = g
         comp = np.asarray(g.connected_components().membership) if g.vcount() else np.zeros(0, dtype=int)
         self.component = dict(zip(net.units["id"], comp[:n]))
-        rng = random.Random(seed)
-        previous = ig.set_random_number_generator(rng)
-        try:
-            comm = g.community_multilevel(weights="weight").membership if g.ecount() else list(range(g.vcount()))
-        finally:
-            ig.set_random_number_generator(previous if previous is not None else random)
-        self.community = dict(zip(net.units["id"], comm[:n]))
+        found = stable_communities(g, seed=seed)
+        self.communities = found
+        self.community = dict(zip(net.units["id"], found.membership[:n].tolist()))
         e = net.edges[~net.edges["hub"]]
         self.unit_edges = pd.DataFrame({"a": e["source"].str.slice(5).values, "b": e["target"].str.slice(5).values})
 

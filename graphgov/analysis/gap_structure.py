@@ -52,6 +52,8 @@ def silos(cx: GapContext, threshold: float, community_threshold: float, min_ties
             severity = "high" if x == 0 else ("medium" if ei <= -0.75 else "low")
             evidence = {"grouping": by, "group": grp, "units": int(size), "internal_ties": i, "external_ties": x,
                         "ei_index": round(ei, 4), "members": members[:20]}
+            if by == "community":
+                evidence["community_stability"] = round(cx.communities.stability, 3)
             msg = (f"{by_label[by]}「{grp}」{size}个单位之间有{i}条联系，与外部只有{x}条（E-I指数 {ei:.2f}）。")
             out.append(finding("silo", severity, -ei * size ** 0.5, f"group:{by}", [grp], [grp], msg, evidence,
                                 "安排该群体与其他条块单位共同参与项目或签订共建协议，打通对外联系。"))

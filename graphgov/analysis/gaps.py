@@ -69,11 +69,13 @@ def find_gaps(
     silo_threshold, community_threshold : the E-I index at or below which a sector/area
         group, or a detected community, is a silo.
     suggestions : how many suggested ties to keep.
-    seed : seed of community detection.
+    seed : master seed of community detection (the seeds of its Leiden runs are drawn from it).
 
     Returns
     -------
-    DataFrame with :data:`COLUMNS`, ordered by severity, kind and score.
+    DataFrame with :data:`COLUMNS`, ordered by severity, kind and score. ``attrs`` holds
+    ``as_of`` and ``communities`` (runs, agreement of single runs and stability of their
+    consensus as NMI, number of communities; see :mod:`graphgov.analysis.communities`).
 
     Raises
     ------
@@ -116,11 +118,14 @@ def find_gaps(
     if "suggested_tie" in kinds:
         found += suggested_ties(cx, suggestions)
     df = pd.DataFrame(found, columns=COLUMNS)
+    df.attrs["as_of"] = as_of.isoformat()
+    df.attrs["communities"] = cx.communities.summary()
     if df.empty:
         return df
     df["_s"] = df["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     df["_k"] = df["kind"].map({k: i for i, k in enumerate(KINDS)})
     df = df.sort_values(["_s", "_k", "score", "subject_id"], ascending=[True, True, False, True], kind="stable")
+    attrs = dict(df.attrs)
     df = df.drop(columns=["_s", "_k"]).reset_index(drop=True)
-    df.attrs["as_of"] = as_of.isoformat()
+    df.attrs.update(attrs)
     return df
