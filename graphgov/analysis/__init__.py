@@ -13,7 +13,8 @@ __all__, __getattr__ = lazy_exports(__name__, {
     'brokerage': ('ROLES', 'ROLE_ZH', 'brokerage_counts', 'brokerage_roles', 'brokerage_reference', 'network_brokerage'),
     'gap_context': ('KINDS', 'KIND_ZH', 'SEVERITIES', 'SEVERITY_ZH', 'COLUMNS', 'GapContext', 'finding', 'clean_text', 'as_date'),
     'gap_rules': ('inactive_members', 'unmet_needs', 'supply_gaps', 'idle_committees', 'suggested_ties'),
-    'gap_structure': ('silos', 'single_brokers'),
+    'gap_structure': ('silos', 'single_brokers', 'bridges', 'bridge_ties'),
+    'communities': ('Communities', 'stable_communities', 'nmi'),
     'gaps': ('find_gaps',),
     'gds': ('GDS_PROCEDURES', 'GDS_FUNCTIONS', 'gds_statements', 'gds_central', 'gds_available'),
 })

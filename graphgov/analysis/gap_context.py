@@ -17,10 +17,11 @@ from graphgov.store.tables import edge_frames
 
 __all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "GapContext", "finding", "clean_text", "as_date"]
 
-KINDS = ("inactive_member", "unmet_need", "supply_gap", "silo", "single_broker", "idle_committee", "suggested_tie")
+KINDS = ("inactive_member", "unmet_need", "supply_gap", "silo", "single_broker", "bridge", "idle_committee",
+         "suggested_tie")
 KIND_ZH = {
     "inactive_member": "挂名成员", "unmet_need": "无人回应的需求", "supply_gap": "供给缺口", "silo": "孤岛",
-    "single_broker": "单点依赖", "idle_committee": "空转的委员会", "suggested_tie": "建议结对",
+    "single_broker": "单点依赖", "bridge": "单线联系", "idle_committee": "空转的委员会", "suggested_tie": "建议结对",
 }
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}

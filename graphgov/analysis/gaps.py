@@ -20,7 +20,7 @@ import pandas as pd
 from graphgov.errors import OptionError
 from graphgov.analysis.gap_context import COLUMNS, KIND_ZH, KINDS, SEVERITIES, SEVERITY_ZH, GapContext
 from graphgov.analysis.gap_rules import idle_committees, inactive_members, supply_gaps, suggested_ties, unmet_needs
-from graphgov.analysis.gap_structure import silos, single_brokers
+from graphgov.analysis.gap_structure import bridges, silos, single_brokers
 from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD, CoordinationNetwork, area_descendants, build_network
 
 __all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "find_gaps", "GapContext"]
@@ -113,6 +113,8 @@ def find_gaps(
         found += silos(cx, silo_threshold, community_threshold)
     if "single_broker" in kinds:
         found += single_brokers(cx)
+    if "bridge" in kinds:
+        found += bridges(cx)
     if "idle_committee" in kinds:
         found += idle_committees(cx, committees)
     if "suggested_tie" in kinds:

@@ -114,7 +114,7 @@ def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt,
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Reference date for ages and expiry (YYYY-MM-DD). Default: today.")
 @click.option("--kind", "kinds", default=None, metavar="KIND[,KIND]",
-              help="Only these kinds: inactive_member, unmet_need, supply_gap, silo, single_broker, "
+              help="Only these kinds: inactive_member, unmet_need, supply_gap, silo, single_broker, bridge, "
                    "idle_committee, suggested_tie.")
 @click.option("--severity", "min_severity", type=click.Choice(["high", "medium", "low"]), default="low",
               show_default=True, help="Only findings of at least this severity.")
@@ -136,6 +136,7 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
       supply_gap       供给缺口: a category (and area) where needs outnumber resources
       silo             孤岛: a group with few outside ties (E-I index), or two groups joined through one unit
       single_broker    单点依赖: a unit whose removal cuts units (and their needs) off
+      bridge           单线联系: a single tie whose loss splits the network
       idle_committee   空转的委员会: no member in any project, or fewer meetings than its cadence
       suggested_tie    建议结对: unit pairs whose tie would serve open needs across a structural hole
 
