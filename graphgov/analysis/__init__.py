@@ -7,7 +7,7 @@ from graphgov._lazy import lazy_exports
 
 __all__, __getattr__ = lazy_exports(__name__, {
     'graph': ('to_networkx', 'tables_of'),
-    'network': ('LAYERS', 'LAYER_WEIGHTS', 'DEFAULT_HUB_THRESHOLD', 'CoordinationNetwork', 'build_network', 'coordination_network', 'parse_layers', 'shared_hub_weight'),
+    'network': ('LAYERS', 'LAYER_WEIGHTS', 'DEFAULT_HUB_THRESHOLD', 'CoordinationNetwork', 'build_network', 'coordination_network', 'parse_layers', 'shared_hub_weight', 'unit_frame'),
     'scope': ('scope_units', 'area_descendants', 'committee_descendants', 'block_of'),
     'central': ('METRICS', 'METRIC_ZH', 'DEFAULT_SAMPLES', 'DEFAULT_EXACT_LIMIT', 'unit_metrics', 'central_table', 'betweenness_error', 'effective_size', 'articulation_cuts'),
     'brokerage': ('ROLES', 'ROLE_ZH', 'brokerage_counts', 'brokerage_roles', 'brokerage_reference', 'network_brokerage'),
@@ -15,6 +15,6 @@ __all__, __getattr__ = lazy_exports(__name__, {
     'gap_rules': ('inactive_members', 'unmet_needs', 'supply_gaps', 'idle_committees', 'suggested_ties'),
     'gap_structure': ('silos', 'single_brokers', 'bridges', 'bridge_ties'),
     'communities': ('Communities', 'stable_communities', 'nmi'),
-    'gaps': ('find_gaps',),
+    'gaps': ('find_gaps', 'gaps_and_context'),
     'gds': ('GDS_PROCEDURES', 'GDS_FUNCTIONS', 'gds_statements', 'gds_central', 'gds_available'),
 })

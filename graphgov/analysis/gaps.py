@@ -23,7 +23,7 @@ from graphgov.analysis.gap_rules import idle_committees, inactive_members, suppl
 from graphgov.analysis.gap_structure import bridges, silos, single_brokers
 from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD, CoordinationNetwork, area_descendants, build_network
 
-__all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "find_gaps", "GapContext"]
+__all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "find_gaps", "gaps_and_context", "GapContext"]
 
 
 def _committees_in_scope(net: CoordinationNetwork) -> set[str]:
@@ -82,6 +82,16 @@ def find_gaps(
     OptionError for an unknown kind, layer or a bad date; NotFoundError for an unknown
     committee or area.
     """
+    df, _ = gaps_and_context(source, as_of, kinds, layers, committee, area, hub_threshold, block_level, stale_days,
+                             min_needs, silo_threshold, community_threshold, suggestions, seed)
+    return df
+
+
+def gaps_and_context(source, as_of=None, kinds=None, layers=None, committee=None, area=None,
+                     hub_threshold=DEFAULT_HUB_THRESHOLD, block_level="street", stale_days=90, min_needs=2,
+                     silo_threshold=-0.5, community_threshold=-0.8, suggestions=30,
+                     seed=0) -> tuple[pd.DataFrame, GapContext]:
+    """:func:`find_gaps` and the :class:`GapContext` it worked on (its components and communities)."""
     if kinds is None:
         kinds = KINDS
     elif isinstance(kinds, str):
@@ -123,11 +133,11 @@ def find_gaps(
     df.attrs["as_of"] = as_of.isoformat()
     df.attrs["communities"] = cx.communities.summary()
     if df.empty:
-        return df
+        return df, cx
     df["_s"] = df["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     df["_k"] = df["kind"].map({k: i for i, k in enumerate(KINDS)})
     df = df.sort_values(["_s", "_k", "score", "subject_id"], ascending=[True, True, False, True], kind="stable")
     attrs = dict(df.attrs)
     df = df.drop(columns=["_s", "_k"]).reset_index(drop=True)
     df.attrs.update(attrs)
-    return df
+    return df, cx

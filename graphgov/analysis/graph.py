@@ -68,7 +68,7 @@ def to_networkx(source, include_internal: bool = False, personal: bool = False) 
     tables = tables_of(source)
     g = nx.MultiDiGraph()
     for t in schema.node_tables():
-        if t.internal and not include_internal:
+        if t.internal and not include_internal or t.computed:
             continue
         df = tables.get(t.name)
         if df is None or df.empty:
@@ -81,7 +81,8 @@ def to_networkx(source, include_internal: bool = False, personal: bool = False) 
                 attrs["name"] = attrs["title"]
             g.add_node(schema.node_key(t.label, attrs["id"]), **attrs)
     for rel, frame in edge_frames(tables):
-        if (schema.table(rel.from_table).internal or schema.table(rel.to_table).internal) and not include_internal:
+        ends = (schema.table(rel.from_table), schema.table(rel.to_table))
+        if any(t.internal for t in ends) and not include_internal or any(t.computed for t in ends):
             continue
         a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
         props = list(rel.properties)

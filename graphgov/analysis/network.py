@@ -59,6 +59,7 @@ __all__ = [
     "area_descendants",
     "block_of",
     "shared_hub_weight",
+    "unit_frame",
 ]
 
 LAYERS = ("committee", "project", "agreement", "party")
@@ -265,31 +266,8 @@ def build_network(
     if hub_threshold is not None and hub_threshold < 2:
         raise OptionError(f"hub threshold must be at least 2, not {hub_threshold}")
     tables = _tables(source)
-    units_t = tables.get("units")
-    if units_t is None:
-        units_t = pd.DataFrame({c: [] for c in schema.table("units").column_names})
     in_scope = scope_units(tables, committee, area)
-    u = units_t[units_t["id"].isin(in_scope)].copy()
-    u = u.sort_values("id", kind="stable")
-    areas = tables.get("areas")
-    blocks = block_of(areas, block_level) if areas is not None else {}
-    area_names = dict(zip(areas["id"], areas["name"])) if areas is not None and not areas.empty else {}
-    key = u["id"].map(lambda i: schema.node_key("Unit", i))
-    sector = u["sector"].where(u["sector"].notna() & (u["sector"].astype(object) != ""), None)
-    type_zh = u["type"].map(lambda t: vocab.zh_label("unit_type", t) if isinstance(t, str) else UNKNOWN_GROUP)
-    block = u["area_id"].map(lambda a: blocks.get(a, a) if isinstance(a, str) else None)
-    units = pd.DataFrame({
-        "id": u["id"].values,
-        "name": u["name"].values,
-        "type": u["type"].values,
-        "type_zh": type_zh.values,
-        "sector": sector.values,
-        "area_id": u["area_id"].values,
-        "sector_group": sector.where(sector.notna(), type_zh).values,
-        "block": block.values,
-        "block_name": block.map(lambda b: area_names.get(b, b) if isinstance(b, str) else UNKNOWN_GROUP).values,
-    }, index=pd.Index(key.values, name="key"))
-    units["block"] = units["block"].where(units["block"].notna(), None)
+    units = unit_frame(tables, in_scope, block_level)
 
     def keyed(series: pd.Series) -> pd.Series:
         return series.map(lambda i: schema.node_key("Unit", i))
@@ -427,6 +405,37 @@ def shared_hub_weight(direct: pd.DataFrame, hub_edges: pd.DataFrame | None) -> t
     pairs["distance"] = 1.0 / pairs["hub_weight"]
     return share, pairs
 
+
+
+def unit_frame(tables: dict[str, pd.DataFrame], unit_ids: set[str] | None = None,
+               block_level: str = "street") -> pd.DataFrame:
+    """The units (all, or ``unit_ids``) as :attr:`CoordinationNetwork.units`: index ``"Unit:ID"``,
+    sorted by id, with ``type_zh``, ``sector_group`` (条) and ``block``/``block_name`` (块)."""
+    units_t = tables.get("units")
+    if units_t is None:
+        units_t = pd.DataFrame({c: [] for c in schema.table("units").column_names})
+    u = units_t[units_t["id"].isin(unit_ids)].copy() if unit_ids is not None else units_t.copy()
+    u = u.sort_values("id", kind="stable")
+    areas = tables.get("areas")
+    blocks = block_of(areas, block_level) if areas is not None else {}
+    area_names = dict(zip(areas["id"], areas["name"])) if areas is not None and not areas.empty else {}
+    key = u["id"].map(lambda i: schema.node_key("Unit", i))
+    sector = u["sector"].where(u["sector"].notna() & (u["sector"].astype(object) != ""), None)
+    type_zh = u["type"].map(lambda t: vocab.zh_label("unit_type", t) if isinstance(t, str) else UNKNOWN_GROUP)
+    block = u["area_id"].map(lambda a: blocks.get(a, a) if isinstance(a, str) else None)
+    units = pd.DataFrame({
+        "id": u["id"].values,
+        "name": u["name"].values,
+        "type": u["type"].values,
+        "type_zh": type_zh.values,
+        "sector": sector.values,
+        "area_id": u["area_id"].values,
+        "sector_group": sector.where(sector.notna(), type_zh).values,
+        "block": block.values,
+        "block_name": block.map(lambda b: area_names.get(b, b) if isinstance(b, str) else UNKNOWN_GROUP).values,
+    }, index=pd.Index(key.values, name="key"))
+    units["block"] = units["block"].where(units["block"].notna(), None)
+    return units
 
 def coordination_network(source, layers=None, committee: str | None = None, area: str | None = None,
                          hub_threshold: int | None = DEFAULT_HUB_THRESHOLD, block_level: str = "street") -> nx.Graph:

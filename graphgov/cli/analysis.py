@@ -27,6 +27,13 @@ def scope_options(func):
     return func
 
 
+def save_option(func):
+    """``--save/--no-save``: keep the results in the store (whole network only)."""
+    return click.option("--save/--no-save", default=True, show_default=True,
+                        help="Keep the results in the store, stamped with the data they were computed on, for the "
+                             "report, the map and Cypher reports (runs on the whole network only).")(func)
+
+
 def _hub(value: int) -> int | None:
     return None if value == 0 else value
 
@@ -54,10 +61,11 @@ def _check_hub(value: int) -> None:
                    "sampled betweenness inside Neo4j with Graph Data Science (needs a Neo4j --store).")
 @click.option("--all-columns", is_flag=True, help="Show every column in the terminal table "
               "(csv, json and xlsx always have all of them).")
+@save_option
 @output_options
 @handle_errors
 def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, exact_limit, seed, sort_by,
-            engine, all_columns, fmt, out, top):
+            engine, all_columns, save, fmt, out, top):
     """Central actors (核心单位): units ranked by centrality and brokerage.
 
     Builds the coordination network (ties from shared committees, joint projects,
@@ -77,13 +85,15 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
     """
     if engine == "gds":
         return _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt, out, top)
-    from graphgov.analysis.central import central_table
+    # results are stored on the units (central_rank, betweenness, …) for the report, the map and Cypher
+    from graphgov.results import Results
 
     _check_hub(hub_threshold)
     with open_cli_store(store_path) as store:
-        df = central_table(store, layers=layers, committee=committee, area=area, exact=exact, samples=samples,
-                           seed=seed, exact_limit=exact_limit, sort_by=sort_by, hub_threshold=_hub(hub_threshold),
-                           block_level=block_level, engine=engine)
+        results = Results(store, save=save, note=echo_err)
+        df = results.compute_central(layers=layers, committee=committee, area=area, exact=exact, samples=samples,
+                                     seed=seed, exact_limit=exact_limit, sort_by=sort_by,
+                                     hub_threshold=_hub(hub_threshold), block_level=block_level, engine=engine)
     if not df.attrs.get("betweenness_exact", True):
         echo_err(f"betweenness and closeness sampled from {df.attrs['betweenness_sources']} of {len(df)} units "
                  f"(seed {seed}): with 95% probability every normalized betweenness is within "
@@ -123,10 +133,11 @@ def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt,
 @click.option("--suggestions", type=click.IntRange(min=0), default=30, show_default=True,
               help="How many suggested ties (建议结对) to keep.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of community detection.")
+@save_option
 @output_options
 @handle_errors
 def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of, kinds, min_severity, stale_days,
-         suggestions, seed, fmt, out, top):
+         suggestions, seed, save, fmt, out, top):
     """Coordination gaps (薄弱环节), each with its evidence and a suggestion.
 
     \b
@@ -147,13 +158,16 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
       graphgov gaps --area BJ-CY --format json --out gaps.json
       graphgov gaps --committee C07 --format xlsx --out 朝阳站区薄弱环节.xlsx
     """
-    from graphgov.analysis.gaps import SEVERITIES, find_gaps
+    from graphgov.analysis.gaps import SEVERITIES
+    from graphgov.results import Results
 
     _check_hub(hub_threshold)
     with open_cli_store(store_path) as store:
-        df = find_gaps(store, as_of=as_of.date() if as_of else None, kinds=kinds, layers=layers,
-                       committee=committee, area=area, hub_threshold=_hub(hub_threshold), block_level=block_level,
-                       stale_days=stale_days, suggestions=suggestions, seed=seed)
+        results = Results(store, save=save, note=echo_err)
+        df = results.compute_findings(as_of=as_of.date() if as_of else None, kinds=kinds, layers=layers,
+                                      committee=committee, area=area, hub_threshold=_hub(hub_threshold),
+                                      block_level=block_level, stale_days=stale_days, suggestions=suggestions,
+                                      seed=seed)
     echo_err(communities_note(df.attrs.get("communities"), seed))
     if not df.empty:
         allowed = SEVERITIES[: SEVERITIES.index(min_severity) + 1]

@@ -68,12 +68,15 @@ def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
               help="With --all: look for resources in the need's district first (city: everywhere at once).")
 @click.option("--default-capacity", type=click.IntRange(min=0), default=1, show_default=True,
               help="Capacity of a resource whose capacity is not stated.")
+@click.option("--save/--no-save", default=True, show_default=True,
+              help="With --assign: keep the assignment in the store as proposals (拟匹配), stamped with the data "
+                   "it was computed on, for the report, the map and Cypher reports.")
 @on_option
 @store_option
 @output_options
 @handle_errors
 def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, weight_items, weights_file, min_score,
-          scope, default_capacity, on, store_path, fmt, out, top):
+          scope, default_capacity, save, on, store_path, fmt, out, top):
     """Match needs to resources (需求-资源匹配), with reasons and a broker.
 
     NEED_ID: the best resources for one need, ranked, with the score's parts
@@ -101,7 +104,8 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
     weights = matching.parse_weights(weight_items, weights_file)
     store = _open(store_path)
     try:
-        ctx = matching.build_context(store, weights, default_capacity, on)
+        tables = store.read_tables()
+        ctx = matching.build_context(tables, weights, default_capacity, on)
         if need_id:
             df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx)
             emit_table(_reasons_text(df, fmt), fmt, out, top, title=f"resources for need {need_id}")
@@ -110,10 +114,12 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
             df = matching.match_all(None, per_need=limit or 3, min_score=min_score, scope=scope, context=ctx)
             emit_table(_reasons_text(df, fmt), fmt, out, top)
             return
-        stats: dict = {}
-        assignments, unmatched = matching.assign_all(None, min_score=min_score, scope=scope,
-                                                     method="greedy" if greedy else "optimal", context=ctx,
-                                                     stats=stats)
+        from graphgov.results import Results
+
+        results = Results(store, tables=tables, save=save, note=echo_err)
+        assignments, unmatched, stats = results.compute_assignments(
+            context=ctx, as_of=on, weights=weights, min_score=min_score, scope=scope,
+            method="greedy" if greedy else "optimal", default_capacity=default_capacity)
         if record:
             from graphgov.matching import lifecycle
 

@@ -1,6 +1,7 @@
 """Commands that draw: map, report, and demo (the sample's map and report in one go)."""
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -17,17 +18,43 @@ def _source_option(func):
     )(func)
 
 
-def _open_source(dataset, store_path):
-    """The tables to draw: a checked dataset, or the store's tables."""
+@contextlib.contextmanager
+def _open_results(dataset, store_path, recompute: bool = False):
+    """The analyses to draw (:class:`graphgov.results.Results`): of a checked dataset (computed, not
+    stored), or of the store (stored results reused while fresh)."""
+    from graphgov.analysis.graph import tables_of
     from graphgov.dataset.checks import read_and_check
+    from graphgov.results import Results
 
     if dataset:
-        return read_and_check(dataset).tables
+        yield Results(None, tables_of(read_and_check(dataset)))
+        return
     store = open_cli_store(store_path)
     if not store.exists():
         raise OptionError(f"no store at {store.location}; run 'graphgov load DATASET' first or pass --from DATASET")
     with store:
-        return store.read_tables(include_internal=False)
+        yield Results(store, recompute=recompute, note=echo_err)
+
+
+def _stamped_date(stamp):
+    """The date a stored result was judged on, else today."""
+    import json
+
+    if stamp is None:
+        return date.today()
+    return json.loads(stamp.params).get("as_of") or date.today()
+
+
+
+def _recompute_option(func):
+    return click.option("--recompute", is_flag=True,
+                        help="Compute central actors, gaps and matches again even where the store holds fresh "
+                             "results (computed on the same data with the same parameters).")(func)
+
+
+def _unit_scores(central, size_by: str) -> dict[str, float]:
+    """Node sizes from a central table: ``"Unit:ID"`` → the measure."""
+    return {f"Unit:{i}": float(v) for i, v in zip(central["id"], central[size_by].fillna(0))}
 
 
 def _read_frame(path: str | None):
@@ -77,14 +104,18 @@ def _sample_folder() -> Path:
 @click.option("--matches", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Matches view: assignments from 'graphgov match --all --assign --out F' (default: computed now).")
 @click.option("--include-personal", is_flag=True, help="Show phone numbers and contact names (left out by default).")
+@click.option("--date", "map_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Gaps and matches views: the date findings and matches are judged on (default: that of the "
+                   "stored results, else today).")
 @click.option("--title", default=None, help="The page title.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="visualizations/map.html", show_default=True,
               help="The HTML file to write.")
+@_recompute_option
 @_source_option
 @store_option
 @handle_errors
 def map_command(view, committee, unit, radius, category, area, size_by, max_nodes, group_by, findings, matches,
-                include_personal, title, out, dataset, store_path):
+                include_personal, map_date, title, out, recompute, dataset, store_path):
     """Write an interactive network map: one HTML file that works offline.
 
     The page needs no network: vis-network and the page's own script are inside it.
@@ -101,22 +132,26 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
       graphgov map --view gaps
       graphgov map --view matches --matches assign.csv
     """
+    from graphgov.results import central_params
     from graphgov.views import maps
-    from graphgov.analysis.gaps import find_gaps
-    from graphgov.matching.assign import assign_all
 
-    tables = _open_source(dataset, store_path)
     findings_df = _read_frame(findings)
     matches_df = _read_frame(matches)
-    if view == "gaps" and findings_df is None:
-        findings_df = find_gaps(tables)
-    if view == "matches" and matches_df is None:
-        matches_df, _ = assign_all(tables)
-    data = maps.write_map(
-        out, tables, view=view, committee=committee, unit=unit, radius=radius, category=category, area=area,
-        size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
-        max_nodes=max_nodes, group_by=group_by, title=title,
-    )
+    with _open_results(dataset, store_path, recompute) as results:
+        stamps = results.stamps()
+        if view == "gaps" and findings_df is None:
+            as_of = map_date.date() if map_date else _stamped_date(stamps.get("gaps"))
+            findings_df = results.findings(as_of=as_of)
+        if view == "matches" and matches_df is None:
+            as_of = map_date.date() if map_date else _stamped_date(stamps.get("match"))
+            matches_df = results.assignments(as_of=as_of)
+        # sizes from the stored central actors when they are fresh; else the map's own quick measure
+        scores = _unit_scores(results.central(), size_by) if results.fresh("central", central_params()) else None
+        data = maps.write_map(
+            out, results.tables, view=view, committee=committee, unit=unit, radius=radius, category=category,
+            area=area, size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
+            max_nodes=max_nodes, group_by=group_by, title=title, unit_scores=scores,
+        )
     if data.grouped:
         echo_err(data.notice)
     click.echo(f"wrote {out}: {len(data.nodes)} nodes, {len(data.edges)} edges ({data.title})")
@@ -135,10 +170,11 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
               help="Assignments from 'graphgov match --all --assign --out F' (default: computed now).")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="visualizations/report.html",
               show_default=True, help="The HTML file to write.")
+@_recompute_option
 @_source_option
 @store_option
 @handle_errors
-def report(committee, area, report_date, top, no_map, findings, matches, out, dataset, store_path):
+def report(committee, area, report_date, top, no_map, findings, matches, out, recompute, dataset, store_path):
     """Write the planner's report: key figures, charts, central units, gaps, matches, map.
 
     One HTML file that works offline (charts are inline SVG). Figures: member units,
@@ -149,12 +185,20 @@ def report(committee, area, report_date, top, no_map, findings, matches, out, da
       graphgov report --out 朝阳站区报告.html --committee C01
       graphgov report --area A001 --date 2024-12-31
     """
-    from graphgov.views.report import write_report
+    from graphgov.views.report import scoped_matches, write_report
 
-    tables = _open_source(dataset, store_path)
-    write_report(out, tables, committee=committee, area=area,
-                 today=report_date.date() if report_date else date.today(), top=top, embed_map=not no_map,
-                 findings=_read_frame(findings), matches=_read_frame(matches))
+    today = report_date.date() if report_date else date.today()
+    findings_df, matches_df = _read_frame(findings), _read_frame(matches)
+    with _open_results(dataset, store_path, recompute) as results:
+        central = results.central(committee=committee, area=area)
+        if findings_df is None:
+            findings_df = results.findings(as_of=today, committee=committee, area=area)
+        if matches_df is None:
+            matches_df = scoped_matches(results.tables, results.assignments(as_of=today), committee, area)
+        write_report(out, results.tables, committee=committee, area=area, today=today, top=top,
+                     embed_map=not no_map, findings=findings_df, matches=matches_df, central=central,
+                     map_options={"unit_scores": _unit_scores(central, "degree")} if committee is None and
+                     area is None else None)
     click.echo(f"wrote {out}")
 
 
@@ -167,7 +211,7 @@ def _brokerage_role(row) -> str:
     return f"{ROLE_ZH[role]} {counts[role]}" if counts[role] else ""
 
 
-def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
+def _demo_summary(central, findings, assignments, summary: dict) -> str:
     """What the demo prints: top central actors, gaps by kind, the matching totals."""
     from graphgov.views.tables import write_table
     from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH
@@ -186,8 +230,8 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
         lines.append(f"  [{SEVERITY_ZH.get(rec['severity'], rec['severity'])}] {rec['message']}")
     lines.append("")
     lines.append(f"拟匹配 matching: {assignments['need_id'].nunique()} needs assigned "
-                 f"({len(assignments)} need-resource pairs), {len(unmatched)} unmatched, "
-                 f"total score {stats['total_score']:.2f}")
+                 f"({len(assignments)} need-resource pairs), {summary.get('unmatched', 0)} unmatched, "
+                 f"total score {summary.get('total_score', 0.0):.2f}")
     return "\n".join(lines)
 
 
@@ -200,14 +244,16 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
               help="Load the dataset into the store given by --store (merged by id).")
 @click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The report date, for the age of open needs and gaps (default: today).")
+@_recompute_option
 @store_option
 @handle_errors
-def demo(dataset, out_dir, do_load, report_date, store_path):
+def demo(dataset, out_dir, do_load, report_date, recompute, store_path):
     """The main job on the bundled sample: check it, load it, print the central
     actors, the gaps and the matching totals, and write its map and report.
 
     Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html and prints where
-    they are; open them in any browser, no network needed.
+    they are; open them in any browser, no network needed. The analyses are kept in the
+    store; run again on the same data, it reuses them (--recompute computes them again).
 
     \b
     Example:
@@ -215,13 +261,10 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
       graphgov demo --store sample.lbdb --date 2025-12-31
       graphgov demo --no-load
     """
-    from graphgov.analysis.central import central_table
-    from graphgov.dataset.checks import read_and_check
-    from graphgov.analysis.gaps import find_gaps
     from graphgov.analysis.graph import tables_of
+    from graphgov.dataset.checks import read_and_check
+    from graphgov.results import Results
     from graphgov.views.maps import write_map
-    from graphgov.matching.assign import assign_all
-    from graphgov.analysis.network import build_network
     from graphgov.views.report import write_report
 
     if dataset is None:
@@ -230,25 +273,27 @@ def demo(dataset, out_dir, do_load, report_date, store_path):
     ds = read_and_check(dataset)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"checked {dataset}: {counts}")
-    if do_load:
-        with open_cli_store(store_path) as store:
+    store = open_cli_store(store_path) if do_load else None
+    with store if store is not None else contextlib.nullcontext():
+        if store is not None:
             result = store.load(ds)
-        click.echo(f"loaded into {store.location} in {result.seconds:.2f} s")
-
-    # each analysis once, shared by the summary, the map and the report
-    tables = tables_of(ds)
-    network = build_network(tables)
-    central = central_table(network)
-    findings = find_gaps(network, as_of=today)
-    stats: dict = {}
-    assignments, unmatched = assign_all(tables, as_of=today, stats=stats)
+            click.echo(f"loaded into {store.location} in {result.seconds:.2f} s")
+            results = Results(store, recompute=recompute, note=echo_err)
+        else:
+            results = Results(None, tables_of(ds))
+        # each analysis once (or reused from the store), shared by the summary, the map and the report
+        central = results.central()
+        findings = results.findings(as_of=today)
+        assignments = results.assignments(as_of=today)
+        summary = dict(assignments.attrs)
+        tables = results.tables
     click.echo("")
-    click.echo(_demo_summary(central, findings, assignments, unmatched, stats))
+    click.echo(_demo_summary(central, findings, assignments, summary))
     click.echo("")
 
     out = Path(out_dir)
     map_path = out / "sample_map.html"
-    data = write_map(map_path, tables, network=network)
+    data = write_map(map_path, tables, unit_scores=_unit_scores(central, "degree"))
     click.echo(f"map:    {map_path.resolve()} ({len(data.nodes)} nodes, {len(data.edges)} edges)")
     report_path = write_report(out / "sample_report.html", tables, today=today, central=central,
                                findings=findings, matches=assignments, map_data=data)

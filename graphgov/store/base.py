@@ -22,6 +22,7 @@ __all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES"]
 
 Progress = Callable[[str, int, int], None]
 UNIVERSITY_TYPES = ("university", "research_institute")
+WRITE_BATCH = 5_000
 
 
 @dataclass
@@ -69,6 +70,10 @@ class Store(abc.ABC):
     def load(self, dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
         """Merge a checked dataset into the store by the tables' keys (or replace it), all or nothing."""
 
+    def report_query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
+        """Run a user's report; a store that has notifications about it adds them to ``warnings``."""
+        return self.query(cypher, params)
+
     def exists(self) -> bool:
         """Whether the store holds a graphgov graph (or can: a server always can)."""
         return True
@@ -89,13 +94,30 @@ class Store(abc.ABC):
     def __exit__(self, *exc):
         self.close()
 
-    def read_tables(self, include_internal: bool = True, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
-        """Tables as stored, in the dataset's shape; only ``names`` when given."""
-        return read_tables_from(self.query, include_internal, names)
+    def read_tables(self, include_internal: bool = True, names: Iterable[str] | None = None,
+                    include_computed: bool = False) -> dict[str, pd.DataFrame]:
+        """Tables as stored, in the dataset's shape; only ``names`` when given. Stored analysis
+        results (``schema.RESULT_TABLES``) only when named or with ``include_computed``."""
+        return read_tables_from(self.query, include_internal, names, include_computed)
 
     def known_ids(self) -> dict[str, set[str]]:
-        """The ids of every node table (for checking a partial dataset's references)."""
-        return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"]) for t in schema.node_tables()}
+        """The ids of every node table a dataset may refer to (for checking a partial dataset's references)."""
+        return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"])
+                for t in schema.node_tables() if not t.computed}
+
+    def write_rows(self, cypher: str, rows: pd.DataFrame, batch_size: int = WRITE_BATCH) -> None:
+        """Inside a transaction, run ``cypher`` once for every row of ``rows``, the row bound to ``row``.
+
+        ``cypher`` follows ``UNWIND $rows AS row``: for example ``MATCH (u:Unit {id: row.id})
+        SET u.pagerank = row.pagerank``. Values travel only as parameters, in batches of
+        ``batch_size`` rows; NaN becomes null. Stores may send the rows another way.
+        """
+        from graphgov.store.plan import cell
+
+        columns = list(rows.columns)
+        records = [{c: cell(v) for c, v in zip(columns, r)} for r in rows.itertuples(index=False, name=None)]
+        for start in range(0, len(records), batch_size):
+            self.query(f"UNWIND $rows AS row {cypher}", {"rows": records[start:start + batch_size]})
 
     def counts(self) -> pd.DataFrame:
         """Rows ``kind`` (node/relationship), ``name``, ``count`` for every label and type."""

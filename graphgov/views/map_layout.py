@@ -17,8 +17,9 @@ from graphgov.analysis.network import CoordinationNetwork, build_network
 __all__ = ["centrality", "node_sizes", "layout"]
 
 def centrality(g: nx.MultiDiGraph, size_by: str, tables: dict,
-                network: CoordinationNetwork | None) -> dict[str, float]:
-    """A score per node for node sizes; units scored in the coordination network."""
+                network: CoordinationNetwork | None, unit_scores: dict[str, float] | None = None) -> dict[str, float]:
+    """A score per node for node sizes; units scored in the coordination network (``unit_scores``,
+    keyed ``"Unit:ID"``, when the caller has them: stored results of ``graphgov central``)."""
     keys = list(g.nodes)
     if not keys:
         return {}
@@ -41,7 +42,7 @@ def centrality(g: nx.MultiDiGraph, size_by: str, tables: dict,
             sources = np.random.default_rng(7).choice(len(keys), size=500, replace=False).tolist()
             values = np.array(h.betweenness(directed=False, sources=sources)) * len(keys) / 500
     scores = {k: float(v) for k, v in zip(keys, values)}
-    scores.update(_central_unit_scores(tables, size_by, network))
+    scores.update(unit_scores if unit_scores is not None else _central_unit_scores(tables, size_by, network))
     return scores
 
 

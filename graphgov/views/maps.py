@@ -93,6 +93,7 @@ def build_map(
     group_by: str = "auto",
     title: str | None = None,
     network: CoordinationNetwork | None = None,
+    unit_scores: dict[str, float] | None = None,
 ) -> MapData:
     """Build the data of one map.
 
@@ -114,6 +115,8 @@ def build_map(
         or ``none`` (draw every node however many).
     network : the unscoped :func:`graphgov.analysis.network.build_network` of ``source`` when the
         caller has it already (unit sizes come from it); built here otherwise.
+    unit_scores : the ``size_by`` measure of every unit (``"Unit:ID"`` → value) when the caller has
+        it (stored results of ``graphgov central``); then no network is built for sizes.
 
     Returns
     -------
@@ -235,7 +238,7 @@ def build_map(
     if group_by != "none" and total > max_nodes:
         return _grouped_map(g, index, keys, edges, group_by, title or "协调网络（分组）", view, total, max_nodes, meta)
 
-    scores = centrality(g, size_by, tables, network)
+    scores = centrality(g, size_by, tables, network, unit_scores)
     labels = {k: g.nodes[k].get("label") for k in keys}
     sizes = node_sizes(keys, scores, labels)
     pos = layout(keys, [(u, v) for u, v, _, _ in edges])

@@ -39,7 +39,7 @@ from graphgov.analysis.graph import tables_of
 from graphgov.matching.assign import assign_all
 from graphgov.analysis.network import area_descendants, block_of, scope_units
 
-__all__ = ["AGE_BUCKETS", "report_figures", "render_report", "write_report", "age_bucket"]
+__all__ = ["AGE_BUCKETS", "report_figures", "render_report", "write_report", "age_bucket", "scoped_matches"]
 
 # (lowest age in days, highest or None, label)
 AGE_BUCKETS = ((0, 30, "30天以内"), (31, 90, "31–90天"), (91, 180, "91–180天"), (181, 365, "181–365天"),
@@ -188,9 +188,10 @@ def report_figures(source, committee: str | None = None, area: str | None = None
     }
 
 
-def _scoped_matches(tables, committee, area, today) -> pd.DataFrame:
+def scoped_matches(tables, assignments: pd.DataFrame, committee=None, area=None) -> pd.DataFrame:
     """The assignments of the needs raised in scope; resources anywhere may serve them."""
-    assignments, _ = assign_all(tables, as_of=today)
+    if committee is None and area is None:
+        return assignments
     units = scope_units(tables, committee, area)
     needs = _frame(tables, "needs")
     in_scope = set(needs.loc[needs["unit_id"].isin(units), "id"]) if not needs.empty else set()
@@ -247,7 +248,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     if findings is None:
         findings = find_gaps(tables, as_of=fig["today"], committee=committee, area=area)
     if matches is None:
-        matches = _scoped_matches(tables, committee, area, fig["today"])
+        matches = scoped_matches(tables, assign_all(tables, as_of=fig["today"])[0], committee, area)
     if central is None:
         central = central_table(tables, committee=committee, area=area)
 
