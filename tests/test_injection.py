@@ -268,7 +268,7 @@ SCHEMA_NAMES = {
     "cols", "sets", "', '.join(parts)", "', '.join(cols)",
     "_RETURN_D",  # lifecycle.py: the Dispatch table's property names
     "props", "same",  # store/plan.py: a relationship's property names, as a map and as equality tests
-    "label",  # store/neo4j_store.py: constraint labels; lock() checks its label against the schema
+    "label", "name",  # store/neo4j_store.py: constraint labels and names; lock() checks its label
 }
 
 

@@ -41,7 +41,7 @@ _SCHEME = re.compile(r"^([a-z0-9+]+)://", re.I)
 LOCK_LABEL = "GraphgovLock"
 # Writing a property takes the node's write lock until the transaction ends; MERGE on the
 # constrained id makes the node once even when two writers start together.
-LOCK_STATEMENT = f"MERGE (l:{LOCK_LABEL} {{id: 'store'}}) SET l.writes = coalesce(l.writes, 0) + 1"
+LOCK_STATEMENT = "MERGE (l:GraphgovLock {id: 'store'}) SET l.writes = coalesce(l.writes, 0) + 1"
 # Notification categories worth a user's attention on a report: unknown names, old syntax.
 _SHOWN = {"UNRECOGNIZED", "DEPRECATION", "UNSUPPORTED"}
 
@@ -83,8 +83,8 @@ class Neo4jSettings:
 def constraint_statements() -> list[str]:
     """One uniqueness constraint on ``id`` for every label, and for the writers' lock node."""
     labels = [t.label for t in schema.node_tables()] + [LOCK_LABEL]
-    return [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-            for label in labels]
+    return [f"CREATE CONSTRAINT {name}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            for name, label in ((label.lower(), label) for label in labels)]
 
 
 def university_statements() -> list[str]:

@@ -57,9 +57,13 @@ def cell(value):
     return value
 
 
-def node_upsert_statement(t: schema.Table) -> str:
-    """MERGE rows of a node table by id and set every column (a null removes the property)."""
-    sets = ", ".join(f"n.{c} = row.{c}" for c in t.column_names if c != "id")
+def node_upsert_statement(t: schema.Table, empty: frozenset[str] = frozenset()) -> str:
+    """MERGE rows of a node table by id and set every column; ``empty`` columns (null in every row) to null.
+
+    Columns null throughout a batch are written as a literal null rather than read from
+    the rows, because LadybugDB types a parameter's fields from their values.
+    """
+    sets = ", ".join(f"n.{c} = " + ("null" if c in empty else f"row.{c}") for c in t.column_names if c != "id")
     return f"UNWIND $rows AS row MERGE (n:{t.label} {{id: row.id}})" + (f" SET {sets}" if sets else "")
 
 
@@ -71,17 +75,20 @@ def _ends(rel: schema.Relation) -> tuple[str, str]:
     return schema.label_of(rel.from_table), schema.label_of(rel.to_table)
 
 
-def relation_create_statement(rel: schema.Relation) -> str:
+def relation_create_statement(rel: schema.Relation, empty: frozenset[str] = frozenset()) -> str:
+    """CREATE relationships from rows of their two ends' ids and properties (``empty`` ones left unset)."""
     a, b = _ends(rel)
-    props = ", ".join(f"{p}: row.{p}" for p in rel.properties)
+    props = ", ".join(f"{p}: row.{p}" for p in rel.properties if p not in empty)
     src, dst = rel.from_col, rel.to_col  # the row keys are the columns the edge comes from: known property keys
     return (f"UNWIND $rows AS row MATCH (a:{a} {{id: row.{src}}}) MATCH (b:{b} {{id: row.{dst}}}) "
             f"CREATE (a)-[r:{rel.type}" + (f" {{{props}}}" if props else "") + "]->(b)")
 
 
-def relation_delete_statement(rel: schema.Relation) -> str:
+def relation_delete_statement(rel: schema.Relation, empty: frozenset[str] = frozenset()) -> str:
+    """DELETE the relationships whose ends and every property equal a row's (``empty``: null in every row)."""
     a, b = _ends(rel)
-    same = " AND ".join(f"(r.{p} = row.{p} OR r.{p} IS NULL AND row.{p} IS NULL)" for p in rel.properties)
+    same = " AND ".join(f"r.{p} IS NULL" if p in empty else f"(r.{p} = row.{p} OR r.{p} IS NULL AND row.{p} IS NULL)"
+                        for p in rel.properties)
     src, dst = rel.from_col, rel.to_col
     return (f"UNWIND $rows AS row MATCH (a:{a} {{id: row.{src}}})-[r:{rel.type}]->(b:{b} {{id: row.{dst}}}) "
             + (f"WHERE {same} " if same else "") + "DELETE r")
@@ -132,6 +139,16 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[i:i + size]
 
 
+def _statements(step: str, make, records: list[dict], columns: list[str], size: int) -> list[Statement]:
+    """One statement per batch, its columns null in every row of the batch written as null."""
+    out = []
+    for batch in _batches(records, size):
+        empty = frozenset(c for c in columns if all(r[c] is None for r in batch))
+        rows = [{k: v for k, v in r.items() if k not in empty} for r in batch] if empty else batch
+        out.append(Statement(step, make(empty), {"rows": rows}))
+    return out
+
+
 def write_plan(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
                batch_size: int = BATCH_SIZE) -> list[Statement]:
     """The statements that turn a graph with tables ``old`` into one with tables ``new``.
@@ -148,9 +165,9 @@ def write_plan(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
         after = _edge_set(new_edges.get((rel.table, rel.type)), rel)
         gone = [before[k] for k in before.keys() - after.keys()]
         came = [after[k] for k in after.keys() - before.keys()]
-        step = f"{rel.table}.{rel.type}"
-        plan += [Statement(step, relation_delete_statement(rel), {"rows": b}) for b in _batches(gone, batch_size)]
-        created += [Statement(step, relation_create_statement(rel), {"rows": b}) for b in _batches(came, batch_size)]
+        step, props = f"{rel.table}.{rel.type}", list(rel.properties)
+        plan += _statements(step, lambda e, rel=rel: relation_delete_statement(rel, e), gone, props, batch_size)
+        created += _statements(step, lambda e, rel=rel: relation_create_statement(rel, e), came, props, batch_size)
     upserts: list[Statement] = []
     for t in schema.node_tables():
         if t.name not in new:
@@ -158,5 +175,6 @@ def write_plan(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
         rows, gone = _node_changes(old.get(t.name), new[t.name], t)
         plan += [Statement(t.label, node_delete_statement(t), {"ids": b}) for b in _batches(gone, batch_size)]
         records = _records(rows, t.column_names)
-        upserts += [Statement(t.label, node_upsert_statement(t), {"rows": b}) for b in _batches(records, batch_size)]
+        upserts += _statements(t.label, lambda e, t=t: node_upsert_statement(t, e), records,
+                               [c for c in t.column_names if c != "id"], batch_size)
     return plan + upserts + created
