@@ -364,25 +364,25 @@ def upgrade_schema(conn) -> list[str]:
     tables = set(rows("CALL show_tables() RETURN name")["name"])
     done = []
     for stmt in ddl_statements():
-        kind, name = stmt.split()[1], stmt.split()[3].split("(")[0]
-        if name not in tables:
+        kind, label = stmt.split()[1], stmt.split()[3].split("(")[0]
+        if label not in tables:
             conn.execute(stmt)
             done.append(stmt)
             continue
         if kind == "NODE":
-            t = next(t for t in schema.node_tables() if t.label == name)
-            have = set(rows(f"CALL table_info('{name}') RETURN name")["name"])
+            t = next(t for t in schema.node_tables() if t.label == label)
+            have = set(rows(f"CALL table_info('{label}') RETURN name")["name"])
             for c in (*t.columns, *t.computed_columns):
                 if c.name not in have:
                     cols = f"{c.name} {c.db_type}"
-                    done.append(f"ALTER TABLE {name} ADD {cols}")
+                    done.append(f"ALTER TABLE {label} ADD {cols}")
                     conn.execute(done[-1])
         else:
-            have = rows(f"CALL show_connection('{name}') RETURN *")
+            have = rows(f"CALL show_connection('{label}') RETURN *")
             pairs = set(zip(have.iloc[:, 0], have.iloc[:, 1]))
-            for a, b in schema.relation_endpoints()[name]:
+            for a, b in schema.relation_endpoints()[label]:
                 if (a, b) not in pairs:
-                    done.append(f"ALTER TABLE {name} ADD FROM {a} TO {b}")
+                    done.append(f"ALTER TABLE {label} ADD FROM {a} TO {b}")
                     conn.execute(done[-1])
     return done
 
