@@ -34,9 +34,11 @@ from graphgov.queries.library import (
     parse_value,
     run_report,
 )
+from graphgov.results import Results
 from graphgov.store import open_store
 
 from conftest import SAMPLE, write_dataset
+from results_reports import exp_analysis_runs, exp_central_units, exp_findings_by_area, exp_open_proposals  # noqa: F401
 
 REPORTS = load_reports()
 NAMES = sorted(REPORTS)
@@ -390,10 +392,16 @@ def world(request, tmp_path_factory):
     store.load(dataset)
     if dispatches:
         _add_dispatches(store, dispatches)
+    # what central, gaps and match --all --assign store, kept as computed for the independent rows
+    results = Results(store)
+    computed = {"_central": results.compute_central(), "_findings": results.compute_findings(as_of=as_of),
+                "_proposals": results.compute_assignments(as_of=as_of)[0]}
+    computed["_stamps"] = results.stamps()
     store.close()
     store = open_store(tmp / "g.lbdb")
     tables = dict(dataset.tables)
     tables["dispatches"] = pd.DataFrame(dispatches, columns=["id", "need_id", "resource_id", "status"])
+    tables.update(computed)
     yield store, tables, as_of
     store.close()
 
@@ -788,6 +796,11 @@ def _cases(name, T, as_of):
         "party_org_tree": [{"unit": u} for u in tree_units],
         "links_between_units": [{"a": x, "b": y} for x, y in pairs] + [{"a": y, "b": x} for x, y in pairs[:1]],
         "unserved_needs": [{"as_of": iso}, {"as_of": iso, "same_area": "true"}],
+        "central_units": [{}, {"committee": big, "top": "3"}, {"top": "1"}],
+        "findings_by_area": [{}, {"kind": "unmet_need"}, {"area": str(T["areas"]["id"].iloc[0])},
+                             {"area": str(T["areas"]["id"].iloc[-1]), "kind": "supply_gap"}],
+        "open_proposals": [{}, {"category": cats[0]}],
+        "analysis_runs": [{}],
     }[name]
 
 
@@ -930,6 +943,6 @@ def test_docs_list_every_bundled_report():
 def test_cli_run_on_unreachable_neo4j_is_one_line():
     result = CliRunner().invoke(cli, ["query", "run", "unmet_needs", "--neo4j", "neo4j://127.0.0.1:9"],
                                 env={"NEO4J_PASSWORD": "s3cret-value", "NEO4J_USERNAME": "analyst"})
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output  # graphgov/errors.py: 3 for a server that cannot be reached
     assert "cannot reach Neo4j" in result.output
     assert "s3cret-value" not in result.output and "Traceback" not in result.output
