@@ -23,6 +23,7 @@ import pandas as pd
 from graphgov.dataset import schema
 from graphgov.errors import StoreError
 from graphgov.results.stamp import Stamp, to_json
+from graphgov.store.base import edge_statement
 
 __all__ = ["CENTRAL_COLUMNS", "read_stamps", "write_central", "read_central", "write_findings", "read_findings",
            "write_proposals", "read_proposals", "statements"]
@@ -67,11 +68,6 @@ MAKE_FINDING, GET_FINDINGS = _node_statements("Finding", FINDING_COLUMNS)
 MAKE_PROPOSAL, GET_PROPOSALS = _node_statements("Proposal", PROPOSAL_COLUMNS)
 
 
-def _link(rtype: str, a: str, b: str) -> str:
-    """Relate result node ``row.source`` (label ``a``) to node ``row.target`` (label ``b``)."""
-    return f"MATCH (x:{a} {{id: row.source}}) MATCH (y:{b} {{id: row.target}}) CREATE (x)-[:{rtype}]->(y)"
-
-
 def _unwind(cypher: str) -> str:
     return f"UNWIND $rows AS row {cypher}"
 
@@ -90,7 +86,7 @@ def statements() -> list[tuple[str, str, dict]]:
            ("make proposal", _unwind(MAKE_PROPOSAL), row), ("get proposals", GET_PROPOSALS, {})]
     for rtype, a, b in [("ABOUT", "Finding", label) for _, label in _LINKS] + [
             ("LOCATED_IN", "Finding", "Area"), ("FOR_NEED", "Proposal", "Need"), ("USES", "Proposal", "Resource")]:
-        out.append((f"link {a} {rtype} {b}", _unwind(_link(rtype, a, b)), row))
+        out.append((f"link {a} {rtype} {b}", _unwind(edge_statement(rtype, a, b)), row))
     return out
 
 
@@ -236,8 +232,8 @@ def write_findings(store, findings: pd.DataFrame, stamp: Stamp, tables: dict[str
         store.query(DROP_FINDINGS)
         store.write_rows(MAKE_FINDING, frame)
         for col, label in _LINKS:
-            store.write_rows(_link("ABOUT", "Finding", label), _pairs(frame, col))
-        store.write_rows(_link("LOCATED_IN", "Finding", "Area"), _pairs(frame, "area_id"))
+            store.write_edges("ABOUT", "Finding", label, _pairs(frame, col))
+        store.write_edges("LOCATED_IN", "Finding", "Area", _pairs(frame, "area_id"))
         if community is not None:
             store.query(CLEAR_COMMUNITY)
             store.write_rows(SET_COMMUNITY, pd.DataFrame({"id": list(community),
@@ -287,10 +283,10 @@ def write_proposals(store, assignments: pd.DataFrame, stamp: Stamp) -> None:
     with store.transaction():
         store.query(DROP_PROPOSALS)
         store.write_rows(MAKE_PROPOSAL, frame)
-        links = pd.DataFrame({"source": frame["id"], "target": frame["need_id"]})
-        store.write_rows(_link("FOR_NEED", "Proposal", "Need"), links)
-        links = pd.DataFrame({"source": frame["id"], "target": frame["resource_id"]})
-        store.write_rows(_link("USES", "Proposal", "Resource"), links)
+        store.write_edges("FOR_NEED", "Proposal", "Need", pd.DataFrame({"source": frame["id"],
+                                                                      "target": frame["need_id"]}))
+        store.write_edges("USES", "Proposal", "Resource", pd.DataFrame({"source": frame["id"],
+                                                                      "target": frame["resource_id"]}))
         _write_stamp(store, stamp)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from graphgov.dataset import schema
 from graphgov.store.tables import read_tables_from
 
-__all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES"]
+__all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES", "edge_statement"]
 
 Progress = Callable[[str, int, int], None]
 UNIVERSITY_TYPES = ("university", "research_institute")
@@ -119,6 +119,12 @@ class Store(abc.ABC):
         for start in range(0, len(records), batch_size):
             self.query(f"UNWIND $rows AS row {cypher}", {"rows": records[start:start + batch_size]})
 
+    def write_edges(self, rtype: str, a: str, b: str, pairs: pd.DataFrame, batch_size: int = WRITE_BATCH) -> None:
+        """Inside a transaction, create a ``rtype`` relationship from each node ``a`` with id
+        ``pairs.source`` to the node ``b`` with id ``pairs.target`` (schema names; both nodes exist)."""
+        rows = pd.DataFrame({"id": pairs["source"].to_numpy(), _end_key(b): pairs["target"].to_numpy()})
+        self.write_rows(edge_statement(rtype, a, b), rows, batch_size)
+
     def counts(self) -> pd.DataFrame:
         """Rows ``kind`` (node/relationship), ``name``, ``count`` for every label and type."""
         rows = []
@@ -136,3 +142,15 @@ class Store(abc.ABC):
     def _count(self, cypher: str, params: dict | None = None) -> int:
         df = self.query(cypher, params)
         return int(df["n"].iloc[0]) if len(df) else 0
+
+
+def _end_key(label: str) -> str:
+    """The row key naming a relationship's end node: ``unit_id`` for a Unit, ``need_id`` for a Need …
+    (property names of the schema, so Neo4j's linter knows them)."""
+    return next(t.name for t in schema.node_tables() if t.label == label)[:-1] + "_id"
+
+
+def edge_statement(rtype: str, a: str, b: str) -> str:
+    """The statement :meth:`Store.write_edges` runs for each row (after ``UNWIND $rows AS row``)."""
+    dst = _end_key(b)
+    return f"MATCH (x:{a} {{id: row.id}}) MATCH (y:{b} {{id: row.{dst}}}) CREATE (x)-[:{rtype}]->(y)"

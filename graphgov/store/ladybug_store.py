@@ -173,6 +173,15 @@ class LadybugStore(Store):
         props = ", ".join(f"`{c}`: `{c}`" for c in frame.columns)  # the row's fields, by the frame's column names
         self.query(f"LOAD FROM $rows WITH {{{props}}} AS row {cypher}", {"rows": frame})
 
+    def write_edges(self, rtype: str, a: str, b: str, pairs: pd.DataFrame, batch_size: int = 0) -> None:
+        """As :meth:`Store.write_edges`, by ``COPY`` from a DataFrame: matching both ends row by row
+        costs about half a millisecond per relationship in LadybugDB."""
+        if pairs.empty:
+            return
+        edges = pd.DataFrame({"from": pairs["source"].astype(str).to_numpy(),  # noqa: F841 (the COPY's $rows)
+                              "to": pairs["target"].astype(str).to_numpy()})
+        self.query(f"COPY {rtype} FROM $rows (from='{a}', to='{b}')", {"rows": edges})
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator["LadybugStore"]:
         """A write transaction in place: committed on success, rolled back on any error.
