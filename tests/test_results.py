@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, write_dataset
+from conftest import write_dataset
 from cypherlint import cypher_linter  # noqa: F401  (fixture)
 from graphgov.cli import cli
 from graphgov.dataset import schema

@@ -157,6 +157,35 @@ class CoordinationNetwork:
         a.sum_duplicates()
         return a
 
+    def expanded_adjacency(self, max_pairs: int = 3_000_000):
+        """The units' tie weights with every hub group expanded into its pairs (units × units CSR),
+        as if ``hub_threshold`` were None; None when the hubs would add more than ``max_pairs`` pairs.
+
+        Weight-based measures (PageRank, constraint, effective size) are exact on it; a hub
+        counts as one contact instead. Its pairs cost memory, hence the limit.
+        """
+        from scipy import sparse
+
+        n = len(self.units)
+        direct = self.adjacency(units_only=True)
+        if self.hubs.empty:
+            return direct
+        members = self.hubs["members"].astype(int).to_numpy()
+        if int((members * (members - 1)).sum()) > 2 * max_pairs:
+            return None
+        hub_index = {k: i for i, k in enumerate(self.hubs["key"])}
+        unit_index = {k: i for i, k in enumerate(self.units.index)}
+        e = self.edges[self.edges["hub"]]
+        rows, cols = e["source"].map(unit_index).to_numpy(), e["target"].map(hub_index).to_numpy()
+        size = self.hubs["size"].astype(float).to_numpy()
+        pair = np.where(self.hubs["kind"].to_numpy() == "Committee", 1.0 / np.maximum(size - 1, 1),
+                        LAYER_WEIGHTS["project"])
+        m = sparse.csr_matrix((np.ones(len(e)), (rows, cols)), shape=(n, len(self.hubs)))
+        cliques = (m @ sparse.diags(pair) @ m.T).tocsr()
+        cliques.setdiag(0)
+        cliques.eliminate_zeros()
+        return (direct + cliques).tocsr()
+
 
 def parse_layers(layers) -> tuple[str, ...]:
     """``"committee,project"`` or a list → a tuple of known layer names.

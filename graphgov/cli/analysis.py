@@ -48,7 +48,10 @@ def _check_hub(value: int) -> None:
 @scope_options
 @click.option("--exact", is_flag=True, help="Exact betweenness and closeness even on large networks (slow at city scale).")
 @click.option("--samples", type=click.IntRange(min=1), default=256, show_default=True,
-              help="Sampled sources for betweenness/closeness on networks above --exact-limit units.")
+              help="On networks above --exact-limit units: sampled sources for closeness, and the least for "
+                   "betweenness, which is sampled further until its top 50 is settled.")
+@click.option("--max-samples", type=click.IntRange(min=1), default=4096, show_default=True,
+              help="The most sources betweenness is sampled from (--samples or less: exactly --samples).")
 @click.option("--exact-limit", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Networks up to this many units get exact betweenness/closeness.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
@@ -64,8 +67,8 @@ def _check_hub(value: int) -> None:
 @save_option
 @output_options
 @handle_errors
-def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, exact_limit, seed, sort_by,
-            engine, all_columns, save, fmt, out, top):
+def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, max_samples, exact_limit,
+            seed, sort_by, engine, all_columns, save, fmt, out, top):
     """Central actors (核心单位): units ranked by centrality and brokerage.
 
     Builds the coordination network (ties from shared committees, joint projects,
@@ -92,12 +95,10 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
     with open_cli_store(store_path) as store:
         results = Results(store, save=save, note=echo_err)
         df = results.compute_central(layers=layers, committee=committee, area=area, exact=exact, samples=samples,
-                                     seed=seed, exact_limit=exact_limit, sort_by=sort_by,
+                                     max_samples=max_samples, seed=seed, exact_limit=exact_limit, sort_by=sort_by,
                                      hub_threshold=_hub(hub_threshold), block_level=block_level, engine=engine)
     if not df.attrs.get("betweenness_exact", True):
-        echo_err(f"betweenness and closeness sampled from {df.attrs['betweenness_sources']} of {len(df)} units "
-                 f"(seed {seed}): with 95% probability every normalized betweenness is within "
-                 f"±{df.attrs['betweenness_error']:.3f} of the exact value; --exact computes it exactly")
+        echo_err(sampling_note(df.attrs, len(df), seed))
     if fmt == "table" and not all_columns:
         df = df[TABLE_COLUMNS_CENTRAL]
     emit_table(df, fmt, out, top, title=f"核心单位 central actors ({len(df)} units, sorted by {sort_by})")
@@ -208,3 +209,17 @@ def communities_note(summary: dict | None, seed: int) -> str:
     return (f"communities: {summary['communities']} tightly knit groups, the consensus of {summary['runs']} Leiden runs "
             f"(seed {seed}); single runs agree NMI {summary['agreement']:.2f}, the consensus of half the runs with the "
             f"other half's {summary['stability']:.2f} (1 = the same partition)")
+
+
+def sampling_note(attrs: dict, n: int, seed: int) -> str:
+    """How sure a sampled betweenness ranking is, for stderr."""
+    top = attrs.get("betweenness_top", 50)
+    wrong = attrs.get("betweenness_expected_wrong")
+    why = {"settled": "settled", "max_sources": "stopped at --max-samples",
+           "budget": "stopped at the time budget"}.get(attrs.get("betweenness_stopped"), "")
+    sure = (f"of the top {top} by betweenness, about {wrong:.1f} units are expected to be wrong "
+            f"(standard errors from the spread of the sampled batches; {why}); " if wrong is not None else "")
+    return (f"betweenness sampled from {attrs['betweenness_sources']} of {n} units, closeness and harmonic from "
+            f"{attrs.get('closeness_sources', attrs['betweenness_sources'])} (seed {seed}): {sure}with 95% probability "
+            f"every normalized betweenness is within ±{attrs['betweenness_error']:.3f} of the exact value; "
+            f"--exact computes it exactly")

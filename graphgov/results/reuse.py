@@ -34,13 +34,13 @@ __all__ = ["Results", "central_params", "gaps_params", "match_params"]
 
 
 def central_params(layers=None, committee=None, area=None, exact=False, samples=None, seed=0, exact_limit=None,
-                   hub_threshold=50, block_level="street", engine="igraph") -> dict:
+                   hub_threshold=50, block_level="street", engine="igraph", max_samples=4096) -> dict:
     """The parameters that decide :func:`~graphgov.analysis.central.central_table`'s values, normalised."""
     from graphgov.analysis.central import DEFAULT_EXACT_LIMIT, DEFAULT_SAMPLES
     from graphgov.analysis.network import parse_layers
 
     return {"layers": sorted(parse_layers(layers)), "committee": committee, "area": area, "exact": bool(exact),
-            "samples": int(samples or DEFAULT_SAMPLES), "seed": int(seed),
+            "samples": int(samples or DEFAULT_SAMPLES), "max_samples": int(max_samples), "seed": int(seed),
             "exact_limit": int(DEFAULT_EXACT_LIMIT if exact_limit is None else exact_limit),
             "hub_threshold": hub_threshold, "block_level": block_level, "engine": engine}
 
@@ -173,7 +173,8 @@ class Results:
         net = self._network(params)
         df = central_table(net, exact=params["exact"], samples=params["samples"], seed=params["seed"],
                            exact_limit=params["exact_limit"], sort_by=sort_by, engine=params["engine"],
-                           hub_threshold=params["hub_threshold"], block_level=params["block_level"])
+                           hub_threshold=params["hub_threshold"], block_level=params["block_level"],
+                           max_samples=params["max_samples"])
         if self._whole(params):
             summary = {k: v for k, v in df.attrs.items() if isinstance(v, (int, float, str, bool, list, dict))}
             stamp = Stamp.make("central", params, self.version("central"), time.perf_counter() - started, len(df),
