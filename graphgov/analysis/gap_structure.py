@@ -109,23 +109,15 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
     t = t[(only_outside | one_inside) & (t["ties"] >= min_ties)]
     touch = {u: set(into.loc[into["u"] == u, "gv"]) for u in wide}
     found = []
-    for (g1, g2), row in t.sort_index().iterrows():
-        if any(u != row["unit"] and {g1, g2} <= gs for u, gs in touch.items()):
+    t = t.sort_index().reset_index()
+    for g1, g2, unit, ties, inside in zip(t["g1"], t["g2"], t["unit"], t["ties"], t["n1"] + t["n2"] > 0):
+        if any(u != unit and {g1, g2} <= gs for u, gs in touch.items()):
             continue
-        found.append((g1, g2, row["unit"], int(row["ties"]), bool(row["n1"] + row["n2"] > 0)))
-    # one finding per unit and group it alone links to several others
+        found.append((g1, g2, unit, int(ties), bool(inside)))
+    # one finding per unit and group it alone links to several others: the (unit, group)
+    # with most pairs first (ties: the larger key), until no unit links a group to two others
     out = []
-    left = list(found)
-    while left:
-        count: dict = {}
-        for g1, g2, unit, ties, _ in left:
-            for g in (g1, g2):
-                count[(unit, g)] = count.get((unit, g), 0) + 1
-        (unit, hub), k = max(count.items(), key=lambda kv: (kv[1], str(kv[0])))
-        if k < 2:
-            break
-        mine = [f for f in left if f[2] == unit and hub in (f[0], f[1])]
-        left = [f for f in left if f not in mine]
+    for unit, hub, mine in _by_unit_and_group(found):
         others = sorted(f[1] if f[0] == hub else f[0] for f in mine)
         ties = sum(f[3] for f in mine)
         evidence = {"grouping": by, "group": hub, "other_groups": others, "through": unit,
@@ -135,7 +127,8 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
         out.append(finding("silo", "medium", ties, f"group_pair:{by}", [hub, *others, unit],
                             [hub, *others, cx.uname(unit)], msg, evidence,
                             f"为「{hub}」与其他{label}建立不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
-    for g1, g2, unit, ties, has_direct in left:
+    grouped = {id(f) for _, _, mine in _by_unit_and_group(found) for f in mine}
+    for g1, g2, unit, ties, has_direct in (f for f in found if id(f) not in grouped):
         evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": ties,
                     "direct_ties": has_direct, "unit_group": groups.get(unit)}
         msg = f"{label}「{g1}」与「{g2}」之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
@@ -145,11 +138,53 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
     return out
 
 
+class _Larger(str):
+    """A text that sorts before smaller texts (a heap's first is then the largest)."""
+
+    def __lt__(self, other):
+        return str.__gt__(self, other)
+
+
+def _by_unit_and_group(found: list[tuple]) -> list[tuple]:
+    """Group pairs joined through one unit, gathered per (unit, group) that has two or more of them.
+
+    Repeatedly the (unit, group) with most pairs left (ties broken by the larger key) takes
+    its pairs, in their order in ``found``; returns (unit, group, pairs) in that order.
+    """
+    import heapq
+
+    keys: dict[tuple, list[int]] = {}
+    for i, (g1, g2, unit, _, _) in enumerate(found):
+        for g in (g1, g2):
+            keys.setdefault((unit, g), []).append(i)
+    count = {k: len(v) for k, v in keys.items()}
+    heap = [(-k, _Larger(str(key)), key) for key, k in count.items()]
+    heapq.heapify(heap)
+    alive = [True] * len(found)
+    out = []
+    while heap:
+        stored, _, key = heapq.heappop(heap)
+        if -stored != count[key]:  # counts only fall: put it back with its own
+            if count[key] > 0:
+                heapq.heappush(heap, (-count[key], _Larger(str(key)), key))
+            continue
+        if count[key] < 2:
+            break
+        mine = [i for i in keys[key] if alive[i]]
+        for i in mine:
+            alive[i] = False
+            g1, g2, unit = found[i][:3]
+            count[(unit, g1)] -= 1
+            count[(unit, g2)] -= 1
+        out.append((key[0], key[1], [found[i] for i in mine]))
+    return out
+
+
 def single_brokers(cx: GapContext, limit_detail: int = 20) -> list[dict]:
     """Articulation points: units whose removal cuts others (and their open needs) off."""
     net = cx.net
     n = len(net.units)
-    if n < 3:
+    if n < 3 or not any(v < n for v in cx.graph.articulation_points()):  # igraph's is quick: most networks have none
         return []
     adj = net.adjacency()
     open_needs = cx.needs[cx.needs["open"]]["unit_id"].value_counts()
