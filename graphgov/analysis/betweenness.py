@@ -85,10 +85,14 @@ def source_order(n: int, seed: int, groups: np.ndarray | None = None) -> np.ndar
     return order[np.argsort([rank[g] for g in np.asarray(groups)[order]], kind="stable")]
 
 
-def _batches(order: np.ndarray, batch: int) -> list[list[int]]:
-    """Batches of ``batch`` sources, each spread evenly over ``order`` (so over the groups)."""
-    count = len(order) // batch
-    return [sorted(order[j::count][:batch].tolist()) for j in range(count)]
+def _batches(order: np.ndarray, batch: int, seed: int = 0) -> list[list[int]]:
+    """Batches of ``batch`` sources: ``order`` cut into ``batch`` consecutive segments (strata),
+    and each batch one unit from each segment, at a random place, without repeats."""
+    rng = np.random.default_rng([seed, 1])
+    segments = np.array_split(order, batch)
+    count = min(len(seg) for seg in segments)
+    picks = [rng.permutation(seg)[:count] for seg in segments]
+    return [sorted(int(p[j]) for p in picks) for j in range(count)]
 
 
 def expected_wrong(values: np.ndarray, stderr: np.ndarray, top: int) -> float:
@@ -105,7 +109,7 @@ def expected_wrong(values: np.ndarray, stderr: np.ndarray, top: int) -> float:
 
 
 def sampled_betweenness(pool: parallel.Pool, n: int, seed: int = 0, groups: np.ndarray | None = None,
-                        top: int = 50, wrong: float = 1.0, min_sources: int = 256, max_sources: int = 2048,
+                        top: int = 50, wrong: float = 3.0, min_sources: int = 256, max_sources: int = 2048,
                         batch: int = 32, budget: float | None = None, clock=time.perf_counter) -> Estimate:
     """Betweenness from batches of sampled sources until the top ``top`` is settled (see the module).
 
@@ -115,7 +119,7 @@ def sampled_betweenness(pool: parallel.Pool, n: int, seed: int = 0, groups: np.n
     started = clock()
     top = min(top, max(n - 1, 1))
     batch = max(2, min(batch, min_sources // 8, n // 8))  # at least 8 batches for the spread
-    batches = _batches(source_order(n, seed, groups), batch)
+    batches = _batches(source_order(n, seed, groups), batch, seed)
     limit = max(max_sources, min_sources)
     ahead = max(pool.workers, 1) * 2  # batches queued, so that no core waits for the parent's check
     done: list[np.ndarray] = []

@@ -224,7 +224,7 @@ def _path_network(net: CoordinationNetwork) -> CoordinationNetwork:
 
 
 def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, exact_limit: int, seed: int, delta: float,
-                    top: int = 50, wrong: float = 1.0, max_samples: int = 4096, workers: int | None = None,
+                    top: int = 50, wrong: float = 3.0, max_samples: int = 4096, workers: int | None = None,
                     extra: dict | None = None):
     """Every metric of :func:`unit_metrics` with the igraph engine; ``extra`` (name → (task, args))
     runs in the same pool and comes back in ``info["extra"]``."""
@@ -329,7 +329,7 @@ def _networkx_metrics(net: CoordinationNetwork):
 
 def unit_metrics(net: CoordinationNetwork, engine: str = "igraph", exact: bool = False,
                  samples: int = DEFAULT_SAMPLES, seed: int = 0, delta: float = 0.05,
-                 exact_limit: int = DEFAULT_EXACT_LIMIT, top: int = 50, wrong: float = 1.0,
+                 exact_limit: int = DEFAULT_EXACT_LIMIT, top: int = 50, wrong: float = 3.0,
                  max_samples: int = 4096, workers: int | None = None) -> pd.DataFrame:
     """The centrality metrics of every unit of ``net`` (index: unit key, columns :data:`METRICS`).
 
@@ -375,7 +375,7 @@ def central_table(
     block_level: str = "street",
     engine: str = "igraph",
     top: int = 50,
-    wrong: float = 1.0,
+    wrong: float = 3.0,
     max_samples: int = 4096,
     workers: int | None = None,
 ) -> pd.DataFrame:

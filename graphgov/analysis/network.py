@@ -234,29 +234,28 @@ def _group_ties(groups: pd.DataFrame, sizes: pd.Series, pair_weight, hub_thresho
     gives a pair. Returns (pair frame ``a``, ``b``, ``w``; hub edge frame; hub rows).
     """
     groups = groups.drop_duplicates()
+    weight_of = {g: float(pair_weight(int(n))) for g, n in sizes.items()}  # one call per group, not per row
     n_all = groups["group"].map(sizes).fillna(0).astype(int)
     big = (n_all > hub_threshold) if hub_threshold is not None else pd.Series(False, index=groups.index)
     small = groups[~big]
     pairs = _pairs(small)
-    w = pairs["group"].map(sizes).map(pair_weight).astype(float)
+    w = pairs["group"].map(weight_of).astype(float)
     pair_frame = pd.DataFrame({"a": pairs["a"], "b": pairs["b"], "w": w.values})
     hubs = groups[big]
-    hub_rows, hub_edges = [], []
+    hub_rows = []
     if not hubs.empty:
         in_scope = hubs.groupby("group")["unit"].count()
         for gid, m in in_scope.items():
-            n = int(sizes[gid])
-            pw = pair_weight(n)
             hub_rows.append({"key": schema.node_key(label, gid), "id": gid, "name": names.get(gid, gid),
-                             "kind": label, "size": n, "members": int(m)})
-        hw = hubs["group"].map(lambda g: (in_scope[g] - 1) * pair_weight(int(sizes[g])))
-        hd = hubs["group"].map(lambda g: 1.0 / (2.0 * pair_weight(int(sizes[g]))))
+                             "kind": label, "size": int(sizes[gid]), "members": int(m)})
+        pw = hubs["group"].map(weight_of).astype(float).to_numpy()
+        m = hubs["group"].map(in_scope).to_numpy(dtype=float)
         hub_edges = pd.DataFrame({
             "source": hubs["unit"].values,
-            "target": hubs["group"].map(lambda g: schema.node_key(label, g)).values,
-            "weight": hw.astype(float).values,
-            "distance": hd.astype(float).values,
-            "pair_weight": hubs["group"].map(lambda g: pair_weight(int(sizes[g]))).astype(float).values,
+            "target": (label + ":" + hubs["group"].astype(str)).values,
+            "weight": (m - 1) * pw,
+            "distance": 1.0 / (2.0 * pw),
+            "pair_weight": pw,
         })
         hub_edges = hub_edges[hub_edges["weight"] > 0]
     else:
@@ -299,7 +298,7 @@ def build_network(
     units = unit_frame(tables, in_scope, block_level)
 
     def keyed(series: pd.Series) -> pd.Series:
-        return series.map(lambda i: schema.node_key("Unit", i))
+        return "Unit:" + series.astype(str)  # schema.node_key for a whole column
 
     frames: list[pd.DataFrame] = []
     hub_edges: list[pd.DataFrame] = []
@@ -448,7 +447,7 @@ def unit_frame(tables: dict[str, pd.DataFrame], unit_ids: set[str] | None = None
     areas = tables.get("areas")
     blocks = block_of(areas, block_level) if areas is not None else {}
     area_names = dict(zip(areas["id"], areas["name"])) if areas is not None and not areas.empty else {}
-    key = u["id"].map(lambda i: schema.node_key("Unit", i))
+    key = "Unit:" + u["id"].astype(str)
     sector = u["sector"].where(u["sector"].notna() & (u["sector"].astype(object) != ""), None)
     type_zh = u["type"].map(lambda t: vocab.zh_label("unit_type", t) if isinstance(t, str) else UNKNOWN_GROUP)
     block = u["area_id"].map(lambda a: blocks.get(a, a) if isinstance(a, str) else None)

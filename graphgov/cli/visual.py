@@ -295,6 +295,8 @@ def demo(dataset, out_dir, do_load, report_date, recompute, store_path):
     map_path = out / "sample_map.html"
     data = write_map(map_path, tables, unit_scores=_unit_scores(central, "degree"))
     click.echo(f"map:    {map_path.resolve()} ({len(data.nodes)} nodes, {len(data.edges)} edges)")
+    # a grouped city map stays in its own file; the report draws what it shows
     report_path = write_report(out / "sample_report.html", tables, today=today, central=central,
-                               findings=findings, matches=assignments, map_data=data)
+                               findings=findings, matches=assignments, map_data=None if data.grouped else data,
+                               map_options={"unit_scores": _unit_scores(central, "degree")})
     click.echo(f"report: {report_path.resolve()}")

@@ -31,7 +31,8 @@ import pandas as pd
 
 from graphgov.views import maps, svg
 from graphgov.views.map_render import fill_template
-from graphgov.views.map_style import format_evidence
+from graphgov.views.map_style import DEFAULT_MAX_NODES, format_evidence
+from graphgov.views.report_map import map_size, report_map_tables
 from graphgov.dataset import vocab
 from graphgov.analysis.central import central_table
 from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH, find_gaps
@@ -330,13 +331,23 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     parts.append("</section>")
 
     if embed_map:
+        note = ""
         if map_data is None:
             options = {"view": "committee" if committee else "network", "committee": committee, "area": area}
             options.update(map_options or {})
-            map_data = maps.build_map(tables, **options)
+            whole = map_size(tables)
+            if committee is None and area is None and whole > options.get("max_nodes", DEFAULT_MAX_NODES):
+                # a city: the units, needs and committees the report names, not every node
+                map_data = maps.build_map(report_map_tables(tables, central, findings, matches),
+                                          title="报告所列单位、问题与拟匹配", unit_scores=options.get("unit_scores"))
+                note = (f"全网共 {whole} 个节点；图中只画出本报告所列的核心单位、薄弱环节和拟匹配涉及的单位，"
+                        "以及它们的委员会、清单和相互联系。完整网络图请用 graphgov map。")
+            else:
+                map_data = maps.build_map(tables, **options)
         map_html = maps.render_map(map_data)
         parts.append('<section id="map"><h2>网络图</h2>'
-                     '<p class="gg-note">可在图中查找单位、按委员会/区域/类别筛选、点击节点查看详情。</p>'
+                     + (f'<p class="gg-note">{escape(note)}</p>' if note else "")
+                     + '<p class="gg-note">可在图中查找单位、按委员会/区域/类别筛选、点击节点查看详情。</p>'
                      f'<iframe class="gg-map" title="网络图" sandbox="allow-scripts" srcdoc="{escape(map_html, quote=True)}">'
                      "</iframe></section>")
 
