@@ -99,8 +99,23 @@ def test_hub_form_path_metrics_equal_exact_arithmetic(forms, engine):
     assert max(between.values()) > 0
 
 
-def test_weighted_degree_and_degree_unchanged_by_hub_ties(forms):
-    hub, full, _ = forms
-    mh, mf = unit_metrics(hub, exact=True), unit_metrics(full, exact=True)
-    for metric in ("degree", "weighted_degree", "articulation"):
-        assert mh[metric].astype(float).to_numpy() == pytest.approx(mf[metric].astype(float).to_numpy()), metric
+@pytest.mark.parametrize("engine", ["igraph", "networkx"])
+def test_every_metric_equals_the_expanded_networks(forms, engine):
+    """Degree and weighted degree through hubs; PageRank, constraint and effective size on the hub
+    groups expanded into their pairs (the expanded network has no hubs: its metrics are the reference)."""
+    import networkx as nx
+
+    hub, full, weights = forms
+    mh, mf = unit_metrics(hub, engine=engine, exact=True), unit_metrics(full, engine=engine, exact=True)
+    for metric in ("degree", "weighted_degree", "articulation", "pagerank", "constraint", "effective_size"):
+        assert mh[metric].astype(float).to_numpy() == pytest.approx(mf[metric].astype(float).to_numpy(),
+                                                                    nan_ok=True), metric
+    # and independently: networkx on the expanded weights built by loops
+    g = nx.Graph()
+    g.add_nodes_from(UNITS)
+    g.add_weighted_edges_from((a, b, float(w)) for (a, b), w in weights.items())
+    pr = nx.pagerank(g, weight="weight", tol=1e-12, max_iter=10000)
+    con = nx.constraint(g, weight="weight")
+    for u in UNITS:
+        assert mh.loc[f"Unit:{u}", "pagerank"] == pytest.approx(pr[u], abs=1e-9)
+        assert mh.loc[f"Unit:{u}", "constraint"] == pytest.approx(con[u], abs=1e-9, nan_ok=True)

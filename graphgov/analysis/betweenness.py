@@ -9,13 +9,15 @@ are expected to be wrong: a unit at estimate ``x`` with standard error ``s`` lie
 other side of the boundary ``b`` (between the ``top``-th and the next estimate) with
 probability Φ(−|x − b| / s); summed over the units, inside and outside, and halved (each
 wrong unit in the top means one missing from it). Sampling stops when that expectation
-is at most ``wrong`` (default 1 of 50), or at ``max_sources``, or when ``budget`` seconds
-are spent, and the result says how sure the top is.
+is at most ``wrong`` (default 3 of 50), or at ``max_sources``, or when ``budget`` seconds
+are spent, and the result says how sure the top is. Sources are drawn without repeats, so
+the standard errors carry the finite-population factor √(1 − k/n): at k = n they vanish.
 
-Sources are drawn stratified: units are ordered by group (the caller's, e.g. community),
-and each batch takes units spread evenly across that order, so every batch covers every
-group in proportion; it removes the part of the variance that comes from how many sources
-land in each part of the city. The searches run on all cores (:mod:`graphgov.analysis.parallel`).
+Sources are drawn stratified: units are ordered by group (the caller's: blocks), cut into
+``batch`` segments, and each batch takes one unit at random from each segment, so every
+batch covers the city in proportion. (Measured on the Beijing preset, this changed the
+spread little: the uncertainty is in which units of a district are sources, not how many.)
+The searches run on all cores (:mod:`graphgov.analysis.parallel`).
 """
 from __future__ import annotations
 
@@ -95,6 +97,13 @@ def _batches(order: np.ndarray, batch: int, seed: int = 0) -> list[list[int]]:
     return [sorted(int(p[j]) for p in picks) for j in range(count)]
 
 
+def _stderr(per: np.ndarray, n: int, batch: int) -> np.ndarray:
+    """Standard errors of the mean of the batch estimates ``per`` (batches × units); sources are
+    drawn without repeats, so the spread shrinks to nothing as they approach all ``n`` units."""
+    k = per.shape[0] * batch
+    return per.std(axis=0, ddof=1) / math.sqrt(per.shape[0]) * math.sqrt(max(0.0, 1 - k / n))
+
+
 def expected_wrong(values: np.ndarray, stderr: np.ndarray, top: int) -> float:
     """Expected number of the ``top`` highest estimates that are not among the ``top`` highest true values."""
     n = len(values)
@@ -137,7 +146,7 @@ def sampled_betweenness(pool: parallel.Pool, n: int, seed: int = 0, groups: np.n
         done.append(pending.pop(0).result())
         if len(done) * batch >= min_sources and len(done) >= 4:
             per = np.array(done) * (n / batch) * _scale(n)  # one estimate per batch
-            se = per.std(axis=0, ddof=1) / math.sqrt(len(done))
+            se = _stderr(per, n, batch)
             if expected_wrong(per.mean(axis=0), se, top) <= wrong:
                 why = "settled"
                 break
@@ -149,5 +158,5 @@ def sampled_betweenness(pool: parallel.Pool, n: int, seed: int = 0, groups: np.n
         f.cancel()
     per = np.array(done) * (n / batch) * _scale(n)
     est = per.mean(axis=0)
-    se = per.std(axis=0, ddof=1) / math.sqrt(len(done)) if len(done) > 1 else np.zeros(n)
+    se = _stderr(per, n, batch) if len(done) > 1 else np.zeros(n)
     return Estimate(est, len(done) * batch, False, se, top, expected_wrong(est, se, top), clock() - started, why)

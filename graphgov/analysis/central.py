@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -249,26 +248,28 @@ def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, exact_l
     out["degree"] = np.diff(binary.tocsr().indptr)
     out["weighted_degree"] = np.asarray(adj.sum(axis=1)).ravel()[:n]
 
-    paths_net = _path_network(net)
     is_exact = exact or n <= max(samples, exact_limit)
     groups = net.units["block"].astype(object).fillna("").to_numpy()
     order = np.arange(n) if is_exact else betweenness.source_order(n, seed, groups)
     near = order if is_exact else order[:min(samples, n)]
-    objects = {"paths": paths_net.to_igraph(paths=True), "units": n, "distances": _distance_matrix(paths_net),
-               "weights": w, "net": net}
     workers = parallel.default_workers() if workers is None else workers
-    with parallel.Pool(objects, workers if n >= 300 else 1) as pool:
-        weights = pool.submit(_weight_task)
-        chunks = [near[i::max(1, 2 * pool.workers)].tolist() for i in range(max(1, 2 * pool.workers))]
-        sums = [pool.submit(_distance_task, c) for c in chunks if c]
-        others = {name: pool.submit(fn, *args) for name, (fn, args) in (extra or {}).items()}
-        if is_exact:
-            bc = betweenness.exact_betweenness(pool, n)
-        else:
-            bc = betweenness.sampled_betweenness(pool, n, seed, groups, top=top, wrong=wrong, min_sources=samples,
-                                                 max_sources=max(max_samples, samples))
+    workers = workers if n >= 300 else 1
+    # weights and brokerage start on the workers while this process builds the network for paths
+    with parallel.Pool({"weights": w, "net": net}, workers) as early:
+        weights = early.submit(_weight_task)
+        others = {name: early.submit(fn, *args) for name, (fn, args) in (extra or {}).items()}
+        paths_net = _path_network(net)
+        objects = {"paths": paths_net.to_igraph(paths=True), "units": n, "distances": _distance_matrix(paths_net)}
+        with parallel.Pool(objects, workers) as pool:
+            parts = max(1, 2 * pool.workers)
+            sums = [pool.submit(_distance_task, near[i::parts].tolist()) for i in range(parts) if len(near[i::parts])]
+            if is_exact:
+                bc = betweenness.exact_betweenness(pool, n)
+            else:
+                bc = betweenness.sampled_betweenness(pool, n, seed, groups, top=top, wrong=wrong, min_sources=samples,
+                                                     max_sources=max(max_samples, samples))
+            harm, dsum, reached = sum((f.result() for f in sums), np.zeros((3, n)))
         found = weights.result()
-        harm, dsum, reached = sum((f.result() for f in sums), np.zeros((3, n)))
         extra_out = {name: f.result() for name, f in others.items()}
     out["betweenness"] = bc.values
     counted = np.full(n, float(len(near)))
@@ -289,6 +290,8 @@ def _igraph_metrics(net: CoordinationNetwork, exact: bool, samples: int, exact_l
 
 def _networkx_metrics(net: CoordinationNetwork):
     """The reference: plain networkx, hubs as nodes that are never a path's end."""
+    import networkx as nx
+
     g = net.to_networkx()
     paths = net.to_networkx(paths=True)
     keys = list(net.units.index)
@@ -300,7 +303,7 @@ def _networkx_metrics(net: CoordinationNetwork):
 
     def reach(k):  # units tied to k directly or through a hub
         near = set(g[k])
-        return {v for h in near - unit for v in g[h]} | near & unit - {k}
+        return ({v for h in near - unit for v in g[h]} | (near & unit)) - {k}
 
     out["degree"] = [len(reach(k)) for k in keys]
     out["weighted_degree"] = [g.degree(k, weight="weight") for k in keys]
@@ -314,13 +317,16 @@ def _networkx_metrics(net: CoordinationNetwork):
         close.append(r / total * r / (n - 1) if total > 0 else 0.0)
         harm.append(sum(1 / x for x in d) / (n - 1) if n > 1 else 0.0)
     out["closeness"], out["harmonic"] = close, harm
-    pr = nx.pagerank(g, weight="weight", tol=1e-12, max_iter=10000)
-    out["pagerank"] = [pr[k] for k in keys]
-    con = nx.constraint(g, weight="weight")
+    w = net.expanded_adjacency()  # the tie weights with hub groups expanded, as the igraph engine uses
+    ties = nx.relabel_nodes(nx.from_scipy_sparse_array(w), dict(enumerate(keys))) if w is not None else g
+    pr = nx.pagerank(ties, weight="weight", tol=1e-12, max_iter=10000)
+    total = sum(pr[k] for k in keys)
+    out["pagerank"] = [pr[k] / total for k in keys]
+    con = nx.constraint(ties, weight="weight")
     out["constraint"] = [con[k] for k in keys]
     # the per-node path: networkx 3.6's all-nodes sparse shortcut disagrees with its own
     # definition on weighted graphs (see tests/test_central.py)
-    es = nx.effective_size(g, nodes=list(g), weight="weight")
+    es = nx.effective_size(ties, nodes=list(ties), weight="weight")
     out["effective_size"] = [es[k] for k in keys]
     arts = set(nx.articulation_points(g))
     out["articulation"] = [k in arts for k in keys]

@@ -3,8 +3,9 @@
 igraph and scipy's graph routines hold Python's lock while they work, so threads would not
 run them side by side; forked processes do. The workers get the parent's objects by the
 fork itself (:func:`shared`), nothing is pickled on the way in, and each task returns a
-small array. With one worker, or where fork is not available, tasks run in this process,
-in order, with the same results.
+small array. With one worker, where fork is not available, or where OpenMP may run several
+threads (``OMP_NUM_THREADS`` other than 1, which would hang a forked igraph), tasks run in
+this process, in order, with the same results.
 """
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ def default_workers() -> int:
     return max(1, min(cores, 8))
 
 
+def _fork_safe() -> bool:
+    """Whether forked workers are safe: igraph's OpenMP runtime hangs in a child forked after it ran
+    threads, which it does not with one thread (``graphgov/__init__.py`` asks for one)."""
+    return os.environ.get("OMP_NUM_THREADS") == "1"
+
+
 class _Inline:
     """The pool's interface, running each task at once in this process."""
 
@@ -62,7 +69,7 @@ class Pool:
     def __enter__(self):
         _SHARED.clear()
         _SHARED.update(self.objects)
-        if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods() and _fork_safe():
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         else:
             self._pool = _Inline()
