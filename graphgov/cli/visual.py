@@ -134,6 +134,7 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
     """
     from graphgov.results import central_params
     from graphgov.views import maps
+    from graphgov.views.report_map import map_size
 
     findings_df = _read_frame(findings)
     matches_df = _read_frame(matches)
@@ -146,7 +147,11 @@ def map_command(view, committee, unit, radius, category, area, size_by, max_node
             as_of = map_date.date() if map_date else _stamped_date(stamps.get("match"))
             matches_df = results.assignments(as_of=as_of)
         # sizes from the stored central actors when they are fresh; else the map's own quick measure
-        scores = _unit_scores(results.central(), size_by) if results.fresh("central", central_params()) else None
+        # (a city map drawn as groups has no unit sizes)
+        whole = view in ("network", "gaps") and not committee and not area and group_by != "none" and \
+            map_size(results.tables) > max_nodes
+        scores = None if whole or not results.fresh("central", central_params()) else \
+            _unit_scores(results.central(), size_by)
         data = maps.write_map(
             out, results.tables, view=view, committee=committee, unit=unit, radius=radius, category=category,
             area=area, size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
