@@ -7,6 +7,8 @@ For notebooks, ``import graphgov`` gives a small API (:mod:`graphgov.api`, docs/
 ``open_store``, ``load``, ``network``, ``central``, ``gaps``, ``match``, ``assign``,
 ``report`` and ``write_map``, each returning a pandas DataFrame or a file path.
 """
+import os
+
 __version__ = "0.1.0"
 
 from graphgov._lazy import lazy_exports
@@ -17,3 +19,7 @@ __all__, __getattr__ = lazy_exports(__name__, {
     "api": ("open_store", "load", "network", "central", "gaps", "match", "assign", "report", "write_map"),
 })
 __all__ = ["__version__", *__all__]
+# graphgov runs analyses on several cores with forked processes (graphgov.analysis.parallel);
+# igraph's OpenMP runtime hangs in a child forked after it started threads, so it gets one.
+# Set before igraph is first loaded; a user's own value is respected (and then no forks).
+os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -83,7 +83,7 @@ def linter_schema(procedures=GDS_PROCEDURES, functions=GDS_FUNCTIONS) -> dict:
     which relationship joins which labels, and the procedures/functions we call."""
     labels = [t.label for t in gs.node_tables()]
     rel_types = list(dict.fromkeys(r.type for r in gs.RELATIONS))
-    keys = list(dict.fromkeys(c.name for t in gs.ALL_TABLES for c in t.columns))
+    keys = list(dict.fromkeys(c.name for t in gs.ALL_TABLES for c in (*t.columns, *t.computed_columns)))
     graph = [
         {"from": a, "to": b, "relType": rel}
         for rel, pairs in gs.relation_endpoints().items()

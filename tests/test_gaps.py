@@ -35,7 +35,9 @@ def of_kind(df, kind):
 
 def test_every_finding_has_the_fields(found):
     assert list(found.columns) == COLUMNS
-    assert set(found["kind"]) == set(KINDS)
+    # every kind but bridge: B joins the sectors as a unit on both committees, never by one tie
+    # (tests/test_bridges.py has the networks with bridges)
+    assert set(found["kind"]) == set(KINDS) - {"bridge"}
     for row in found.itertuples():
         assert row.severity in ("high", "medium", "low")
         assert isinstance(row.evidence, dict) and row.evidence
@@ -241,8 +243,9 @@ def test_cli_text(planted):
 def test_cli_json(planted):
     result = run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--format", "json", "--severity", "high")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)  # how stable the communities are goes to stderr
     assert rows and all(r["severity"] == "high" for r in rows)
+    assert "Leiden runs" in result.stderr
     for key in ("kind", "subject", "severity", "evidence", "suggestion"):
         assert key in rows[0]
     broker = next(r for r in rows if r["kind"] == "single_broker")

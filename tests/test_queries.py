@@ -34,9 +34,11 @@ from graphgov.queries.library import (
     parse_value,
     run_report,
 )
+from graphgov.results import Results
 from graphgov.store import open_store
 
 from conftest import SAMPLE, write_dataset
+from results_reports import exp_analysis_runs, exp_central_units, exp_findings_by_area, exp_open_proposals  # noqa: F401
 
 REPORTS = load_reports()
 NAMES = sorted(REPORTS)
@@ -397,10 +399,16 @@ def world(request, tmp_path_factory):
     store.load(dataset)
     if dispatches:
         _add_dispatches(store, dispatches)
+    # what central, gaps and match --all --assign store, kept as computed for the independent rows
+    results = Results(store)
+    computed = {"_central": results.compute_central(), "_findings": results.compute_findings(as_of=as_of),
+                "_proposals": results.compute_assignments(as_of=as_of)[0]}
+    computed["_stamps"] = results.stamps()
     store.close()
     store = open_store(tmp / "g.lbdb")
     tables = dict(dataset.tables)
     tables["dispatches"] = pd.DataFrame(dispatches, columns=["id", "need_id", "resource_id", "status"])
+    tables.update(computed)
     yield store, tables, as_of
     store.close()
 
@@ -937,6 +945,11 @@ def _cases(name, T, as_of):
         "area_rollup": [{}, {"level": "district"}, {"level": "street"}],
         "committee_rollup": [{}],
         "committee_comparison": [{"until": iso}, {"since": f"{as_of.year}-01-01", "until": iso}],
+        "central_units": [{}, {"committee": big, "top": "3"}, {"top": "1"}],
+        "findings_by_area": [{}, {"kind": "unmet_need"}, {"area": str(T["areas"]["id"].iloc[0])},
+                             {"area": str(T["areas"]["id"].iloc[-1]), "kind": "supply_gap"}],
+        "open_proposals": [{}, {"category": cats[0]}],
+        "analysis_runs": [{}],
     }[name]
 
 

@@ -2,15 +2,15 @@
 
 Gould and Fernandez (1989) classify every open two-step path ``a → b → c`` (no tie
 ``a → c``) by the groups of the three units, crediting the broker ``b`` with one of
-five roles:
+five roles (codes as in R's ``sna::brokerage``, whose counts these equal):
 
 =================  =========  ======================================  ==============
 role               Chinese    groups                                   code
 =================  =========  ======================================  ==============
 coordinator        协调者     a, b, c all in one group                 w_I
 consultant         咨询者     a and c in one group, b in another        w_O (itinerant)
-representative     代表者     b in a's group, c in another              b_OI
-gatekeeper         守门者     b in c's group, a in another              b_IO
+representative     代表者     b in a's group, c in another              b_IO
+gatekeeper         守门者     b in c's group, a in another              b_OI
 liaison            联络者     all three in different groups             b_O
 =================  =========  ======================================  ==============
 

@@ -7,20 +7,21 @@ The rules are in :mod:`graphgov.analysis.gap_rules` and :mod:`graphgov.analysis.
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 import numpy as np
 import pandas as pd
 
+from graphgov.analysis.communities import stable_communities
 from graphgov.analysis.network import CoordinationNetwork
 from graphgov.store.tables import edge_frames
 
 __all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "GapContext", "finding", "clean_text", "as_date"]
 
-KINDS = ("inactive_member", "unmet_need", "supply_gap", "silo", "single_broker", "idle_committee", "suggested_tie")
+KINDS = ("inactive_member", "unmet_need", "supply_gap", "silo", "single_broker", "bridge", "idle_committee",
+         "suggested_tie")
 KIND_ZH = {
     "inactive_member": "挂名成员", "unmet_need": "无人回应的需求", "supply_gap": "供给缺口", "silo": "孤岛",
-    "single_broker": "单点依赖", "idle_committee": "空转的委员会", "suggested_tie": "建议结对",
+    "single_broker": "单点依赖", "bridge": "单线联系", "idle_committee": "空转的委员会", "suggested_tie": "建议结对",
 }
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
@@ -119,21 +120,15 @@ class GapContext:
 
     # -- components and communities ---------------------------------------------------------
     def _structure(self, seed: int):
-        import igraph as ig
-
         net = self.net
         n = len(net.units)
         g = net.to_igraph()
         self.graph = g
         comp = np.asarray(g.connected_components().membership) if g.vcount() else np.zeros(0, dtype=int)
         self.component = dict(zip(net.units["id"], comp[:n]))
-        rng = random.Random(seed)
-        previous = ig.set_random_number_generator(rng)
-        try:
-            comm = g.community_multilevel(weights="weight").membership if g.ecount() else list(range(g.vcount()))
-        finally:
-            ig.set_random_number_generator(previous if previous is not None else random)
-        self.community = dict(zip(net.units["id"], comm[:n]))
+        found = stable_communities(g, seed=seed)
+        self.communities = found
+        self.community = dict(zip(net.units["id"], found.membership[:n].tolist()))
         e = net.edges[~net.edges["hub"]]
         self.unit_edges = pd.DataFrame({"a": e["source"].str.slice(5).values, "b": e["target"].str.slice(5).values})
 

@@ -19,12 +19,13 @@ import pandas as pd
 
 from graphgov.dataset.meta import reference_date
 from graphgov.errors import OptionError
+from graphgov.analysis import parallel
 from graphgov.analysis.gap_context import COLUMNS, KIND_ZH, KINDS, SEVERITIES, SEVERITY_ZH, GapContext
 from graphgov.analysis.gap_rules import idle_committees, inactive_members, supply_gaps, suggested_ties, unmet_needs
-from graphgov.analysis.gap_structure import silos, single_brokers
+from graphgov.analysis.gap_structure import bridges, silos, single_brokers
 from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD, CoordinationNetwork, area_descendants, build_network
 
-__all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "find_gaps", "GapContext"]
+__all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "find_gaps", "gaps_and_context", "GapContext"]
 
 
 def _committees_in_scope(net: CoordinationNetwork) -> set[str]:
@@ -71,17 +72,34 @@ def find_gaps(
     silo_threshold, community_threshold : the E-I index at or below which a sector/area
         group, or a detected community, is a silo.
     suggestions : how many suggested ties to keep.
-    seed : seed of community detection.
+    seed : master seed of community detection (the seeds of its Leiden runs are drawn from it).
 
     Returns
     -------
-    DataFrame with :data:`COLUMNS`, ordered by severity, kind and score.
+    DataFrame with :data:`COLUMNS`, ordered by severity, kind and score. ``attrs`` holds
+    ``as_of`` and ``communities`` (runs, agreement of single runs and stability of their
+    consensus as NMI, number of communities; see :mod:`graphgov.analysis.communities`).
 
     Raises
     ------
     OptionError for an unknown kind, layer or a bad date; NotFoundError for an unknown
     committee or area.
     """
+    df, _ = gaps_and_context(source, as_of, kinds, layers, committee, area, hub_threshold, block_level, stale_days,
+                             min_needs, silo_threshold, community_threshold, suggestions, seed)
+    return df
+
+
+def _rule_task(rule, args) -> list[dict]:
+    return rule(parallel.shared("cx"), *args)
+
+
+def gaps_and_context(source, as_of=None, kinds=None, layers=None, committee=None, area=None,
+                     hub_threshold=DEFAULT_HUB_THRESHOLD, block_level="street", stale_days=90, min_needs=2,
+                     silo_threshold=-0.5, community_threshold=-0.8, suggestions=30,
+                     seed=0, workers: int | None = None) -> tuple[pd.DataFrame, GapContext]:
+    """:func:`find_gaps` and the :class:`GapContext` it worked on (its components and communities).
+    ``workers``: processes for the rules (default: every core)."""
     if kinds is None:
         kinds = KINDS
     elif isinstance(kinds, str):
@@ -94,28 +112,27 @@ def find_gaps(
     as_of = reference_date(net.tables, as_of)
     cx = GapContext(net, as_of, seed)
     committees = _committees_in_scope(net)
-    found: list[dict] = []
-    if "inactive_member" in kinds:
-        found += inactive_members(cx, committees)
-    if "unmet_need" in kinds:
-        found += unmet_needs(cx, stale_days)
-    if "supply_gap" in kinds:
-        found += supply_gaps(cx, min_needs)
-    if "silo" in kinds:
-        found += silos(cx, silo_threshold, community_threshold)
-    if "single_broker" in kinds:
-        found += single_brokers(cx)
-    if "idle_committee" in kinds:
-        found += idle_committees(cx, committees)
-    if "suggested_tie" in kinds:
-        found += suggested_ties(cx, suggestions)
+    rules = {
+        "inactive_member": (inactive_members, (committees,)), "unmet_need": (unmet_needs, (stale_days,)),
+        "supply_gap": (supply_gaps, (min_needs,)), "silo": (silos, (silo_threshold, community_threshold)),
+        "single_broker": (single_brokers, ()), "bridge": (bridges, ()),
+        "idle_committee": (idle_committees, (committees,)), "suggested_tie": (suggested_ties, (suggestions,)),
+    }
+    # the rules only read the context: on a large network they run side by side, silos (the
+    # slowest) first, the others after it on the other core
+    order = sorted((k for k in KINDS if k in kinds), key=lambda k: k != "silo")
+    with parallel.Pool({"cx": cx}, workers if len(net.units) >= 300 else 1) as pool:
+        futures = {k: pool.submit(_rule_task, rules[k][0], rules[k][1]) for k in order}
+        found: list[dict] = [f for k in KINDS if k in futures for f in futures[k].result()]
     df = pd.DataFrame(found, columns=COLUMNS)
+    df.attrs["as_of"] = as_of.isoformat()
+    df.attrs["communities"] = cx.communities.summary()
     if df.empty:
-        df.attrs["as_of"] = as_of.isoformat()
-        return df
+        return df, cx
     df["_s"] = df["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     df["_k"] = df["kind"].map({k: i for i, k in enumerate(KINDS)})
     df = df.sort_values(["_s", "_k", "score", "subject_id"], ascending=[True, True, False, True], kind="stable")
+    attrs = dict(df.attrs)
     df = df.drop(columns=["_s", "_k"]).reset_index(drop=True)
-    df.attrs["as_of"] = as_of.isoformat()
-    return df
+    df.attrs.update(attrs)
+    return df, cx

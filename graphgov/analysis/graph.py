@@ -44,6 +44,13 @@ def _clean(value):
     return value
 
 
+def _plain_column(s: pd.Series) -> list:
+    """A column as plain Python values, as :func:`_clean` makes them one by one (dates as dates, no NaN)."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return [None if v is pd.NaT or v != v else v.date() for v in s.tolist()]
+    return s.astype(object).where(s.notna(), None).tolist()
+
+
 def to_networkx(source, include_internal: bool = False, personal: bool = False) -> nx.MultiDiGraph:
     """Build the typed multigraph of a store, Dataset or dict of tables.
 
@@ -69,25 +76,26 @@ def to_networkx(source, include_internal: bool = False, personal: bool = False) 
     tables = tables_of(source)
     g = nx.MultiDiGraph()
     for t in schema.node_tables():
-        if t.internal and not include_internal or t.record:
-            continue  # records (the dataset's date, meetings) say something about the network, they are not in it
+        if t.internal and not include_internal or t.record or t.computed:
+            continue  # records (the dataset's date, meetings) and analysis results are about the network, not in it
         df = tables.get(t.name)
         if df is None or df.empty:
             continue
         cols = [c.name for c in t.columns if personal or not c.personal]
-        for row in df[cols].itertuples(index=False, name=None):
-            attrs = {k: v for k, v in ((c, _clean(x)) for c, x in zip(cols, row)) if v is not None}
+        for row in zip(*(_plain_column(df[c]) for c in cols)):
+            attrs = {c: x for c, x in zip(cols, row) if x is not None}
             attrs["label"] = t.label
             if "name" not in attrs and "title" in attrs:
                 attrs["name"] = attrs["title"]
             g.add_node(schema.node_key(t.label, attrs["id"]), **attrs)
     for rel, frame in edge_frames(tables):
         ends = (schema.table(rel.from_table), schema.table(rel.to_table))
-        if any(t.record for t in ends) or any(t.internal for t in ends) and not include_internal:
+        if any(t.record or t.computed for t in ends) or any(t.internal for t in ends) and not include_internal:
             continue
         a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
         props = list(rel.properties)
-        for row in frame[["from", "to", *props]].itertuples(index=False, name=None):
-            attrs = {k: v for k, v in ((p, _clean(x)) for p, x in zip(props, row[2:])) if v is not None}
-            g.add_edge(schema.node_key(a, row[0]), schema.node_key(b, row[1]), key=rel.type, type=rel.type, **attrs)
+        columns = [frame["from"].tolist(), frame["to"].tolist(), *(_plain_column(frame[p]) for p in props)]
+        for row in zip(*columns):
+            attrs = {p: x for p, x in zip(props, row[2:]) if x is not None}
+            g.add_edge(f"{a}:{row[0]}", f"{b}:{row[1]}", key=rel.type, type=rel.type, **attrs)
     return g

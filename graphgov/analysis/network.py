@@ -27,6 +27,13 @@ total tie strength to the ``m`` members in scope, as in the expanded clique) and
 ``distance = (n-1)/2`` (so a path member–hub–member is exactly as long as the
 clique tie it stands for). Metrics are reported for units only; hubs never count as
 sources, targets or brokers. ``hub_threshold=None`` expands every group.
+
+Expanded, a pair that shares a large group *and* has another tie (a small committee, a
+project, an agreement, a second large group) gets one tie carrying the sum. So that paths
+stay exactly as long as in the expanded network, such a pair's direct tie gets
+``hub_weight`` (what the pair also shares through hubs) and ``distance = 1/(weight +
+hub_weight)``, and pairs tied only through two or more hubs are kept in ``hub_pairs``
+(a path step of ``1/summed weight``), used by the path metrics (:meth:`CoordinationNetwork.path_edges`).
 """
 from __future__ import annotations
 
@@ -37,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from graphgov.dataset import schema, vocab
-from graphgov.errors import NotFoundError, OptionError
+from graphgov.errors import OptionError
+from graphgov.analysis.scope import area_descendants, block_of, scope_units
 
 __all__ = [
     "LAYERS",
@@ -50,6 +58,8 @@ __all__ = [
     "scope_units",
     "area_descendants",
     "block_of",
+    "shared_hub_weight",
+    "unit_frame",
 ]
 
 LAYERS = ("committee", "project", "agreement", "party")
@@ -69,8 +79,10 @@ class CoordinationNetwork:
     (条: the sector, else the unit type's Chinese name) and ``block``/``block_name``
     (块: the unit's area at ``block_level``). ``edges``: ``source``, ``target`` (node
     keys), ``weight``, ``distance``, one weight column per layer and ``hub`` (True for
-    unit–hub edges). ``hubs``: ``key``, ``id``, ``name``, ``kind``, ``size`` (members
-    in all), ``members`` (in scope).
+    unit–hub edges), ``hub_weight`` (weight the pair also shares through hubs; ``distance``
+    is ``1/(weight + hub_weight)``). ``hubs``: ``key``, ``id``, ``name``, ``kind``, ``size``
+    (members in all), ``members`` (in scope). ``hub_pairs``: ``source``, ``target``,
+    ``hub_weight``, ``distance`` of unit pairs tied only through two or more hubs.
     """
 
     units: pd.DataFrame
@@ -79,15 +91,24 @@ class CoordinationNetwork:
     layers: tuple[str, ...]
     tables: dict[str, pd.DataFrame] = field(repr=False)
     scope: dict = field(default_factory=dict)
+    hub_pairs: pd.DataFrame | None = None
+
+    def path_edges(self) -> pd.DataFrame:
+        """``source``, ``target``, ``distance`` of every path step: the edges and :attr:`hub_pairs`."""
+        e = self.edges[["source", "target", "distance"]]
+        if self.hub_pairs is None or self.hub_pairs.empty:
+            return e
+        return pd.concat([e, self.hub_pairs[["source", "target", "distance"]]], ignore_index=True)
 
     @property
     def node_keys(self) -> list[str]:
         """Units first, then hubs: the vertex order of :meth:`to_igraph`."""
         return list(self.units.index) + list(self.hubs["key"])
 
-    def to_networkx(self) -> nx.Graph:
+    def to_networkx(self, paths: bool = False) -> nx.Graph:
         """An undirected ``nx.Graph``: unit nodes (attributes from ``units``, ``kind="unit"``),
-        hub nodes (``kind="hub"``), edges with ``weight``, ``distance`` and per-layer weights."""
+        hub nodes (``kind="hub"``), edges with ``weight``, ``distance`` and per-layer weights.
+        ``paths=True`` adds :attr:`hub_pairs` as edges of weight 0 (for shortest paths only)."""
         g = nx.Graph(layers=self.layers, scope=self.scope)
         for key, row in self.units.iterrows():
             attrs = {k: v for k, v in row.items() if v is not None and v == v}
@@ -98,19 +119,27 @@ class CoordinationNetwork:
         cols = ["weight", "distance", *self.layers]
         for row in self.edges[["source", "target", *cols]].itertuples(index=False, name=None):
             g.add_edge(row[0], row[1], **dict(zip(cols, (float(x) for x in row[2:]))))
+        if paths and self.hub_pairs is not None:
+            for a, b, d in self.hub_pairs[["source", "target", "distance"]].itertuples(index=False, name=None):
+                g.add_edge(a, b, weight=0.0, distance=float(d))
         return g
 
-    def to_igraph(self):
+    def to_igraph(self, paths: bool = False):
         """An undirected ``igraph.Graph`` in :attr:`node_keys` order with ``weight`` and
-        ``distance`` edge attributes."""
+        ``distance`` edge attributes; ``paths=True`` adds :attr:`hub_pairs` (weight 0), for
+        shortest paths only."""
         import igraph as ig
 
+        e = self.edges
+        if paths and self.hub_pairs is not None and len(self.hub_pairs):
+            e = pd.concat([e[["source", "target", "weight", "distance"]],
+                           self.hub_pairs[["source", "target", "distance"]].assign(weight=0.0)], ignore_index=True)
         index = {k: i for i, k in enumerate(self.node_keys)}
-        src = self.edges["source"].map(index).to_numpy()
-        dst = self.edges["target"].map(index).to_numpy()
+        src = e["source"].map(index).to_numpy()
+        dst = e["target"].map(index).to_numpy()
         g = ig.Graph(n=len(index), edges=np.column_stack([src, dst]).tolist(), directed=False)
-        g.es["weight"] = self.edges["weight"].astype(float).tolist()
-        g.es["distance"] = self.edges["distance"].astype(float).tolist()
+        g.es["weight"] = e["weight"].astype(float).tolist()
+        g.es["distance"] = e["distance"].astype(float).tolist()
         return g
 
     def adjacency(self, units_only: bool = False):
@@ -127,6 +156,35 @@ class CoordinationNetwork:
         a = sparse.coo_matrix((np.r_[w, w], (np.r_[i, j], np.r_[j, i])), shape=(n, n)).tocsr()
         a.sum_duplicates()
         return a
+
+    def expanded_adjacency(self, max_pairs: int = 3_000_000):
+        """The units' tie weights with every hub group expanded into its pairs (units × units CSR),
+        as if ``hub_threshold`` were None; None when the hubs would add more than ``max_pairs`` pairs.
+
+        Weight-based measures (PageRank, constraint, effective size) are exact on it; a hub
+        counts as one contact instead. Its pairs cost memory, hence the limit.
+        """
+        from scipy import sparse
+
+        n = len(self.units)
+        direct = self.adjacency(units_only=True)
+        if self.hubs.empty:
+            return direct
+        members = self.hubs["members"].astype(int).to_numpy()
+        if int((members * (members - 1)).sum()) > 2 * max_pairs:
+            return None
+        hub_index = {k: i for i, k in enumerate(self.hubs["key"])}
+        unit_index = {k: i for i, k in enumerate(self.units.index)}
+        e = self.edges[self.edges["hub"]]
+        rows, cols = e["source"].map(unit_index).to_numpy(), e["target"].map(hub_index).to_numpy()
+        size = self.hubs["size"].astype(float).to_numpy()
+        pair = np.where(self.hubs["kind"].to_numpy() == "Committee", 1.0 / np.maximum(size - 1, 1),
+                        LAYER_WEIGHTS["project"])
+        m = sparse.csr_matrix((np.ones(len(e)), (rows, cols)), shape=(n, len(self.hubs)))
+        cliques = (m @ sparse.diags(pair) @ m.T).tocsr()
+        cliques.setdiag(0)
+        cliques.eliminate_zeros()
+        return (direct + cliques).tocsr()
 
 
 def parse_layers(layers) -> tuple[str, ...]:
@@ -159,105 +217,6 @@ def _tables(source) -> dict[str, pd.DataFrame]:
     return tables_of(source)
 
 
-def _ids(df: pd.DataFrame | None, col: str = "id") -> pd.Series:
-    if df is None or df.empty or col not in df.columns:
-        return pd.Series([], dtype=object)
-    return df[col]
-
-
-def _choices(frame: pd.DataFrame, given: str, what: str, limit: int = 8) -> str:
-    """Ids like ``given`` (then the first ones) with their names, for a not-found message."""
-    import difflib
-
-    ids = [str(i) for i in _ids(frame)]
-    names = dict(zip(ids, frame["name"])) if frame is not None and "name" in frame else {}
-    close = difflib.get_close_matches(str(given), ids, n=3, cutoff=0.5)
-    pick = close or sorted(ids)[:limit]
-    listed = ", ".join(f"{i} {names.get(i, '')}".strip() for i in pick)
-    more = "" if close or len(ids) <= limit else f", … ({len(ids)} in all)"
-    return (f"did you mean {listed}?" if close else f"the {what}: {listed}{more}")
-
-
-def area_descendants(areas: pd.DataFrame, area_id: str) -> set[str]:
-    """``area_id`` and every area below it through PART_OF (parent_id).
-
-    Raises NotFoundError for an unknown area.
-    """
-    if area_id not in set(_ids(areas)):
-        raise NotFoundError(f"no area with id {area_id!r}; {_choices(areas, area_id, 'areas')}")
-    children: dict[str, list[str]] = {}
-    for aid, parent in zip(areas["id"], areas["parent_id"]):
-        if parent is not None and parent == parent:
-            children.setdefault(parent, []).append(aid)
-    out, todo = set(), [area_id]
-    while todo:
-        a = todo.pop()
-        if a in out:
-            continue
-        out.add(a)
-        todo.extend(children.get(a, ()))
-    return out
-
-
-def _committee_descendants(committees: pd.DataFrame, committee_id: str) -> set[str]:
-    if committee_id not in set(_ids(committees)):
-        raise NotFoundError(f"no committee with id {committee_id!r}; {_choices(committees, committee_id, 'committees')}")
-    return area_descendants(committees, committee_id)  # the same parent_id walk
-
-
-def block_of(areas: pd.DataFrame, level: str = "street") -> dict[str, str]:
-    """Each area id → its ancestor (or itself) at ``level``; areas above that level map
-    to themselves (a district bureau's block is its district)."""
-    if areas is None or areas.empty:
-        return {}
-    parent = dict(zip(areas["id"], areas["parent_id"]))
-    lvl = dict(zip(areas["id"], areas["level"]))
-    order = list(vocab.VOCABULARIES["area_level"])
-    rank = {code: i for i, code in enumerate(order)}
-    target = rank.get(level, rank["street"])
-    out = {}
-    for aid in areas["id"]:
-        cur, seen = aid, set()
-        while cur is not None and cur == cur and cur not in seen:
-            seen.add(cur)
-            if rank.get(lvl.get(cur), 99) <= target:
-                break
-            nxt = parent.get(cur)
-            if nxt is None or nxt != nxt or nxt not in parent:
-                break
-            cur = nxt
-        out[aid] = cur if rank.get(lvl.get(cur), 99) <= target else aid
-    return out
-
-
-def scope_units(tables: dict[str, pd.DataFrame], committee: str | None = None, area: str | None = None) -> set[str]:
-    """Unit ids in scope.
-
-    ``committee``: the members of that committee and of every committee below it
-    (REPORTS_TO). ``area``: units located in that area or below it (PART_OF), and the
-    members of committees located there (a city bureau sitting on a street committee
-    belongs to that street's network). Both: units in both. Neither: every unit.
-    Raises NotFoundError for an unknown committee or area.
-    """
-    units = set(_ids(tables.get("units")))
-    members = tables.get("memberships")
-    if members is None:
-        members = pd.DataFrame({"unit_id": [], "committee_id": []})
-    out = set(units)
-    if committee is not None:
-        comms = _committee_descendants(tables["committees"], committee)
-        out &= set(members.loc[members["committee_id"].isin(comms), "unit_id"])
-    if area is not None:
-        areas = area_descendants(tables["areas"], area)
-        u = tables["units"]
-        located = set(u.loc[u["area_id"].isin(areas), "id"])
-        c = tables.get("committees")
-        local_comms = set(c.loc[c["area_id"].isin(areas), "id"]) if c is not None and not c.empty else set()
-        located |= set(members.loc[members["committee_id"].isin(local_comms), "unit_id"])
-        out &= located
-    return out
-
-
 def _pairs(groups: pd.DataFrame) -> pd.DataFrame:
     """All unordered member pairs of each group: frame ``group``, ``a``, ``b`` (a < b)."""
     if groups.empty:
@@ -275,32 +234,32 @@ def _group_ties(groups: pd.DataFrame, sizes: pd.Series, pair_weight, hub_thresho
     gives a pair. Returns (pair frame ``a``, ``b``, ``w``; hub edge frame; hub rows).
     """
     groups = groups.drop_duplicates()
+    weight_of = {g: float(pair_weight(int(n))) for g, n in sizes.items()}  # one call per group, not per row
     n_all = groups["group"].map(sizes).fillna(0).astype(int)
     big = (n_all > hub_threshold) if hub_threshold is not None else pd.Series(False, index=groups.index)
     small = groups[~big]
     pairs = _pairs(small)
-    w = pairs["group"].map(sizes).map(pair_weight).astype(float)
+    w = pairs["group"].map(weight_of).astype(float)
     pair_frame = pd.DataFrame({"a": pairs["a"], "b": pairs["b"], "w": w.values})
     hubs = groups[big]
-    hub_rows, hub_edges = [], []
+    hub_rows = []
     if not hubs.empty:
         in_scope = hubs.groupby("group")["unit"].count()
         for gid, m in in_scope.items():
-            n = int(sizes[gid])
-            pw = pair_weight(n)
             hub_rows.append({"key": schema.node_key(label, gid), "id": gid, "name": names.get(gid, gid),
-                             "kind": label, "size": n, "members": int(m)})
-        hw = hubs["group"].map(lambda g: (in_scope[g] - 1) * pair_weight(int(sizes[g])))
-        hd = hubs["group"].map(lambda g: 1.0 / (2.0 * pair_weight(int(sizes[g]))))
+                             "kind": label, "size": int(sizes[gid]), "members": int(m)})
+        pw = hubs["group"].map(weight_of).astype(float).to_numpy()
+        m = hubs["group"].map(in_scope).to_numpy(dtype=float)
         hub_edges = pd.DataFrame({
             "source": hubs["unit"].values,
-            "target": hubs["group"].map(lambda g: schema.node_key(label, g)).values,
-            "weight": hw.astype(float).values,
-            "distance": hd.astype(float).values,
+            "target": (label + ":" + hubs["group"].astype(str)).values,
+            "weight": (m - 1) * pw,
+            "distance": 1.0 / (2.0 * pw),
+            "pair_weight": pw,
         })
         hub_edges = hub_edges[hub_edges["weight"] > 0]
     else:
-        hub_edges = pd.DataFrame({"source": [], "target": [], "weight": [], "distance": []})
+        hub_edges = pd.DataFrame({"source": [], "target": [], "weight": [], "distance": [], "pair_weight": []})
     return pair_frame, hub_edges, hub_rows
 
 
@@ -335,34 +294,11 @@ def build_network(
     if hub_threshold is not None and hub_threshold < 2:
         raise OptionError(f"hub threshold must be at least 2, not {hub_threshold}")
     tables = _tables(source)
-    units_t = tables.get("units")
-    if units_t is None:
-        units_t = pd.DataFrame({c: [] for c in schema.table("units").column_names})
     in_scope = scope_units(tables, committee, area)
-    u = units_t[units_t["id"].isin(in_scope)].copy()
-    u = u.sort_values("id", kind="stable")
-    areas = tables.get("areas")
-    blocks = block_of(areas, block_level) if areas is not None else {}
-    area_names = dict(zip(areas["id"], areas["name"])) if areas is not None and not areas.empty else {}
-    key = u["id"].map(lambda i: schema.node_key("Unit", i))
-    sector = u["sector"].where(u["sector"].notna() & (u["sector"].astype(object) != ""), None)
-    type_zh = u["type"].map(lambda t: vocab.zh_label("unit_type", t) if isinstance(t, str) else UNKNOWN_GROUP)
-    block = u["area_id"].map(lambda a: blocks.get(a, a) if isinstance(a, str) else None)
-    units = pd.DataFrame({
-        "id": u["id"].values,
-        "name": u["name"].values,
-        "type": u["type"].values,
-        "type_zh": type_zh.values,
-        "sector": sector.values,
-        "area_id": u["area_id"].values,
-        "sector_group": sector.where(sector.notna(), type_zh).values,
-        "block": block.values,
-        "block_name": block.map(lambda b: area_names.get(b, b) if isinstance(b, str) else UNKNOWN_GROUP).values,
-    }, index=pd.Index(key.values, name="key"))
-    units["block"] = units["block"].where(units["block"].notna(), None)
+    units = unit_frame(tables, in_scope, block_level)
 
     def keyed(series: pd.Series) -> pd.Series:
-        return series.map(lambda i: schema.node_key("Unit", i))
+        return "Unit:" + series.astype(str)  # schema.node_key for a whole column
 
     frames: list[pd.DataFrame] = []
     hub_edges: list[pd.DataFrame] = []
@@ -429,24 +365,105 @@ def build_network(
         if layer not in wide.columns:
             wide[layer] = 0.0
     wide["weight"] = wide[list(layers)].sum(axis=1).astype(float)
-    wide["distance"] = 1.0 / wide["weight"]
     wide["hub"] = False
     hub_edges = [h for h in hub_edges if not h.empty]
-    if hub_edges:
-        he = pd.concat(hub_edges, ignore_index=True)
+    he = pd.concat(hub_edges, ignore_index=True) if hub_edges else None
+    wide["hub_weight"], hub_pairs = shared_hub_weight(wide, he)
+    wide["distance"] = 1.0 / (wide["weight"] + wide["hub_weight"])
+    if he is not None:
         for layer in layers:
             he[layer] = np.where(he["layer"] == layer, he["weight"], 0.0)
-        he = he.drop(columns="layer")
+        he = he.drop(columns=["layer", "pair_weight"])
         he["hub"] = True
+        he["hub_weight"] = 0.0
         edges = pd.concat([wide, he], ignore_index=True)
     else:
         edges = wide
-    edges = edges[["source", "target", "weight", "distance", *layers, "hub"]].reset_index(drop=True)
+    edges = edges[["source", "target", "weight", "distance", *layers, "hub", "hub_weight"]].reset_index(drop=True)
     edges["hub"] = edges["hub"].astype(bool)
     hubs = pd.DataFrame(hub_rows, columns=["key", "id", "name", "kind", "size", "members"])
     scope = {"committee": committee, "area": area, "hub_threshold": hub_threshold, "block_level": block_level}
-    return CoordinationNetwork(units, edges, hubs, layers, tables, scope)
+    return CoordinationNetwork(units, edges, hubs, layers, tables, scope, hub_pairs)
 
+
+def shared_hub_weight(direct: pd.DataFrame, hub_edges: pd.DataFrame | None) -> tuple[np.ndarray, pd.DataFrame]:
+    """What unit pairs also share through hub groups, so that paths stay as in the expanded network.
+
+    Expanded, a pair sitting on a large committee *and* tied otherwise (a project, an
+    agreement, a second large group) has one tie carrying the sum of the weights; as a
+    hub, the committee's part would be a separate, longer path. Returns, for each row of
+    ``direct`` (``source``, ``target`` unit keys), the weight its two units share through
+    hubs (0 for most), and a frame ``source``, ``target``, ``hub_weight``, ``distance`` of
+    the pairs with no direct tie that share two or more hubs: their summed tie as a path.
+    ``hub_edges``: ``source`` (unit key), ``target`` (hub key), ``pair_weight`` (the tie the
+    group gives one pair of its members).
+    """
+    from scipy import sparse
+
+    none = pd.DataFrame({"source": pd.Series([], dtype=object), "target": pd.Series([], dtype=object),
+                         "hub_weight": pd.Series([], dtype=float), "distance": pd.Series([], dtype=float)})
+    share = np.zeros(len(direct))
+    if hub_edges is None or hub_edges.empty:
+        return share, none
+    members = pd.Index(pd.unique(hub_edges["source"]))
+    groups = pd.Index(pd.unique(hub_edges["target"]))
+    r, c = members.get_indexer(hub_edges["source"]), groups.get_indexer(hub_edges["target"])
+    shape = (len(members), len(groups))
+    member = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=shape)
+    weighted = sparse.csr_matrix((hub_edges["pair_weight"].to_numpy(dtype=float), (r, c)), shape=shape)
+    a = members.get_indexer(direct["source"]) if len(direct) else np.zeros(0, dtype=int)
+    b = members.get_indexer(direct["target"]) if len(direct) else np.zeros(0, dtype=int)
+    both = (a >= 0) & (b >= 0)
+    if both.any():
+        share[both] = np.asarray(weighted[a[both]].multiply(member[b[both]]).sum(axis=1)).ravel()
+    multi = np.flatnonzero(np.diff(member.indptr) >= 2)
+    if len(multi) < 2:
+        return share, none
+    count = (member[multi] @ member[multi].T).tocoo()
+    summed = (weighted[multi] @ member[multi].T).tocsr()
+    keep = (count.row < count.col) & (count.data >= 2)
+    i, j = multi[count.row[keep]], multi[count.col[keep]]
+    w = np.asarray(summed[count.row[keep], count.col[keep]]).ravel()
+    ka, kb = members[i].to_numpy(dtype=object), members[j].to_numpy(dtype=object)
+    pairs = pd.DataFrame({"source": np.where(ka < kb, ka, kb), "target": np.where(ka < kb, kb, ka), "hub_weight": w})
+    tied = pd.MultiIndex.from_arrays([direct["source"], direct["target"]]) if len(direct) else None
+    if tied is not None:
+        pairs = pairs[~pd.MultiIndex.from_arrays([pairs["source"], pairs["target"]]).isin(tied)]
+    pairs = pairs.sort_values(["source", "target"]).reset_index(drop=True)
+    pairs["distance"] = 1.0 / pairs["hub_weight"]
+    return share, pairs
+
+
+
+def unit_frame(tables: dict[str, pd.DataFrame], unit_ids: set[str] | None = None,
+               block_level: str = "street") -> pd.DataFrame:
+    """The units (all, or ``unit_ids``) as :attr:`CoordinationNetwork.units`: index ``"Unit:ID"``,
+    sorted by id, with ``type_zh``, ``sector_group`` (条) and ``block``/``block_name`` (块)."""
+    units_t = tables.get("units")
+    if units_t is None:
+        units_t = pd.DataFrame({c: [] for c in schema.table("units").column_names})
+    u = units_t[units_t["id"].isin(unit_ids)].copy() if unit_ids is not None else units_t.copy()
+    u = u.sort_values("id", kind="stable")
+    areas = tables.get("areas")
+    blocks = block_of(areas, block_level) if areas is not None else {}
+    area_names = dict(zip(areas["id"], areas["name"])) if areas is not None and not areas.empty else {}
+    key = "Unit:" + u["id"].astype(str)
+    sector = u["sector"].where(u["sector"].notna() & (u["sector"].astype(object) != ""), None)
+    type_zh = u["type"].map(lambda t: vocab.zh_label("unit_type", t) if isinstance(t, str) else UNKNOWN_GROUP)
+    block = u["area_id"].map(lambda a: blocks.get(a, a) if isinstance(a, str) else None)
+    units = pd.DataFrame({
+        "id": u["id"].values,
+        "name": u["name"].values,
+        "type": u["type"].values,
+        "type_zh": type_zh.values,
+        "sector": sector.values,
+        "area_id": u["area_id"].values,
+        "sector_group": sector.where(sector.notna(), type_zh).values,
+        "block": block.values,
+        "block_name": block.map(lambda b: area_names.get(b, b) if isinstance(b, str) else UNKNOWN_GROUP).values,
+    }, index=pd.Index(key.values, name="key"))
+    units["block"] = units["block"].where(units["block"].notna(), None)
+    return units
 
 def coordination_network(source, layers=None, committee: str | None = None, area: str | None = None,
                          hub_threshold: int | None = DEFAULT_HUB_THRESHOLD, block_level: str = "street") -> nx.Graph:

@@ -35,6 +35,13 @@ def scope_options(func):
     return func
 
 
+def save_option(func):
+    """``--save/--no-save``: keep the results in the store (whole network only)."""
+    return click.option("--save/--no-save", default=True, show_default=True,
+                        help="Keep the results in the store, stamped with the data they were computed on, for the "
+                             "report, the map and Cypher reports (runs on the whole network only).")(func)
+
+
 def _hub(value: int) -> int | None:
     return None if value == 0 else value
 
@@ -49,7 +56,10 @@ def _check_hub(value: int) -> None:
 @scope_options
 @click.option("--exact", is_flag=True, help="Exact betweenness and closeness even on large networks (slow at city scale).")
 @click.option("--samples", type=click.IntRange(min=1), default=256, show_default=True,
-              help="Sampled sources for betweenness/closeness on networks above --exact-limit units.")
+              help="On networks above --exact-limit units: sampled sources for closeness, and the least for "
+                   "betweenness, which is sampled further until its top 50 is settled.")
+@click.option("--max-samples", type=click.IntRange(min=1), default=4096, show_default=True,
+              help="The most sources betweenness is sampled from (--samples or less: exactly --samples).")
 @click.option("--exact-limit", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Networks up to this many units get exact betweenness/closeness.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
@@ -60,10 +70,11 @@ def _check_hub(value: int) -> None:
 @click.option("--engine", type=click.Choice(["igraph", "networkx", "gds"]), default="igraph", show_default=True,
               help="igraph (C-backed, default), networkx (the reference), or gds: run degree, PageRank and "
                    "sampled betweenness inside Neo4j with Graph Data Science (needs a Neo4j --store).")
+@save_option
 @output_options
 @handle_errors
-def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, exact_limit, seed, sort_by,
-            engine, fmt, out, top):
+def central(store_path, committee, area, layers, hub_threshold, block_level, exact, samples, max_samples, exact_limit,
+            seed, sort_by, engine, save, fmt, out, top):
     """Central actors (核心单位): units ranked by centrality and brokerage.
 
     Builds the coordination network (ties from shared committees, joint projects,
@@ -83,17 +94,17 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
     """
     if engine == "gds":
         return _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt, out, top)
-    from graphgov.analysis.central import central_table
+    # results are stored on the units (central_rank, betweenness, …) for the report, the map and Cypher
+    from graphgov.results import Results
 
     _check_hub(hub_threshold)
     with open_cli_store(store_path) as store:
-        df = central_table(store, layers=layers, committee=committee, area=area, exact=exact, samples=samples,
-                           seed=seed, exact_limit=exact_limit, sort_by=sort_by, hub_threshold=_hub(hub_threshold),
-                           block_level=block_level, engine=engine)
+        results = Results(store, save=save, note=echo_err)
+        df = results.compute_central(layers=layers, committee=committee, area=area, exact=exact, samples=samples,
+                                     max_samples=max_samples, seed=seed, exact_limit=exact_limit, sort_by=sort_by,
+                                     hub_threshold=_hub(hub_threshold), block_level=block_level, engine=engine)
     if not df.attrs.get("betweenness_exact", True):
-        echo_err(f"betweenness and closeness sampled from {df.attrs['betweenness_sources']} of {len(df)} units "
-                 f"(seed {seed}): with 95% probability every normalized betweenness is within "
-                 f"±{df.attrs['betweenness_error']:.3f} of the exact value; --exact computes it exactly")
+        echo_err(sampling_note(df.attrs, len(df), seed))
     emit_table(df, fmt, out, top, columns=TABLE_COLUMNS_CENTRAL, title=_central_title(len(df), sort_by, committee, area),
                about={"store": store.location})
 
@@ -126,7 +137,7 @@ def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt,
 @scope_options
 @as_of_option("Reference date for ages and expiry (YYYY-MM-DD). Default: the dataset's own date, else today.")
 @click.option("--kind", "kinds", default=None, metavar="KIND[,KIND]",
-              help="Only these kinds: inactive_member, unmet_need, supply_gap, silo, single_broker, "
+              help="Only these kinds: inactive_member, unmet_need, supply_gap, silo, single_broker, bridge, "
                    "idle_committee, suggested_tie.")
 @click.option("--severity", "min_severity", type=click.Choice(["high", "medium", "low"]), default="low",
               show_default=True, help="Only findings of at least this severity.")
@@ -135,10 +146,11 @@ def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt,
 @click.option("--suggestions", type=click.IntRange(min=0), default=30, show_default=True,
               help="How many suggested ties (建议结对) to keep.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of community detection.")
+@save_option
 @output_options
 @handle_errors
 def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of, kinds, min_severity, stale_days,
-         suggestions, seed, fmt, out, top):
+         suggestions, seed, save, fmt, out, top):
     """Coordination gaps (薄弱环节), each with its evidence and a suggestion.
 
     \b
@@ -148,6 +160,7 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
       supply_gap       供给缺口: a category (and area) where needs outnumber resources
       silo             孤岛: a group with few outside ties (E-I index), or two groups joined through one unit
       single_broker    单点依赖: a unit whose removal cuts units (and their needs) off
+      bridge           单线联系: a single tie whose loss splits the network
       idle_committee   空转的委员会: no member in any project, or fewer meetings than its cadence
       suggested_tie    建议结对: unit pairs whose tie would serve open needs across a structural hole
 
@@ -158,13 +171,17 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
       graphgov gaps --area BJ-CY --format json --out gaps.json
       graphgov gaps --committee C07 --format xlsx --out 朝阳站区薄弱环节.xlsx
     """
-    from graphgov.analysis.gaps import SEVERITIES, find_gaps
+    from graphgov.analysis.gaps import SEVERITIES
+    from graphgov.results import Results
 
     _check_hub(hub_threshold)
     with open_cli_store(store_path) as store:
-        df = find_gaps(store, as_of=as_of, kinds=kinds, layers=layers,
-                       committee=committee, area=area, hub_threshold=_hub(hub_threshold), block_level=block_level,
-                       stale_days=stale_days, suggestions=suggestions, seed=seed)
+        results = Results(store, save=save, note=echo_err)
+        df = results.compute_findings(as_of=as_of, kinds=kinds, layers=layers,
+                                      committee=committee, area=area, hub_threshold=_hub(hub_threshold),
+                                      block_level=block_level, stale_days=stale_days, suggestions=suggestions,
+                                      seed=seed)
+    echo_err(communities_note(df.attrs.get("communities"), seed))
     if not df.empty:
         allowed = SEVERITIES[: SEVERITIES.index(min_severity) + 1]
         df = df[df["severity"].isin(allowed)].reset_index(drop=True)
@@ -213,3 +230,26 @@ def gaps_text(df, as_of: str | None = None, lang: str = "zh", width: int = 100) 
         for part in parts:
             lines.extend("   " + ln for ln in wrap_text(str(part), width - 3))
     return "\n".join(lines)
+
+
+def communities_note(summary: dict | None, seed: int) -> str:
+    """How stable the detected communities are, for stderr."""
+    if not summary:
+        return "communities: none (no ties)"
+    return (f"communities: {summary['communities']} tightly knit groups, the consensus of {summary['runs']} Leiden runs "
+            f"(seed {seed}); single runs agree NMI {summary['agreement']:.2f}, the consensus of half the runs with the "
+            f"other half's {summary['stability']:.2f} (1 = the same partition)")
+
+
+def sampling_note(attrs: dict, n: int, seed: int) -> str:
+    """How sure a sampled betweenness ranking is, for stderr."""
+    top = attrs.get("betweenness_top", 50)
+    wrong = attrs.get("betweenness_expected_wrong")
+    why = {"settled": "settled", "max_sources": "stopped at --max-samples",
+           "budget": "stopped at the time budget"}.get(attrs.get("betweenness_stopped"), "")
+    sure = (f"of the top {top} by betweenness, about {wrong:.1f} units are expected to be wrong "
+            f"(standard errors from the spread of the sampled batches; {why}); " if wrong is not None else "")
+    return (f"betweenness sampled from {attrs['betweenness_sources']} of {n} units, closeness and harmonic from "
+            f"{attrs.get('closeness_sources', attrs['betweenness_sources'])} (seed {seed}): {sure}with 95% probability "
+            f"every normalized betweenness is within ±{attrs['betweenness_error']:.3f} of the exact value; "
+            f"--exact computes it exactly")

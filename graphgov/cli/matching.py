@@ -82,13 +82,16 @@ def _reasons_text(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
               help="With --all: look for resources in the need's district first (city: everywhere at once).")
 @click.option("--default-capacity", type=click.IntRange(min=0), default=1, show_default=True,
               help="Capacity of a resource whose capacity is not stated.")
+@click.option("--save/--no-save", default=True, show_default=True,
+              help="With --assign: keep the assignment in the store as proposals (拟匹配), stamped with the data "
+                   "it was computed on, for the report, the map and Cypher reports.")
 @as_of_option("The date matches are made for: resources that ran out before it are left out, and --dispatch "
               "records the dispatches on it (YYYY-MM-DD). Default: the dataset's own date, else today.")
 @store_option
 @output_options
 @handle_errors
 def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, weight_items, weights_file, min_score,
-          scope, default_capacity, as_of, store_path, fmt, out, top):
+          scope, default_capacity, save, as_of, store_path, fmt, out, top):
     """Match needs to resources (需求-资源匹配), with reasons and a broker.
 
     NEED_ID: the best resources for one need, ranked, with the score's parts
@@ -119,9 +122,10 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
     lang = output_lang()
     store = _open(store_path)
     try:
-        on = reference_date(store, as_of)  # one date for the whole command: what is proposed may be dispatched
+        tables = store.read_tables()
+        on = reference_date(tables, as_of)  # one date for the whole command: what is proposed may be dispatched
         about = {"as_of": on, "store": store.location}
-        ctx = matching.build_context(store, weights, default_capacity, on)
+        ctx = matching.build_context(tables, weights, default_capacity, on)
         if need_id:
             df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx, lang=lang)
             emit_table(_reasons_text(df, fmt), fmt, out, top, columns=COLUMNS_ONE, labels=MATCH_PARTS_ZH,
@@ -135,10 +139,12 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
                        title=(f"各需求的候选资源（{on}）", f"the best resources for every waiting need ({on})"),
                        about=about)
             return
-        stats: dict = {}
-        assignments, unmatched = matching.assign_all(None, min_score=min_score, scope=scope,
-                                                     method="greedy" if greedy else "optimal", context=ctx,
-                                                     stats=stats, lang=lang)
+        from graphgov.results import Results
+
+        results = Results(store, tables=tables, save=save, note=echo_err)
+        assignments, unmatched, stats = results.compute_assignments(
+            context=ctx, as_of=on, weights=weights, min_score=min_score, scope=scope,
+            method="greedy" if greedy else "optimal", default_capacity=default_capacity, lang=lang)
         if record:
             from graphgov.matching import lifecycle
 

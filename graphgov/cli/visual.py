@@ -1,6 +1,7 @@
 """Commands that draw: map, report, and demo (the sample's map and report in one go)."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -16,17 +17,39 @@ def _source_option(func):
     )(func)
 
 
-def _open_source(dataset, store_path):
-    """The tables to draw: a checked dataset, or the store's tables."""
+@contextlib.contextmanager
+def _open_results(dataset, store_path, recompute: bool = False):
+    """The analyses to draw (:class:`graphgov.results.Results`): of a checked dataset (computed, not
+    stored), or of the store (stored results reused while fresh)."""
+    from graphgov.analysis.graph import tables_of
     from graphgov.dataset.checks import read_and_check
+    from graphgov.results import Results
 
     if dataset:
-        return read_and_check(dataset).tables
+        yield Results(None, tables_of(read_and_check(dataset)))
+        return
     store = open_cli_store(store_path)
     if not store.exists():
         raise OptionError(f"no store at {store.location}; run 'graphgov load DATASET' first or pass --from DATASET")
     with store:
-        return store.read_tables(include_internal=False)
+        yield Results(store, recompute=recompute, note=echo_err)
+
+
+def _stamped_date(stamp, tables):
+    """The date a stored result was judged on, else the dataset's own date, else today."""
+    import json
+
+    from graphgov.dataset.meta import reference_date
+
+    given = json.loads(stamp.params).get("as_of") if stamp is not None else None
+    return reference_date(tables, given)
+
+
+
+def _recompute_option(func):
+    return click.option("--recompute", is_flag=True,
+                        help="Compute central actors, gaps and matches again even where the store holds fresh "
+                             "results (computed on the same data with the same parameters).")(func)
 
 
 def _read_frame(path: str | None):
@@ -65,20 +88,22 @@ def _read_frame(path: str | None):
 @click.option("--group-by", type=click.Choice(["auto", "committee", "area", "none"]), default="auto",
               show_default=True, help="The layout's boxes: committee, area (street), or none (no boxes, no grouped start).")
 @click.option("--findings", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Gaps view: findings from 'graphgov gaps --out F' (default: computed now).")
+              help="Gaps view: findings from 'graphgov gaps --out F' (default: those stored when fresh, else computed now).")
 @click.option("--matches", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Matches view: assignments from 'graphgov match --all --assign --out F' (default: computed now).")
+              help="Matches view: assignments from 'graphgov match --all --assign --out F' (default: those stored when "
+                   "fresh, else computed now).")
 @click.option("--include-personal", is_flag=True, help="Show phone numbers and contact names (left out by default).")
 @click.option("--title", default=None, help="The page title.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="visualizations/map.html", show_default=True,
               help="The HTML file to write.")
 @as_of_option("Gaps and matches views: the date they are computed for (YYYY-MM-DD). "
-              "Default: the dataset's own date, else today.")
+              "Default: that of the stored results, else the dataset's own date, else today.")
+@_recompute_option
 @_source_option
 @store_option
 @handle_errors
 def map_command(view, committee, unit, radius, category, area, size_by, layers, max_nodes, group_by, findings,
-                matches, include_personal, title, out, as_of, dataset, store_path):
+                matches, include_personal, title, out, as_of, recompute, dataset, store_path):
     """Write an interactive network map: one HTML file that works offline.
 
     The page needs no network: vis-network and the page's own script are inside it.
@@ -99,24 +124,29 @@ def map_command(view, committee, unit, radius, category, area, size_by, layers, 
       graphgov map --view matches --matches assign.csv
       graphgov map --layers need,resource
     """
+    from graphgov.results import central_params
     from graphgov.views import maps
-    from graphgov.analysis.gaps import find_gaps
-    from graphgov.dataset.meta import reference_date
-    from graphgov.matching.assign import assign_all
+    from graphgov.views.report_map import map_size
 
     check_out(out, store_path, create_parent=not given("out"))  # the default folder is made when missing
-    tables = _open_source(dataset, store_path)
     findings_df = _read_frame(findings)
     matches_df = _read_frame(matches)
-    if view == "gaps" and findings_df is None:
-        findings_df = find_gaps(tables, as_of=reference_date(tables, as_of))
-    if view == "matches" and matches_df is None:
-        matches_df, _ = assign_all(tables, as_of=reference_date(tables, as_of))
-    data = maps.write_map(
-        out, tables, view=view, committee=committee, unit=unit, radius=radius, category=category, area=area,
-        size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
-        max_nodes=max_nodes, group_by=group_by, title=title, layers=layers,
-    )
+    with _open_results(dataset, store_path, recompute) as results:
+        stamps = results.stamps()
+        if view == "gaps" and findings_df is None:
+            findings_df = results.findings(as_of=as_of or _stamped_date(stamps.get("gaps"), results.tables))
+        if view == "matches" and matches_df is None:
+            matches_df = results.assignments(as_of=as_of or _stamped_date(stamps.get("match"), results.tables))
+        # sizes from the stored central actors when they are fresh; else the map's own quick measure
+        # (a city map drawn as groups has no unit sizes)
+        whole = view in ("network", "gaps") and not committee and not area and group_by != "none" and \
+            map_size(results.tables) > max_nodes
+        central = None if whole or not results.fresh("central", central_params()) else results.central()
+        data = maps.write_map(
+            out, results.tables, view=view, committee=committee, unit=unit, radius=radius, category=category,
+            area=area, size_by=size_by, findings=findings_df, matches=matches_df, include_personal=include_personal,
+            max_nodes=max_nodes, group_by=group_by, title=title, layers=layers, central=central,
+        )
     if data.grouped:
         echo_err(data.notice)
     click.echo(f"wrote {out}: {len(data.nodes)} nodes, {len(data.edges)} edges ({data.title})")
@@ -130,15 +160,17 @@ def map_command(view, committee, unit, radius, category, area, size_by, layers, 
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True, help="Central units listed.")
 @click.option("--no-map", is_flag=True, help="Leave the embedded network map out (a smaller file).")
 @click.option("--findings", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Findings from 'graphgov gaps --out F' (default: computed now).")
+              help="Findings from 'graphgov gaps --out F' (default: those stored when fresh, else computed now).")
 @click.option("--matches", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Assignments from 'graphgov match --all --assign --out F' (default: computed now).")
+              help="Assignments from 'graphgov match --all --assign --out F' (default: those stored when fresh, else "
+                   "computed now).")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="visualizations/report.html",
               show_default=True, help="The HTML file to write.")
+@_recompute_option
 @_source_option
 @store_option
 @handle_errors
-def report(committee, area, as_of, top, no_map, findings, matches, out, dataset, store_path):
+def report(committee, area, as_of, top, no_map, findings, matches, out, recompute, dataset, store_path):
     """Write the planner's report: key figures, charts, central units, gaps, matches, map.
 
     One HTML file that works offline (charts are inline SVG). Figures: member units,
@@ -150,13 +182,20 @@ def report(committee, area, as_of, top, no_map, findings, matches, out, dataset,
       graphgov report --area BJ-CY --as-of 2025-12-31
     """
     from graphgov.dataset.meta import reference_date
-    from graphgov.views.report import write_report
+    from graphgov.views.report import scoped_matches, write_report
 
     check_out(out, store_path, create_parent=not given("out"))  # the default folder is made when missing
-    tables = _open_source(dataset, store_path)
-    write_report(out, tables, committee=committee, area=area,
-                 today=reference_date(tables, as_of), top=top, embed_map=not no_map,
-                 findings=_read_frame(findings), matches=_read_frame(matches))
+    findings_df, matches_df = _read_frame(findings), _read_frame(matches)
+    with _open_results(dataset, store_path, recompute) as results:
+        today = reference_date(results.tables, as_of)
+        central = results.central(committee=committee, area=area)
+        if findings_df is None:
+            findings_df = results.findings(as_of=today, committee=committee, area=area)
+        if matches_df is None:
+            matches_df = scoped_matches(results.tables, results.assignments(as_of=today), committee, area)
+        write_report(out, results.tables, committee=committee, area=area, today=today, top=top,
+                     embed_map=not no_map, findings=findings_df, matches=matches_df, central=central,
+                     map_options={"central": central} if committee is None and area is None else None)
     click.echo(f"wrote {out}")
 
 
@@ -169,7 +208,7 @@ def _brokerage_role(row) -> str:
     return f"{ROLE_ZH[role]} {counts[role]}" if counts[role] else ""
 
 
-def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
+def _demo_summary(central, findings, assignments, summary: dict) -> str:
     """What the demo prints: top central actors, gaps by kind, the matching totals."""
     from graphgov.views.tables import TERMINAL_WIDTH, wrap_text, write_table
     from graphgov.analysis.gaps import KIND_ZH, SEVERITY_ZH
@@ -190,7 +229,7 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
         lines.extend([head + body[0]] + ["      " + ln for ln in body[1:]])
     lines.append("")
     lines.append(f"拟匹配：{assignments['need_id'].nunique()} 项需求得到分配（{len(assignments)} 组需求–资源配对），"
-                 f"{len(unmatched)} 项未能匹配，总分 {stats['total_score']:.2f}")
+                 f"{summary.get('unmatched', 0)} 项未能匹配，总分 {summary.get('total_score', 0.0):.2f}")
     return "\n".join(lines)
 
 
@@ -204,16 +243,18 @@ def _demo_summary(central, findings, assignments, unmatched, stats) -> str:
 @as_of_option("The report date, for the age of open needs, gaps, expired resources and trends (YYYY-MM-DD). "
               "Default: the dataset's own date (the bundled sample states 2025-12-31, so the pages do not change "
               "from day to day), else today.")
+@_recompute_option
 @store_option
 @handle_errors
-def demo(dataset, out_dir, do_load, as_of, store_path):
+def demo(dataset, out_dir, do_load, as_of, recompute, store_path):
     """The main job on the bundled sample: check it, load it, print the central
     actors, the gaps and the matching totals, and write its map and report.
 
     Writes OUT_DIR/sample_map.html and OUT_DIR/sample_report.html (OUT_DIR is
     ./graphgov-demo unless --out-dir says otherwise) and prints where they are;
     open them in any browser, no network needed. Works from an installed package:
-    the sample ships with it.
+    the sample ships with it. The analyses are kept in the store; run again on the
+    same data, it reuses them (--recompute computes them again).
 
     \b
     Example:
@@ -221,14 +262,11 @@ def demo(dataset, out_dir, do_load, as_of, store_path):
       graphgov demo --store sample.lbdb --out-dir 演示
       graphgov demo --no-load --as-of 2026-06-30
     """
-    from graphgov.analysis.central import central_table
-    from graphgov.dataset.checks import read_and_check
     from graphgov.dataset.meta import reference_date
-    from graphgov.analysis.gaps import find_gaps
     from graphgov.analysis.graph import tables_of
+    from graphgov.dataset.checks import read_and_check
+    from graphgov.results import Results
     from graphgov.views.maps import write_map
-    from graphgov.matching.assign import assign_all
-    from graphgov.analysis.network import build_network
     from graphgov.views.report import write_report
     from graphgov.dataset.sample import sample_dir
 
@@ -238,26 +276,30 @@ def demo(dataset, out_dir, do_load, as_of, store_path):
     today = reference_date(ds, as_of)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
     click.echo(f"checked {dataset}: {counts}")
-    if do_load:
-        with open_cli_store(store_path) as store:
+    store = open_cli_store(store_path) if do_load else None
+    with store if store is not None else contextlib.nullcontext():
+        if store is not None:
             result = store.load(ds)
-        click.echo(f"loaded into {store.location} in {result.seconds:.2f} s")
-
-    # each analysis once, shared by the summary, the map and the report
-    tables = tables_of(ds)
-    network = build_network(tables)
-    central = central_table(network)
-    findings = find_gaps(network, as_of=today)
-    stats: dict = {}
-    assignments, unmatched = assign_all(tables, as_of=today, stats=stats)
+            click.echo(f"loaded into {store.location} in {result.seconds:.2f} s")
+            results = Results(store, recompute=recompute, note=echo_err)
+        else:
+            results = Results(None, tables_of(ds))
+        # each analysis once (or reused from the store), shared by the summary, the map and the report
+        central = results.central()
+        findings = results.findings(as_of=today)
+        assignments = results.assignments(as_of=today)
+        summary = dict(assignments.attrs)
+        tables = results.tables
     click.echo("")
-    click.echo(_demo_summary(central, findings, assignments, unmatched, stats))
+    click.echo(_demo_summary(central, findings, assignments, summary))
     click.echo("")
 
     out = Path(out_dir)
     map_path = out / "sample_map.html"
-    data = write_map(map_path, tables, network=network)
+    data = write_map(map_path, tables, central=central)
     click.echo(f"map:    {map_path.resolve()} ({len(data.nodes)} nodes, {len(data.edges)} edges)")
+    # a grouped city map stays in its own file; the report draws what it shows
     report_path = write_report(out / "sample_report.html", tables, today=today, central=central,
-                               findings=findings, matches=assignments, map_data=data)
+                               findings=findings, matches=assignments, map_data=None if data.grouped else data,
+                               map_options={"central": central})
     click.echo(f"report: {report_path.resolve()}")

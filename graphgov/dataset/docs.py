@@ -88,4 +88,11 @@ def schema_markdown() -> str:
             ". Every column is a property of its node (key property `id`). Universities and research institutes are "
             "`Unit` nodes with `type` `university` / `research_institute`; in Neo4j they carry the extra label "
             "`University` too."]
+    units = schema.table("units")
+    out += ["", "## Stored analysis results", "",
+            "graphgov writes what `central`, `gaps` and `match --all --assign` find into the store (never into a "
+            "dataset file): properties of `Unit` nodes (" + ", ".join(f"`{c.name}`" for c in units.computed_columns)
+            + ") and the nodes " + ", ".join(f"`{t.label}` ({t.description})" for t in schema.RESULT_TABLES)
+            + ". A load keeps them; each `AnalysisRun` says which data version and parameters its results come from "
+            "(see docs/analysis.md)."]
     return "\n".join(out)

@@ -19,6 +19,7 @@ __all__ = [
     "TABLES",
     "DATASET_TABLES",
     "INTERNAL_TABLES",
+    "RESULT_TABLES",
     "RELATIONS",
     "table",
     "node_tables",
@@ -101,6 +102,10 @@ class Table:
     record: bool = False  # a record about the network (the dataset's date, meetings), not a part of it
     description: str = ""
     relations: tuple[Relation, ...] = field(default=())
+    # what analyses found, kept in the store (read only when asked for; see graphgov.results)
+    computed: bool = False
+    # properties an analysis writes on this table's nodes (not dataset columns; read only when asked for)
+    computed_columns: tuple[Column, ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -180,6 +185,13 @@ TABLES: tuple[Table, ...] = (
         label="Unit",
         description="a member unit: bureau, operator, company, university, hospital, police, community …",
         relations=(Relation("LOCATED_IN", "units", "units", "id", "areas", "area_id"),),
+        computed_columns=tuple(
+            [_c("central_rank", "int"), _c("degree", "int")]
+            + [_c(m, "float") for m in ("weighted_degree", "betweenness", "pagerank", "closeness", "harmonic",
+                                        "constraint", "effective_size")]
+            + [_c("articulation", "int"), _c("community", "int")]
+            + [_c(f"{by}_{role}", "int") for by in ("sector", "block")
+               for role in ("coordinator", "gatekeeper", "representative", "consultant", "liaison", "brokerage")]),
     ),
     Table(
         "party_orgs",
@@ -408,7 +420,48 @@ INTERNAL_TABLES: tuple[Table, ...] = (
     ),
 )
 
-ALL_TABLES: tuple[Table, ...] = TABLES + INTERNAL_TABLES
+# What the analyses found, kept in the store with the stamp of the data they were computed on
+# (graphgov.results): read by the report, the map and Cypher reports, carried across loads.
+RESULT_TABLES: tuple[Table, ...] = (
+    Table(
+        "analysis_runs", ("分析记录",),
+        (_ID, _c("analysis", required=True), _c("params"), _c("data_version"), _c("computed_at"),
+         _c("graphgov"), _c("seconds", "float"), _c("rows", "int"), _c("summary")),
+        label="AnalysisRun", internal=True, required=False, computed=True,
+        description="one stored analysis (central, gaps, match): its parameters and the data version it saw",
+    ),
+    Table(
+        "findings", ("薄弱环节",),
+        (_ID, _c("rank", "int"), _c("kind", required=True), _c("kind_zh"), _c("severity"), _c("score", "float"),
+         _c("subject_type"), _c("subject_id"), _c("subject"), _c("subject_names"), _c("message"), _c("evidence"),
+         _c("suggestion"), _c("area_id", "ref", ref="areas"), _c("unit_ids", "idlist", ref="units"),
+         _c("committee_ids", "idlist", ref="committees"), _c("need_ids", "idlist", ref="needs")),
+        label="Finding", internal=True, required=False, computed=True,
+        description="a coordination gap found by graphgov gaps, linked to what it is about",
+        relations=(
+            Relation("ABOUT", "findings", "findings", "id", "units", "unit_ids"),
+            Relation("ABOUT", "findings", "findings", "id", "committees", "committee_ids"),
+            Relation("ABOUT", "findings", "findings", "id", "needs", "need_ids"),
+            Relation("LOCATED_IN", "findings", "findings", "id", "areas", "area_id"),
+        ),
+    ),
+    Table(
+        "proposals", ("拟匹配",),
+        (_ID, _c("rank", "int"), _c("need_id", "ref", True, ref="needs"),
+         _c("resource_id", "ref", True, ref="resources"), _c("provider_id", "ref", ref="units"), _c("units", "int"),
+         _c("score", "float"), _c("contribution", "float"), _c("fit_category", "float"), _c("fit_text", "float"),
+         _c("fit_area", "float"), _c("fit_capacity", "float"), _c("fit_trust", "float"),
+         _c("broker_id", "ref", ref="units"), _c("reasons")),
+        label="Proposal", internal=True, required=False, computed=True,
+        description="a need–resource pair proposed by graphgov match --all --assign, before any dispatch",
+        relations=(
+            Relation("FOR_NEED", "proposals", "proposals", "id", "needs", "need_id"),
+            Relation("USES", "proposals", "proposals", "id", "resources", "resource_id"),
+        ),
+    ),
+)
+
+ALL_TABLES: tuple[Table, ...] = TABLES + INTERNAL_TABLES + RESULT_TABLES
 DATASET_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES)
 _BY_NAME = {t.name: t for t in ALL_TABLES}
 

@@ -6,8 +6,6 @@ Chinese (or English): category, shared text, area, capacity and the tie between 
 """
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -26,11 +24,31 @@ def _shared_terms(need, res, need_row: int, res_row: int, k: int = 3) -> list[st
     def text(cols, i):
         return " ".join(v for v in (cols(i, "title"), cols(i, "description")) if isinstance(v, str))
 
-    a, b = text(need, need_row), text(res, res_row)
-    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return shared_runs(text(need, need_row), text(res, res_row), k)
+
+
+def shared_runs(a: str, b: str, k: int = 3, longest: int = 24) -> list[str]:
+    """Up to ``k`` texts of two or more characters found in both ``a`` and ``b``, longest first,
+    none inside another; runs are cut at ``longest`` characters.
+
+    >>> shared_runs("春运安保志愿服务", "安保巡逻志愿者")
+    ['安保', '志愿']
+    """
+    strip = " ,.;:，。；：、"
+    pieces = {b[i:j] for i in range(len(b) - 1) for j in range(i + 2, min(len(b), i + longest) + 1)}
+    runs = []
+    i = 0
+    while i < len(a) - 1:
+        j = i + 1
+        while j < len(a) and j - i < longest and a[i:j + 1] in pieces:
+            j += 1
+        if j - i >= 2:
+            runs.append(a[i:j])
+            i = j
+        else:
+            i += 1
     found: list[str] = []
-    for blk in sorted(blocks, key=lambda m: -m.size):
-        run = a[blk.a:blk.a + blk.size].strip(" ,.;:，。；：、")
+    for run in sorted((r.strip(strip) for r in runs), key=len, reverse=True):
         if len(run) >= 2 and run not in found and not any(run in f for f in found):
             found.append(run)
     return found[:k]

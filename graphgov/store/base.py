@@ -18,10 +18,11 @@ import pandas as pd
 from graphgov.dataset import schema
 from graphgov.store.tables import read_tables_from
 
-__all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES"]
+__all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES", "edge_statement"]
 
 Progress = Callable[[str, int, int], None]
 UNIVERSITY_TYPES = ("university", "research_institute")
+WRITE_BATCH = 5_000
 
 
 @dataclass
@@ -105,13 +106,36 @@ class Store(abc.ABC):
     def __exit__(self, *exc):
         self.close()
 
-    def read_tables(self, include_internal: bool = True, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
-        """Tables as stored, in the dataset's shape; only ``names`` when given."""
-        return read_tables_from(self.query, include_internal, names)
+    def read_tables(self, include_internal: bool = True, names: Iterable[str] | None = None,
+                    include_computed: bool = False) -> dict[str, pd.DataFrame]:
+        """Tables as stored, in the dataset's shape; only ``names`` when given. Stored analysis
+        results (``schema.RESULT_TABLES``) only when named or with ``include_computed``."""
+        return read_tables_from(self.query, include_internal, names, include_computed)
 
     def known_ids(self) -> dict[str, set[str]]:
-        """The ids of every node table (for checking a partial dataset's references)."""
-        return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"]) for t in schema.node_tables()}
+        """The ids of every node table a dataset may refer to (for checking a partial dataset's references)."""
+        return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"])
+                for t in schema.node_tables() if not t.computed}
+
+    def write_rows(self, cypher: str, rows: pd.DataFrame, batch_size: int = WRITE_BATCH) -> None:
+        """Inside a transaction, run ``cypher`` once for every row of ``rows``, the row bound to ``row``.
+
+        ``cypher`` follows ``UNWIND $rows AS row``: for example ``MATCH (u:Unit {id: row.id})
+        SET u.pagerank = row.pagerank``. Values travel only as parameters, in batches of
+        ``batch_size`` rows; NaN becomes null. Stores may send the rows another way.
+        """
+        from graphgov.store.plan import cell
+
+        columns = list(rows.columns)
+        records = [{c: cell(v) for c, v in zip(columns, r)} for r in rows.itertuples(index=False, name=None)]
+        for start in range(0, len(records), batch_size):
+            self.query(f"UNWIND $rows AS row {cypher}", {"rows": records[start:start + batch_size]})
+
+    def write_edges(self, rtype: str, a: str, b: str, pairs: pd.DataFrame, batch_size: int = WRITE_BATCH) -> None:
+        """Inside a transaction, create a ``rtype`` relationship from each node ``a`` with id
+        ``pairs.source`` to the node ``b`` with id ``pairs.target`` (schema names; both nodes exist)."""
+        rows = pd.DataFrame({"id": pairs["source"].to_numpy(), _end_key(b): pairs["target"].to_numpy()})
+        self.write_rows(edge_statement(rtype, a, b), rows, batch_size)
 
     def parents(self) -> dict[str, dict[str, str | None]]:
         """The stored hierarchies: for areas, committees and party organizations, id → parent_id."""
@@ -138,3 +162,15 @@ class Store(abc.ABC):
     def _count(self, cypher: str, params: dict | None = None) -> int:
         df = self.query(cypher, params)
         return int(df["n"].iloc[0]) if len(df) else 0
+
+
+def _end_key(label: str) -> str:
+    """The row key naming a relationship's end node: ``unit_id`` for a Unit, ``need_id`` for a Need …
+    (property names of the schema, so Neo4j's linter knows them)."""
+    return next(t.name for t in schema.node_tables() if t.label == label)[:-1] + "_id"
+
+
+def edge_statement(rtype: str, a: str, b: str) -> str:
+    """The statement :meth:`Store.write_edges` runs for each row (after ``UNWIND $rows AS row``)."""
+    dst = _end_key(b)
+    return f"MATCH (x:{a} {{id: row.id}}) MATCH (y:{b} {{id: row.{dst}}}) CREATE (x)-[:{rtype}]->(y)"

@@ -13,7 +13,8 @@ import pandas as pd
 from graphgov.dataset import schema
 
 __all__ = ["conform", "empty_table", "key_frame", "merge_tables", "merge_dataset", "edge_frames", "read_tables_from",
-           "diff_counts", "drop_dangling_internal", "sort_by_key", "keep_loop_status", "refuse_cycles"]
+           "diff_counts", "drop_dangling_internal", "drop_dangling_results", "sort_by_key", "keep_loop_status",
+           "refuse_cycles"]
 
 
 def empty_table(t: schema.Table) -> pd.DataFrame:
@@ -104,12 +105,19 @@ def edge_frames(tables: dict[str, pd.DataFrame]) -> Iterator[tuple[schema.Relati
 
 
 def read_tables_from(run: Callable[..., pd.DataFrame], include_internal: bool = True,
-                     names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Read every table (or only ``names``) through a query function (Cypher → DataFrame)."""
+                     names: Iterable[str] | None = None, include_computed: bool = False) -> dict[str, pd.DataFrame]:
+    """Read every table (or only ``names``) through a query function (Cypher → DataFrame).
+
+    The tables of stored analysis results (``computed``) are read only when named or with
+    ``include_computed``.
+    """
     wanted = None if names is None else set(names)
     out: dict[str, pd.DataFrame] = {}
     for t in schema.ALL_TABLES:
-        if t.internal and not include_internal or wanted is not None and t.name not in wanted:
+        if wanted is not None:
+            if t.name not in wanted:
+                continue
+        elif t.internal and not include_internal or t.computed and not include_computed:
             continue
         if t.label:
             cols = ", ".join(f"n.{c.name} AS {c.name}" for c in t.columns)
@@ -150,8 +158,10 @@ def diff_counts(prev: pd.DataFrame | None, merged: pd.DataFrame, t: schema.Table
 
 
 def drop_dangling_internal(tables: dict[str, pd.DataFrame]) -> None:
+    """Drop what graphgov wrote about rows a replacing load removed (dispatches, events, results)."""
     needs = set(tables["needs"]["id"])
     resources = set(tables["resources"]["id"])
+    drop_dangling_results(tables)
     d = tables["dispatches"]
     tables["dispatches"] = d[d["need_id"].isin(needs) & d["resource_id"].isin(resources)].reset_index(drop=True)
     e = tables["need_events"]
@@ -244,3 +254,26 @@ def refuse_cycles(merged: dict[str, pd.DataFrame], dataset) -> None:
             problems.append(Problem(source, row_of[cycle[0]], "parent_id", msg, cycle[0], fix))
     if problems:
         raise DataError(problems)
+
+
+def drop_dangling_results(tables: dict[str, pd.DataFrame]) -> None:
+    """Keep stored results pointing only at nodes that exist: a proposal whose need or resource
+    is gone is dropped, a finding loses its links to missing nodes (its stamp says it is stale)."""
+    ids = {t.name: set(tables[t.name]["id"]) for t in schema.node_tables() if t.name in tables}
+    for t in schema.ALL_TABLES:
+        df = tables.get(t.name)
+        if not t.computed or df is None or df.empty:
+            continue
+        keep = pd.Series(True, index=df.index)
+        for c in t.columns:
+            if c.kind == "ref" and c.ref in ids:
+                known = df[c.name].isna() | df[c.name].isin(ids[c.ref])
+                if c.required:
+                    keep &= known
+                else:
+                    df[c.name] = df[c.name].where(known, None)
+            elif c.kind == "idlist" and c.ref in ids:
+                have = ids[c.ref]
+                df[c.name] = df[c.name].map(lambda v, have=have: ";".join(i for i in v.split(";") if i in have) or None
+                                            if isinstance(v, str) else None)
+        tables[t.name] = df[keep].reset_index(drop=True)

@@ -85,11 +85,15 @@ class Index:
         return chain
 
     def committee_chain(self, committee: str) -> list[str]:
+        key = ("committee", committee)  # asked for every node of a large map: kept, as area chains are
+        if key in self._chains:
+            return self._chains[key]
         chain, seen, cur = [], set(), committee
         while cur is not None and cur not in seen:
             seen.add(cur)
             chain.append(cur)
             cur = self.committee_parent.get(cur)
+        self._chains[key] = chain
         return chain
 
     def _compute(self) -> None:

@@ -32,7 +32,8 @@ import pandas as pd
 
 from graphgov.views import maps, svg
 from graphgov.views.map_render import csp, fill_template, map_scripts
-from graphgov.views.map_style import format_evidence
+from graphgov.views.map_style import DEFAULT_MAX_NODES, format_evidence
+from graphgov.views.report_map import map_size, report_map_tables
 from graphgov.views.report_trends import trends_section
 from graphgov.dataset import vocab
 from graphgov.dataset.meta import reference_date
@@ -42,7 +43,7 @@ from graphgov.analysis.graph import tables_of
 from graphgov.matching.assign import assign_all
 from graphgov.analysis.network import area_descendants, block_of, scope_units
 
-__all__ = ["AGE_BUCKETS", "report_figures", "render_report", "write_report", "age_bucket"]
+__all__ = ["AGE_BUCKETS", "report_figures", "render_report", "write_report", "age_bucket", "scoped_matches"]
 
 # (lowest age in days, highest or None, label)
 AGE_BUCKETS = ((0, 30, "30天以内"), (31, 90, "31–90天"), (91, 180, "91–180天"), (181, 365, "181–365天"),
@@ -191,9 +192,10 @@ def report_figures(source, committee: str | None = None, area: str | None = None
     }
 
 
-def _scoped_matches(tables, committee, area, today) -> pd.DataFrame:
+def scoped_matches(tables, assignments: pd.DataFrame, committee=None, area=None) -> pd.DataFrame:
     """The assignments of the needs raised in scope; resources anywhere may serve them."""
-    assignments, _ = assign_all(tables, as_of=today)
+    if committee is None and area is None:
+        return assignments
     units = scope_units(tables, committee, area)
     needs = _frame(tables, "needs")
     in_scope = set(needs.loc[needs["unit_id"].isin(units), "id"]) if not needs.empty else set()
@@ -250,7 +252,7 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     if findings is None:
         findings = find_gaps(tables, as_of=fig["today"], committee=committee, area=area)
     if matches is None:
-        matches = _scoped_matches(tables, committee, area, fig["today"])
+        matches = scoped_matches(tables, assign_all(tables, as_of=fig["today"])[0], committee, area)
     if central is None:
         central = central_table(tables, committee=committee, area=area)
 
@@ -335,13 +337,23 @@ def render_report(source, committee: str | None = None, area: str | None = None,
     scripts: list[str] = []  # the report runs no script of its own; the embedded map's, by their hashes
     if embed_map:
         scripts = map_scripts()
+        note = ""
         if map_data is None:
             options = {"view": "committee" if committee else "network", "committee": committee, "area": area}
             options.update(map_options or {})
-            map_data = maps.build_map(tables, **options)
+            whole = map_size(tables)
+            if committee is None and area is None and whole > options.get("max_nodes", DEFAULT_MAX_NODES):
+                # a city: the units, needs and committees the report names, not every node
+                map_data = maps.build_map(report_map_tables(tables, central, findings, matches),
+                                          title="报告所列单位、问题与拟匹配", central=options.get("central"))
+                note = (f"全网共 {whole} 个节点；图中只画出本报告所列的核心单位、薄弱环节和拟匹配涉及的单位，"
+                        "以及它们的委员会、清单和相互联系。完整网络图请用 graphgov map。")
+            else:
+                map_data = maps.build_map(tables, **options)
         map_html = maps.render_map(map_data)
         parts.append('<section id="map"><h2>网络图</h2>'
-                     '<p class="gg-note">可在图中查找单位、按委员会/区域/类别筛选、点击节点查看详情。</p>'
+                     + (f'<p class="gg-note">{escape(note)}</p>' if note else "")
+                     + '<p class="gg-note">可在图中查找单位、按委员会/区域/类别筛选、点击节点查看详情。</p>'
                      f'<iframe class="gg-map" title="网络图" sandbox="allow-scripts" srcdoc="{escape(map_html, quote=True)}">'
                      "</iframe></section>")
 
