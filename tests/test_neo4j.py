@@ -176,6 +176,63 @@ def test_maps_and_reports_are_the_same_from_both_stores(tmp_path, neo):
         assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8"), kind
 
 
+def test_stored_results_are_the_same_on_both_stores_and_reused(tmp_path, neo):
+    """central, gaps and match --assign keep their results in either store; Cypher reports read the
+    same rows from both; the report and the map reuse them (and say so) instead of computing again."""
+    lbdb = _loaded_both(tmp_path, SAMPLE, neo)
+    uri = neo.settings.uri
+    for args in (["central"], ["gaps", "--as-of", DAY], ["match", "--all", "--assign", "--as-of", DAY]):
+        compare_command(args, lbdb, uri)
+    for name in ("central_units", "findings_by_area", "open_proposals"):
+        left = invoke("query", "run", name, "--store", lbdb, "--format", "json").stdout
+        assert len(json.loads(left)) > 0, name  # rows to compare, not two empty answers
+        compare_command(["query", "run", name], lbdb, uri)
+    # the stamps: the data version is a digest of the rows, whichever store holds them
+    compare_command(["query", "run", "analysis_runs"], lbdb, uri, drop=("computed_at", "seconds"))
+    runs = {r["analysis"]: r for r in json.loads(invoke("query", "run", "analysis_runs", "--store", uri,
+                                                        "--format", "json").stdout)}
+    assert set(runs) == {"central", "gaps", "match"} and runs["central"]["rows"] == 207
+    pages = []
+    for store in (lbdb, uri):
+        out = tmp_path / f"report-{len(pages)}.html"
+        r = invoke("report", "--as-of", DAY, "--store", store, "--out", out)
+        for what in ("central: stored results", "gaps: stored findings", "match: stored proposals"):
+            assert what in r.output and "reused" in r.output, (store, r.output)
+        pages.append(out.read_text(encoding="utf-8"))
+    assert pages[0] == pages[1]
+    # a load of the same data keeps them fresh; a changed membership makes central stale again
+    invoke("load", SAMPLE, "--store", uri)
+    r = invoke("map", "--view", "gaps", "--store", uri, "--out", tmp_path / "m.html")
+    assert "gaps: stored findings" in r.output
+    neo.query("MATCH (:Unit {id: 'U001'})-[m:MEMBER_OF]->(:Committee {id: 'C01'}) DELETE m")
+    r = invoke("report", "--as-of", DAY, "--store", uri, "--out", tmp_path / "again.html")
+    assert "central: stored results" not in r.output and "match: stored proposals" not in r.output
+
+
+def test_central_with_gds_keeps_its_measures_on_the_units(tmp_path, neo):
+    """central --engine gds stores weighted degree, PageRank and betweenness on the units in Neo4j,
+    stamped engine gds, as the table it printed; the report does not take them for the Python engine's."""
+    invoke("load", SAMPLE, "--store", neo.settings.uri)
+    shown = pd.DataFrame(json.loads(invoke("central", "--engine", "gds", "--store", neo.settings.uri,
+                                           "--format", "json").stdout)).set_index("id")
+    kept = neo.query("MATCH (u:Unit) WHERE u.pagerank IS NOT NULL RETURN u.id AS id, u.pagerank AS pagerank, "
+                     "u.betweenness AS betweenness, u.weighted_degree AS weighted_degree, "
+                     "u.central_rank AS central_rank").set_index("id")
+    assert set(kept.index) == set(shown.index) and len(kept) == 207
+    for col in ("pagerank", "betweenness", "weighted_degree"):
+        assert (kept[col] - shown.loc[kept.index, col]).abs().max() < 1e-9, col
+    # central_rank orders by betweenness, as the Python engine's does
+    order = kept.sort_values(["betweenness", "weighted_degree"], ascending=[False, False]).index
+    assert kept.loc[order[0], "central_rank"] == 1
+    runs = neo.query("MATCH (r:AnalysisRun {analysis: 'central'}) RETURN r.params AS params")
+    assert json.loads(runs["params"].iloc[0])["engine"] == "gds"
+    r = invoke("report", "--as-of", DAY, "--store", neo.settings.uri, "--out", tmp_path / "r.html")
+    assert "central: stored results" not in r.output  # a GDS table lacks closeness, brokerage …: computed
+    invoke("central", "--engine", "gds", "--no-save", "--store", neo.settings.uri, "--format", "json")
+    runs = neo.query("MATCH (r:AnalysisRun {analysis: 'central'}) RETURN r.params AS params")
+    assert json.loads(runs["params"].iloc[0])["engine"] == "igraph"  # --no-save left the report's run alone
+
+
 def test_demo_runs_on_neo4j(tmp_path, neo):
     out = tmp_path / "demo"
     result = invoke("demo", "--store", neo.settings.uri, "--out-dir", out, "--date", DAY)

@@ -965,6 +965,10 @@ def test_report_equals_independent_computation(world, name):
         assert_same_rows(actual, columns, rows, f"{name} {given}")
         nonempty += len(rows) > 0
     assert nonempty, f"{name}: every case gave no rows; the comparison proves nothing"
+    # what a person reads (terminal, Excel) is Chinese: every column the report returns has a header
+    from graphgov.views.labels import COLUMN_ZH
+
+    assert [c for c in actual.columns if c not in COLUMN_ZH] == [], f"{name}: columns without a Chinese header"
 
 
 def _readme_gap(letter: str, pattern: str) -> list[str]:

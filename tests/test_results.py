@@ -2,7 +2,6 @@
 fresh while the data they read stay the same, kept across loads, reused by the report."""
 from __future__ import annotations
 
-import contextlib
 import json
 
 import ladybug
@@ -18,8 +17,6 @@ from graphgov.dataset import schema
 from graphgov.dataset.checks import read_and_check
 from graphgov.results import Results, data_version, stored
 from graphgov.store import open_store
-from graphgov.store.ladybug_store import ddl_statements
-from graphgov.store.neo4j_store import Neo4jSettings, Neo4jStore
 from planted import AS_OF, planted_tables
 
 
@@ -196,70 +193,10 @@ def test_a_store_from_an_older_graphgov_gets_the_new_tables(tmp_path):
         assert set(store.counts()["name"]) >= {"Finding", "Proposal", "AnalysisRun", "ABOUT"}
 
 
-# -- Neo4j: the statements it would get, replayed on a real Cypher engine ---------------------
+# -- Neo4j ----------------------------------------------------------------------------------
+# The same results on a real Neo4j server: tests/test_neo4j.py (test_stored_results_are_the_same_on_both_stores_and_reused,
+# test_central_with_gds_keeps_its_measures_on_the_units). Here: every statement is one Neo4j's linter accepts.
 
-class RecordingNeo4j(Neo4jStore):
-    """Neo4j's store sending its statements to a LadybugDB connection (no Neo4j server runs here)."""
-
-    def __init__(self, conn):
-        super().__init__(Neo4jSettings("neo4j://recorder", "neo4j", "not-used"))
-        self.conn = conn
-        self.sent: list[tuple[str, dict]] = []
-
-    def query(self, cypher, params=None):
-        self.sent.append((cypher, dict(params or {})))
-        return self.conn.execute(cypher, dict(params or {})).get_as_df()
-
-    @contextlib.contextmanager
-    def transaction(self):
-        self.conn.execute("BEGIN TRANSACTION")
-        try:
-            yield self
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
-
-def test_neo4j_statements_store_the_same_results(tmp_path, cypher_linter):
-    """The analyses stored through Neo4j's store (UNWIND batches, values in $rows) read back as computed,
-    equal to the embedded store's, with statements Neo4j's linter accepts."""
-    from graphgov.store.plan import write_plan
-
-    ds = read_and_check(write_dataset(tmp_path / "data", planted_tables()))
-    with open_store(tmp_path / "emb.lbdb", read_only=False) as emb:
-        emb.load(ds)
-        tables = emb.read_tables()
-        embedded = computed(emb)
-    db = ladybug.Database(str(tmp_path / "replay.lbdb"))
-    conn = ladybug.Connection(db)
-    try:
-        for ddl in ddl_statements():
-            conn.execute(ddl)
-        neo = RecordingNeo4j(conn)
-        with neo.transaction():  # the graph as a Neo4j load writes it
-            for st in write_plan({}, tables, 500):
-                neo.query(st.cypher, st.params)
-        neo.sent.clear()
-        central, findings, assignments = computed(neo)
-        writes = [(c, p) for c, p in neo.sent if c.startswith("UNWIND $rows AS row")]
-        assert {c.split(" row ", 1)[1] for c, _ in writes} <= {s.split(" row ", 1)[1] for _, s, _ in
-                                                              stored.statements() if s.startswith("UNWIND")}
-        names = set(tables["units"]["name"]) | set(tables["needs"]["title"])
-        assert not any(name in c for name in names for c, _ in neo.sent)
-        notes: list[str] = []
-        again = Results(neo, note=notes.append)
-        got = again.central(), again.findings(as_of=AS_OF), again.assignments(as_of=AS_OF)
-        assert len(notes) == 3 and all("reused" in n for n in notes)  # read back, not computed again
-    finally:
-        conn.close()
-        db.close()
-    for mine, back, theirs in zip((central, findings, assignments), got, embedded):
-        cols = [c for c in mine.columns if c != "rank"]
-        same(theirs.reset_index(drop=True), mine.reset_index(drop=True), cols)
-    same(central.sort_values("betweenness", ascending=False, kind="stable").reset_index(drop=True), got[0],
-         [c for c in central.columns if c != "rank"])
-    same(findings, got[1], list(findings.columns))
-    same(assignments, got[2], list(assignments.columns))
+def test_result_statements_pass_neo4j_linter(cypher_linter):
     problems = cypher_linter.check([(name, text, params) for name, text, params in stored.statements()])
     assert problems == {}, problems

@@ -93,7 +93,7 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
       graphgov central --engine gds --neo4j neo4j://server:7687 --top 50
     """
     if engine == "gds":
-        return _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt, out, top)
+        return _central_gds(store_path, committee, area, samples, seed, hub_threshold, save, fmt, out, top)
     # results are stored on the units (central_rank, betweenness, …) for the report, the map and Cypher
     from graphgov.results import Results
 
@@ -116,18 +116,23 @@ def _central_title(n: int, sort_by: str, committee=None, area=None, engine: str 
             f"central actors ({scope_en}{engine}{n} units, sorted by {sort_by})")
 
 
-def _central_gds(store_path, committee, area, samples, seed, hub_threshold, fmt, out, top):
-    """``central --engine gds``: the whole graph in Neo4j, ranked by Graph Data Science."""
+def _central_gds(store_path, committee, area, samples, seed, hub_threshold, save, fmt, out, top):
+    """``central --engine gds``: the whole graph in Neo4j, ranked by Graph Data Science, and (with
+    --save) the three measures kept on the units, stamped, for Cypher reports and Bloom."""
     if committee or area:
         raise click.UsageError("--engine gds ranks the whole graph in Neo4j; --committee/--area are not supported")
-    from graphgov.analysis.gds import gds_central
+    from graphgov.results import Results
+    from graphgov.results.stamp import INPUTS
     from graphgov.store import is_server
 
     if not is_server(store_path):
         raise click.UsageError("--engine gds runs inside Neo4j: give --store neo4j://HOST:7687 (or --neo4j)")
     with open_cli_store(store_path) as store:
-        df = gds_central(store, samples=samples, seed=seed, hub_threshold=hub_threshold or 10**9)
-    echo_err(f"computed in Neo4j Graph Data Science; betweenness sampled from {samples} sources (seed {seed})")
+        # the stamp's data version reads only the network's tables, not the lists
+        results = Results(store, tables=store.read_tables(names=INPUTS["central"]), save=save, note=echo_err)
+        df = results.compute_central_gds(samples=samples, seed=seed, hub_threshold=hub_threshold)
+    echo_err(f"computed in Neo4j Graph Data Science; betweenness sampled from {samples} sources (seed {seed})"
+             + ("; kept on the units (betweenness, pagerank, weighted_degree, central_rank)" if save else ""))
     emit_table(df, fmt, out, top, columns=TABLE_COLUMNS_CENTRAL, title=_central_title(len(df), "pagerank", engine="GDS "),
                about={"store": store.location})
 

@@ -182,6 +182,21 @@ class Results:
             self._store("central", lambda: stored.write_central(self.store, df, stamp))
         return df
 
+    def compute_central_gds(self, samples: int = 256, seed: int = 0, hub_threshold: int | None = 50) -> pd.DataFrame:
+        """``central --engine gds``: weighted degree, PageRank and sampled betweenness computed in Neo4j by
+        Graph Data Science (:func:`~graphgov.analysis.gds.gds_central`), stored on the units as the
+        Python engine's are, stamped with ``engine: gds`` (so the report, which asks for the Python
+        engine's full table, computes its own rather than reuse these three measures)."""
+        from graphgov.analysis.gds import gds_central
+
+        params = central_params(samples=samples, seed=seed, hub_threshold=hub_threshold, engine="gds")
+        started = time.perf_counter()
+        df = gds_central(self.store, samples=samples, seed=seed, hub_threshold=hub_threshold or 10**9)
+        stamp = Stamp.make("central", params, self.version("central"), time.perf_counter() - started, len(df),
+                           {"engine": "gds", "betweenness_sources": int(samples)})
+        self._store("central", lambda: stored.write_central(self.store, df, stamp))
+        return df
+
     # -- gaps ---------------------------------------------------------------------------------
     def findings(self, **options) -> pd.DataFrame:
         """:func:`~graphgov.analysis.gaps.find_gaps` (options as there), stored if fresh."""

@@ -49,6 +49,17 @@ COLUMN_ZH: dict[str, str] = {
     "share": "立项比例", "raised": "提出日期", "unmet_quantity": "未满足数量", "resources_per_unmet_need": "资源/未满足需求",
     "unmet": "未满足", "urgent": "紧急", "oldest": "最早提出", "available_until": "有效期至",
     "unmet_needs_same_category": "同类未满足需求", "start_date": "开始日期", "end_date": "结束日期", "signed": "签订日期",
+    # reports on the stored results (central_units, findings_by_area, open_proposals, analysis_runs)
+    "place": "委员会内名次", "city_rank": "全网名次", "open_needs": "未办结需求数", "oldest_open_need": "最早未办结需求",
+    "findings": "问题数", "high": "高", "medium": "中", "low": "低", "need": "需求", "need_unit": "需求单位",
+    "resource": "资源", "provider": "提供单位", "broker": "介绍人", "analysis": "分析", "computed_at": "计算时间",
+    "data_version": "数据版本", "graphgov": "graphgov 版本", "params": "参数", "rows": "行数", "seconds": "用时（秒）",
+    # reports over time (needs_by_month, dispatch_funnel, time_to_fulfil, rollups, comparisons)
+    "month": "月份", "dispatched": "已派单", "accepted": "已接单", "fulfilled": "已完成", "closed": "已办结",
+    "fulfilled_share": "完成比例", "resolution_rate": "办结率", "converted": "转化为项目", "conversion_rate": "转化率",
+    "projects_started": "新开项目", "projects_completed": "完成项目", "needs_in_projects": "已立项需求",
+    "within_fast": "快速完成", "within_normal": "按期完成", "within_slow": "较慢完成", "longer": "超期完成",
+    "share_within_normal": "按期完成比例", "live_dispatches": "进行中的派单",
 }
 
 #: the score parts of a match: same keys as report columns, other meanings
