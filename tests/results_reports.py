@@ -136,7 +136,7 @@ def exp_open_proposals(T, category):
             continue
         rows.append([rank, n["id"], n["title"], n["category"], units.get(n["unit_id"]), r["id"], r["title"],
                      units.get(r["unit_id"]), p["units"], p["score"], units.get(p["broker_id"]),
-                     "；".join(p["reasons"])])
+                     "\n".join(p["reasons"])])
     return ["rank", "need_id", "need", "category", "need_unit", "resource_id", "resource", "provider", "units", "score",
             "broker", "reasons"], rows
 

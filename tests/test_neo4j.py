@@ -123,7 +123,7 @@ def _loaded_both(tmp_path, dataset, neo) -> Path:
 
 
 def _same_tables(lb_store, neo) -> None:
-    a, b = lb_store.read_tables(), neo.read_tables()
+    a, b = lb_store.read_tables(include_computed=True), neo.read_tables(include_computed=True)
     for t in schema.ALL_TABLES:
         key = list(t.key)
         pd.testing.assert_frame_equal(normal(a[t.name]).sort_values(key).reset_index(drop=True),

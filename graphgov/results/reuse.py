@@ -127,6 +127,12 @@ class Results:
                                for a, b in zip(df["data_version"], df["current_version"])])
         return df
 
+    def _dated(self, options: dict) -> dict:
+        """``options`` with ``as_of`` filled in: the dataset's own date when none is given, else today."""
+        from graphgov.dataset.meta import reference_date
+
+        return {**options, "as_of": reference_date(self.tables, options.get("as_of"))}
+
     def _whole(self, params: dict) -> bool:
         return params.get("committee") is None and params.get("area") is None
 
@@ -200,7 +206,7 @@ class Results:
     # -- gaps ---------------------------------------------------------------------------------
     def findings(self, **options) -> pd.DataFrame:
         """:func:`~graphgov.analysis.gaps.find_gaps` (options as there), stored if fresh."""
-        params = gaps_params(**options)
+        params = gaps_params(**self._dated(options))
         stamp = None if self.recompute else self.fresh("gaps", params)
         if stamp is not None and self._whole(params):
             df = stored.read_findings(self.store, stamp)
@@ -213,7 +219,7 @@ class Results:
         """Compute :func:`~graphgov.analysis.gaps.find_gaps` and store it (whole network only)."""
         from graphgov.analysis.gaps import gaps_and_context
 
-        params = gaps_params(**options)
+        params = gaps_params(**self._dated(options))
         started = time.perf_counter()
         net = self._network(params)
         df, cx = gaps_and_context(net, as_of=params["as_of"], kinds=params["kinds"], stale_days=params["stale_days"],
@@ -230,7 +236,7 @@ class Results:
     # -- match --------------------------------------------------------------------------------
     def assignments(self, **options) -> pd.DataFrame:
         """The assignments of :func:`~graphgov.matching.assign.assign_all` (options as there), stored if fresh."""
-        params = match_params(**options)
+        params = match_params(**self._dated(options))
         stamp = None if self.recompute else self.fresh("match", params)
         if stamp is not None:
             df = stored.read_proposals(self.store, self.tables)
@@ -249,7 +255,7 @@ class Results:
         """
         from graphgov.matching.assign import assign_all
 
-        params = match_params(**options)
+        params = match_params(**self._dated(options))
         started = time.perf_counter()
         stats: dict = {}
         assignments, unmatched = assign_all(None if context is not None else self.tables, weights=params["weights"],

@@ -33,7 +33,7 @@ INPUTS = {
     "match": (*schema.DATASET_TABLES, "dispatches"),
 }
 # raised when what an analysis computes changes, so that results of an older graphgov are stale
-FORMAT = 2
+FORMAT = 3
 
 
 def table_digest(df: pd.DataFrame | None, name: str) -> bytes:

@@ -90,6 +90,15 @@ def statements() -> list[tuple[str, str, dict]]:
     return out
 
 
+def _joined(items) -> str:
+    """A list of texts as one property, one per line (a reason or a name may hold "；" itself)."""
+    return "\n".join(" ".join(str(i).split("\n")) for i in items)
+
+
+def _split(value) -> list[str]:
+    return str(value).split("\n") if isinstance(value, str) and value else []
+
+
 # -- stamps ----------------------------------------------------------------------------------
 
 def read_stamps(store) -> dict[str, Stamp]:
@@ -223,7 +232,7 @@ def write_findings(store, findings: pd.DataFrame, stamp: Stamp, tables: dict[str
             row[c] = None if rec.get(c) is None else str(rec.get(c))
         row["score"] = float(rec["score"]) if rec.get("score") is not None else None
         names = rec.get("subject_names")
-        row["subject_names"] = "；".join(map(str, names)) if isinstance(names, (list, tuple)) else names
+        row["subject_names"] = _joined(names) if isinstance(names, (list, tuple)) else names
         row["evidence"] = to_json(rec.get("evidence") or {})
         row.update(_finding_links(rec, places))
         rows.append(row)
@@ -255,7 +264,7 @@ def read_findings(store, stamp: Stamp | None = None) -> pd.DataFrame:
     out = pd.DataFrame({c: df[c] if c in df.columns else None for c in COLUMNS})
     out["score"] = pd.to_numeric(out["score"], errors="coerce")
     out["subject_ids"] = [str(s).split(";") if isinstance(s, str) and s else [] for s in df["subject_id"]]
-    out["subject_names"] = [str(s).split("；") if isinstance(s, str) and s else [] for s in df["subject_names"]]
+    out["subject_names"] = [_split(s) for s in df["subject_names"]]
     out["evidence"] = [json.loads(e) if isinstance(e, str) and e else {} for e in df["evidence"]]
     out = out[COLUMNS].reset_index(drop=True)
     if stamp is not None:
@@ -278,7 +287,7 @@ def write_proposals(store, assignments: pd.DataFrame, stamp: Stamp) -> None:
         "score": a["score"].astype(float).values, "contribution": a["contribution"].astype(float).values,
         **{f"fit_{p}": a[p].astype(float).values for p in PARTS},
         "broker_id": a["broker_id"].values,
-        "reasons": ["；".join(r) if isinstance(r, (list, tuple)) else r for r in a["reasons"]],
+        "reasons": [_joined(r) if isinstance(r, (list, tuple)) else r for r in a["reasons"]],
     }, columns=PROPOSAL_COLUMNS)
     with store.transaction():
         store.query(DROP_PROPOSALS)
@@ -306,6 +315,6 @@ def read_proposals(store, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "score": pd.to_numeric(df["score"]), "contribution": pd.to_numeric(df["contribution"]),
         **{p: pd.to_numeric(df[f"fit_{p}"]) for p in PARTS},
         "broker_id": df["broker_id"], "broker_name": df["broker_id"].map(lambda b: unit.get(b) if b else None),
-        "reasons": [str(r).split("；") if isinstance(r, str) and r else [] for r in df["reasons"]],
+        "reasons": [_split(r) for r in df["reasons"]],
     })
     return out.reset_index(drop=True)

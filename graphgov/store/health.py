@@ -129,7 +129,7 @@ def check_store(store: Store) -> list[Finding]:
     findings.append(Finding("recovery", FIXED, done) if done else
                     Finding("recovery", OK, "no interrupted write is pending"))
     try:
-        tables = store.read_tables(include_internal=True)
+        tables = store.read_tables(include_internal=True, include_computed=True)
     except StoreBusyError as err:
         return findings + [Finding("opens", PROBLEM, str(err))]
     except GraphGovError as err:
