@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -22,7 +21,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, SAMPLE, write_dataset
+from conftest import ROOT, SAMPLE, python_env, write_dataset
 from cypherlint import CypherLinter, LinterMissing, linter_schema
 from graphgov.analysis.gds import GDS_FUNCTIONS, GDS_PROCEDURES
 from graphgov.cli import cli
@@ -314,7 +313,7 @@ def test_a_killed_load_leaves_the_graph_as_it_was_and_running_it_again_finishes(
     write_generated("district", 3, tmp_path / "district")
     invoke("load", SAMPLE, "--store", neo.settings.uri)
     before = neo.counts()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = python_env()
     cmd = [sys.executable, "-m", "graphgov", "load", str(tmp_path / "district"), "--store", neo.settings.uri]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # kill the client once its transaction is writing on the server
