@@ -2,8 +2,9 @@
 
 :func:`find_gaps` returns one row per finding with ``kind``, ``severity``
 (high/medium/low), ``score`` (orders findings of one kind), the ``subject`` (ids and
-names), a Chinese ``message`` stating the facts, ``evidence`` (the facts as a dict)
-and a ``suggestion``. The kinds and their rules are in :data:`KINDS` and
+names), a ``message`` stating the facts, ``evidence`` (the facts as a dict)
+and a ``suggestion``; message and suggestion are in Chinese, or in English with ``lang="en"``
+(names of units, needs and areas stay as the data has them). The kinds and their rules are in :data:`KINDS` and
 ``docs/analysis.md``. Dates are judged against ``as_of`` (default: the dataset's own date, else today),
 so a result is reproducible when ``as_of`` is given or the dataset states its date.
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from graphgov.dataset.meta import reference_date
 from graphgov.errors import OptionError
-from graphgov.analysis.gap_context import COLUMNS, KIND_ZH, KINDS, SEVERITIES, SEVERITY_ZH, GapContext
+from graphgov.analysis.gap_context import COLUMNS, KIND_ZH, KINDS, LANGS, SEVERITIES, SEVERITY_ZH, GapContext
 from graphgov.analysis.gap_rules import idle_committees, inactive_members, supply_gaps, suggested_ties, unmet_needs
 from graphgov.analysis.gap_structure import silos, single_brokers
 from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD, CoordinationNetwork, area_descendants, build_network
@@ -56,6 +57,7 @@ def find_gaps(
     community_threshold: float = -0.8,
     suggestions: int = 30,
     seed: int = 0,
+    lang: str = "zh",
 ) -> pd.DataFrame:
     """Find coordination gaps, each with its evidence.
 
@@ -72,6 +74,7 @@ def find_gaps(
         group, or a detected community, is a silo.
     suggestions : how many suggested ties to keep.
     seed : seed of community detection.
+    lang : ``"zh"`` (default) or ``"en"``: the language of ``message`` and ``suggestion``.
 
     Returns
     -------
@@ -79,9 +82,11 @@ def find_gaps(
 
     Raises
     ------
-    OptionError for an unknown kind, layer or a bad date; NotFoundError for an unknown
-    committee or area.
+    OptionError for an unknown kind, layer, language or a bad date; NotFoundError for an
+    unknown committee or area.
     """
+    if lang not in LANGS:
+        raise OptionError(f"unknown language {lang!r}; choose from {', '.join(LANGS)}")
     if kinds is None:
         kinds = KINDS
     elif isinstance(kinds, str):
@@ -92,7 +97,7 @@ def find_gaps(
     net = source if isinstance(source, CoordinationNetwork) else build_network(
         source, layers, committee, area, hub_threshold, block_level)
     as_of = reference_date(net.tables, as_of)
-    cx = GapContext(net, as_of, seed)
+    cx = GapContext(net, as_of, seed, lang)
     committees = _committees_in_scope(net)
     found: list[dict] = []
     if "inactive_member" in kinds:
