@@ -66,6 +66,14 @@ def test_every_graphgov_module_loaded_so_far_is_the_installed_one():
 
 
 @installed_only
+def test_no_test_put_the_checkout_on_the_path():
+    """Collecting the tests imports every test module (and the benchmark scripts some of them
+    drive) first: none may have put the checkout on sys.path, where the rest of the run, and
+    importlib.metadata (the checkout's graphgov.egg-info), would find it."""
+    assert not {"", str(ROOT)} & {str(Path(p).resolve()) if p else "" for p in sys.path}
+
+
+@installed_only
 def test_python_started_by_the_tests_in_the_checkout_imports_the_installed_package():
     """The tests start Python (``-c``, ``-m graphgov``) with python_env(), often with the checkout as
     their working folder, which Python would otherwise put first on the path."""
@@ -105,6 +113,23 @@ def test_the_bundled_reports_are_the_installed_copies_of_queries():
     assert ROOT not in folder.parents and folder.parts[-3:] == ("share", "graphgov", "queries")
     assert _differences(_digests(folder, (".cypher",)), _digests(ROOT / "queries", (".cypher",))) == []
     assert len(load_reports()) == len(list((ROOT / "queries").glob("*.cypher")))
+
+
+@installed_only
+def test_the_installed_data_is_found_with_another_graphgov_first_on_the_path(tmp_path, monkeypatch):
+    """Another graphgov's metadata first on the path (what 'pip install .' leaves in a checkout:
+    graphgov.egg-info, listing no share/ files) must not hide this installation's data files."""
+    from graphgov.dataset.sample import installed_data_dir
+
+    other = tmp_path / "graphgov.egg-info"
+    other.mkdir()
+    (other / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: graphgov\nVersion: 0.0.1\n", encoding="utf-8")
+    (other / "SOURCES.txt").write_text("graphgov/__init__.py\nqueries/unmet_needs.cypher\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert importlib.metadata.distribution("graphgov").version == "0.0.1"  # the other one comes first
+    for name, probe in (("queries", ".cypher"), ("sample", "units.csv")):
+        folder = installed_data_dir(name, probe)
+        assert folder is not None and folder.parts[-3:] == ("share", "graphgov", name)
 
 
 @installed_only
