@@ -41,10 +41,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+# Run as a script, the harness tests the checkout it sits in. Imported by the tests, it tests the
+# graphgov they imported (the installed package when they test that): it leaves the path alone.
+if "graphgov" not in sys.modules and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SAMPLE = ROOT / "data" / "sample"
+
+
+def _child_env() -> dict[str, str]:
+    """The environment of the commands' processes: they import the graphgov this process imports."""
+    import importlib.util
+
+    where = Path(importlib.util.find_spec("graphgov").origin).resolve().parents[1]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(where), *filter(None, [os.environ.get("PYTHONPATH")])])}
 GOOD = ROOT / "tests" / "data" / "good"
 STORE = "g.lbdb"
 
@@ -89,7 +99,7 @@ class Zygote:
 
     def __init__(self):
         self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+                                     text=True, env=_child_env(), cwd=ROOT)
         assert self.proc.stdout.readline().strip() == "ready"
 
     def start(self, args: list[str], cwd: Path, stderr: Path) -> int:

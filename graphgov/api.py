@@ -141,17 +141,19 @@ def central(store=None, committee: str | None = None, area: str | None = None,
 
 
 def gaps(store=None, as_of=None, kinds: str | None = None, severity: str = "low", committee: str | None = None,
-         area: str | None = None, stale_days: int = 90, suggestions: int = 30, seed: int = 0) -> pd.DataFrame:
+         area: str | None = None, stale_days: int = 90, suggestions: int = 30, seed: int = 0,
+         lang: str = "zh") -> pd.DataFrame:
     """Coordination gaps as of ``as_of`` (default: the dataset's date, else today), as ``graphgov gaps --format json``.
 
     One row per finding with ``kind``, ``kind_zh``, ``severity``, ``subject``, ``message``,
     ``evidence`` (a dict) and ``suggestion``; ``severity`` keeps findings at least that severe.
+    ``message`` and ``suggestion`` are in Chinese, or in English with ``lang="en"``.
     """
     from graphgov.analysis.gaps import SEVERITIES, find_gaps
 
     with _opened(store) as opened:
         df = find_gaps(opened, as_of=_day(as_of, opened), kinds=kinds, committee=committee, area=area,
-                       stale_days=stale_days, suggestions=suggestions, seed=seed)
+                       stale_days=stale_days, suggestions=suggestions, seed=seed, lang=lang)
     if not df.empty:
         df = df[df["severity"].isin(SEVERITIES[: SEVERITIES.index(severity) + 1])].reset_index(drop=True)
     return df

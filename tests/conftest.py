@@ -21,6 +21,29 @@ from graphgov.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
+# tests/run_all.sh sets it after 'pip install .': the suite then tests the installed package
+TESTING_INSTALLED = os.environ.get("GRAPHGOV_TEST_INSTALLED") == "1"
+
+
+def python_env(**extra: str) -> dict[str, str]:
+    """The environment for a Python subprocess that imports graphgov: the copy this run tests.
+
+    From a checkout that is the source tree, put first on ``PYTHONPATH``. When the tests run
+    against the installed package (``GRAPHGOV_TEST_INSTALLED=1``) the tree is kept off the path:
+    ``PYTHONSAFEPATH=1`` stops ``python -c`` and ``python -m`` from putting their working folder
+    (often the checkout) first, so the child imports what the test process imports.
+    """
+    env = {**os.environ, **extra}
+    if TESTING_INSTALLED:
+        env["PYTHONSAFEPATH"] = "1"
+        kept = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and Path(p).resolve() != ROOT]
+        if kept:
+            env["PYTHONPATH"] = os.pathsep.join(kept)
+        else:
+            env.pop("PYTHONPATH", None)
+    else:
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    return env
 
 
 def write_dataset(folder: Path, tables: dict[str, list[dict]], encoding: str = "utf-8") -> Path:

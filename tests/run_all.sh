@@ -29,4 +29,9 @@ python3 -c "import sys; sys.path.insert(0, 'tests/neo4j'); import server; server
 python3 -m pip install --quiet --disable-pip-version-check ".[test]"
 # the browser tests must run, not skip, when the browser was just installed
 export GRAPHGOV_REQUIRE_BROWSER=1
+# Test the package just installed, not this checkout's graphgov/: PYTHONSAFEPATH=1 keeps
+# 'python -m pytest' (and every Python the tests start) from putting the checkout first on the
+# path, so a file the install leaves out fails here. tests/test_installed.py proves which copy
+# ran and that it is this checkout's code; the tests still read data/, docs/ and the README here.
+export GRAPHGOV_TEST_INSTALLED=1 PYTHONSAFEPATH=1
 python3 -m pytest -q "$@"

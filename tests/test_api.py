@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, python_env
 import graphgov
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError
@@ -21,7 +20,8 @@ SCRIPT = ROOT / "docs" / "examples" / "api_tour.py"
 def test_import_graphgov_is_light_and_lists_the_api():
     code = ("import sys, graphgov\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', 'igraph', 'click', 'scipy'}))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=python_env(), capture_output=True, text=True,
+                         timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
     assert set(graphgov.__all__) == {"__version__", "open_store", "load", "network", "central", "gaps", "match",
@@ -40,7 +40,7 @@ def test_every_function_is_documented():
 def tour(tmp_path_factory):
     """The example script, run as a user runs it, in a folder of its own."""
     here = tmp_path_factory.mktemp("tour")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = python_env()
     env.pop("GRAPHGOV_STORE", None)
     out = subprocess.run([sys.executable, str(SCRIPT), "tour.lbdb", "answers"], cwd=here, env=env,
                          capture_output=True, text=True, timeout=600)

@@ -7,7 +7,7 @@ import sys
 
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, python_env
 from graphgov.cli import COMMANDS, SECTIONS, cli
 
 HEADINGS = ["Data (数据)", "Analysis (分析)", "Matching and the dispatch loop (匹配与点单-派单-接单)",
@@ -38,6 +38,7 @@ def test_help_does_not_load_the_heavy_libraries():
     code = ("import sys\nfrom graphgov.cli import cli\ntry:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'igraph', 'scipy', 'ortools', 'pyvis', "
             "'ladybug', 'networkx', 'openpyxl', 'neo4j'}))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=python_env(), capture_output=True, text=True,
+                         timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -7,7 +7,6 @@ a one-line 'busy' message, never a corrupted store or a traceback.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import signal
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import python_env
 from graphgov.dataset.checks import read_and_check
 from graphgov.dataset.generate import write_generated
 from graphgov.store import open_store
@@ -27,7 +27,7 @@ GOOD = Path(__file__).resolve().parent / "data" / "good"
 
 def graphgov(*args, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "graphgov", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kw)
+                            stderr=subprocess.PIPE, text=True, env=python_env(), **kw)
 
 
 def signature(store_path: Path) -> str:
@@ -146,7 +146,7 @@ def test_status_change_killed_mid_way_is_all_or_nothing(tmp_path):
         "    s.query(\"MATCH (n:Need {id: 'N2'}) SET n.status = 'dispatched'\")\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=python_env())
     assert proc.returncode == -signal.SIGKILL
     assert signature(store) == before
     # and the store still takes writes
@@ -178,7 +178,7 @@ def test_two_writers_one_wins_other_is_told_busy(tmp_path, states):
     for _ in range(3):
         shutil.copy(before_path, store)
         second = subprocess.Popen([sys.executable, "-c", SECOND_WRITER, str(GOOD), str(store)], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=python_env())
         assert second.stdout.readline().strip() == "ready"
         first = graphgov("load", big, "--store", store)
         # the first writer holds the lock while its new database exists: then the second goes

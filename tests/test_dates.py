@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import subprocess
 import sys
 
@@ -20,7 +19,7 @@ from graphgov.matching import lifecycle
 from graphgov.matching.milestones import MILESTONE_STATEMENTS, RATING_STATEMENT
 from graphgov.store import open_store
 
-from conftest import ROOT, SAMPLE, write_dataset
+from conftest import ROOT, SAMPLE, python_env, write_dataset
 from cypherlint import cypher_linter  # noqa: F401  (fixture)
 
 BASE = {
@@ -228,7 +227,7 @@ main()
 def _demo_on(day: dt.date, tmp_path) -> dict[str, str]:
     out, store = tmp_path / f"vis-{day}", tmp_path / f"s-{day}.lbdb"
     code = DEMO.format(y=day.year, m=day.month, d=day.day, data=str(SAMPLE), out=str(out), store=str(store))
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = python_env()
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr

@@ -1,15 +1,17 @@
-"""Every command in the README and in every command's --help "Example:" block runs, as written, on the sample.
+"""Every command in the README, in the docs' examples and in every command's --help "Example:" block
+runs, as written, on the sample; and every option they name is one that command's --help shows.
 
-Each source (the README; each command's help) runs in a fresh folder of its own holding the
+Each source (the README; each page of docs/ with examples in code blocks; each command's help) runs in a fresh folder of its own holding the
 sample as a checkout has it (``data/sample``, ``data/sample.xlsx``) loaded into
 ``./graphgov.lbdb``, its commands in order, so a help example may build on the one above it
 (a dispatch, then its acceptance). Some inputs stand for files a user has of their own and
 are made from the sample: ``三月需求清单/`` (next month's needs list), ``my_reports/`` (a folder
 of one report, ``my_report``), and last year's and this year's lists for ``compare``
-(``2024年清单/``: the sample dated 2024-12-31; ``2025年清单.xlsx``: the sample's workbook).
+(``2024年清单/``: the sample dated 2024-12-31; ``2025年清单.xlsx``: the sample's workbook; ``old.lbdb``:
+last year's lists loaded into a store of their own).
 
 The sample states its own date (2025-12-31, in its meta table), so the answers do not depend
-on the day the tests run. What is changed, and only this: a Neo4j server address is dropped so the command runs on the folder's store (a
+on the day the tests run. What is changed, and only this: a Neo4j server address (``--neo4j URL``, ``--store neo4j://…``) is dropped so the command runs on the folder's store (a
 ``central --engine gds`` example needs a real server: it runs there when NEO4J_URI is set,
 and otherwise must stop with its "runs inside Neo4j" message, exit 2);
 ``> FILE`` writes the command's output to FILE in the folder. A command that was renamed or
@@ -23,12 +25,16 @@ import shlex
 import shutil
 from pathlib import Path
 
+import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLE
 from graphgov.cli import COMMANDS, cli
+from graphgov.dataset.checks import read_and_check
+from graphgov.store import open_store
+from graphgov.store.neo4j_store import is_neo4j_uri
 
 MY_REPORT = """// name: my_report
 // description: Units of one type, with their committees.
@@ -52,10 +58,19 @@ def _commands(text: str) -> list[str]:
     return out
 
 
+def block_examples(path: Path) -> list[str]:
+    """The graphgov commands in the code blocks of a Markdown file."""
+    text = path.read_text(encoding="utf-8")
+    # every fenced block, so that a ```toml or ```python block is not read as prose between two others
+    blocks = re.findall(r"```(\w*)\n(.*?)```", text, flags=re.S)
+    return [cmd for lang, block in blocks if lang in ("", "bash", "sh", "console") for cmd in _commands(block)]
+
+
 def readme_examples() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```(?:bash|sh|console)?\n(.*?)```", text, flags=re.S)
-    return [cmd for block in blocks for cmd in _commands(block)]
+    return block_examples(ROOT / "README.md")
+
+
+DOCS = sorted((ROOT / "docs").glob("*.md"))
 
 
 def _help_of(path: list[str]):
@@ -81,7 +96,9 @@ def help_examples(help_text: str) -> list[str]:
     return _commands(block[1]) if len(block) == 2 else []
 
 
-SOURCES = {"README.md": readme_examples(), **{k: help_examples(v) for k, v in help_sources().items()}}
+DOC_SOURCES = {f"docs/{p.name}": block_examples(p) for p in DOCS}
+SOURCES = {"README.md": readme_examples(), **{k: v for k, v in DOC_SOURCES.items() if v},
+           **{k: help_examples(v) for k, v in help_sources().items()}}
 
 
 def test_every_source_has_examples():
@@ -114,6 +131,8 @@ def workspace(tmp_path_factory, sample_store):
     meta["as_of"] = "2024-12-31"
     meta.to_csv(last_year / "meta.csv", index=False)
     shutil.copyfile(ROOT / "data" / "sample.xlsx", base / "2025年清单.xlsx")
+    with open_store(base / "old.lbdb") as old:
+        old.load(read_and_check(last_year))
     (base / "my_reports").mkdir()
     (base / "my_reports" / "my_report.cypher").write_text(MY_REPORT, encoding="utf-8")
     return base
@@ -132,6 +151,9 @@ def _prepared(line: str) -> tuple[dict, list[str], str | None, bool]:
         at = args.index(">")
         args, redirect = args[:at], args[at + 1]
     server = False
+    if "--store" in args and is_neo4j_uri(args[args.index("--store") + 1]):
+        at = args.index("--store")
+        args[at:at + 2] = ["--neo4j"]
     if "--neo4j" in args:
         at = args.index("--neo4j")
         del args[at:at + (2 if at + 1 < len(args) and "://" in args[at + 1] else 1)]
@@ -161,3 +183,85 @@ def test_examples_run_as_written(source, workspace, tmp_path, monkeypatch):
         if redirect:
             Path(redirect).parent.mkdir(parents=True, exist_ok=True)
             Path(redirect).write_text(result.stdout, encoding="utf-8")
+
+
+# -- options: what the docs name is what --help shows ---------------------------------------------------
+# Options of other tools the docs name (pytest, the mutation script in benchmarks/).
+NOT_GRAPHGOV = {"--strict-markers": "pytest", "--recheck": "benchmarks/mutation.py", "--list": "benchmarks/mutation.py"}
+# The page that says which older option names are still accepted (hidden from --help).
+OLD_NAMES_PAGE, OLD_NAMES = "docs/trends.md", {"--on", "--date"}
+TEXTS = {"README.md": ROOT / "README.md", **{f"docs/{p.name}": p for p in DOCS}}
+
+
+def _shown_options(command: click.Command) -> set[str]:
+    """The options ``graphgov … --help`` lists for a command (hidden ones are not)."""
+    shown = {"--help", "-h"}
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            shown |= {*param.opts, *param.secondary_opts}
+    return shown
+
+
+def _command_of(words: list[str]) -> click.Command:
+    command = cli
+    while isinstance(command, click.Group) and words and command.get_command(click.Context(command), words[0]):
+        command = command.get_command(click.Context(command), words.pop(0))
+    return command
+
+
+def _all_commands(command: click.Command = cli):
+    yield command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from _all_commands(command.get_command(ctx, name))
+
+
+def mentioned_commands() -> list[tuple[str, str]]:
+    """(source, command line): every graphgov command in a code block or in inline code of the README
+    and the docs, and every --help example."""
+    found = [(name, line) for name, lines in SOURCES.items() for line in lines]
+    for name, path in TEXTS.items():
+        found += [(name, m) for m in re.findall(r"`(graphgov [^`]+)`", path.read_text(encoding="utf-8"))]
+    return found
+
+
+def test_every_option_of_an_example_is_one_its_help_shows():
+    wrong = []
+    for source, line in mentioned_commands():
+        words = line.split()
+        while words and words[0] != "graphgov":
+            words.pop(0)  # VAR=value before the command
+        command = _command_of(words[1:])
+        shown = _shown_options(command)
+        for word in words:
+            option = re.match(r"--?[A-Za-z][\w-]*", word)
+            if option and word.startswith("-") and option.group(0) not in shown:
+                wrong.append(f"{source}: `{line}`: {option.group(0)} is not in `graphgov {command.name} --help`")
+    assert wrong == []
+
+
+def test_every_option_the_docs_name_is_one_some_help_shows():
+    """Options named on their own in the text (`--as-of DATE` leaves out …) exist and are shown."""
+    shown = set().union(*(_shown_options(c) for c in _all_commands()))
+    wrong = []
+    for source, path in TEXTS.items():
+        for option in re.findall(r"`(--[a-z][\w-]*)", path.read_text(encoding="utf-8")):
+            if option in shown or option in NOT_GRAPHGOV or (source == OLD_NAMES_PAGE and option in OLD_NAMES):
+                continue
+            wrong.append(f"{source}: {option}")
+    assert wrong == []
+
+
+def test_the_old_option_names_still_work_and_help_leaves_them_out(sample_store):
+    """docs/trends.md: --on and --date are still accepted, and --help shows only --as-of."""
+    sample_store.close()
+    for name in ("match", "gaps", "dispatch", "report"):
+        command = _command_of([name])
+        assert "--as-of" in _shown_options(command) and not OLD_NAMES & _shown_options(command)
+        assert OLD_NAMES <= {o for p in command.params for o in p.opts}
+    runner = CliRunner()
+    for old in OLD_NAMES:
+        result = runner.invoke(cli, ["match", "N0017", old, "2025-12-31", "--top", "1", "--store",
+                                     str(sample_store.path)])
+        assert result.exit_code == 0 and "R0146" in result.output, result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -285,6 +286,72 @@ def test_cli_bad_options_exit_2(planted, args, message):
     result = CliRunner().invoke(cli, ["gaps", "--store", str(planted.path), *args])
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+# -- in English (--lang en): graphgov's sentences in English, the data's names as they are -----------------
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _graphgov_words(df: pd.DataFrame, tables: dict, columns=("message", "suggestion", "subject")) -> list[str]:
+    """The messages and suggestions with every name the data gives taken out: what graphgov wrote."""
+    names = {str(v) for t, cols in (("units", ["name", "sector"]), ("committees", ["name"]), ("areas", ["name"]),
+                                    ("needs", ["title"]), ("resources", ["title"]))
+             for c in cols for v in pd.DataFrame(tables[t]).get(c, pd.Series(dtype=object)).dropna()}
+    texts = [t for c in columns for t in df[c]]
+    for name in sorted(names, key=len, reverse=True):
+        texts = [t.replace(name, "") for t in texts]
+    return texts
+
+
+def test_english_findings_are_english_but_for_the_names(planted):
+    """Worked by hand from planted.py: the same findings, each sentence in English."""
+    en = find_gaps(planted, as_of=AS_OF, lang="en")
+    zh = find_gaps(planted, as_of=AS_OF)
+    assert list(en["subject_id"]) == list(zh["subject_id"]) and list(en["evidence"]) == list(zh["evidence"])
+    by = en.set_index(["kind", "subject_id"])
+    assert by.loc[("unmet_need", "N2"), "message"] == (
+        "北京铁路站务段 raised “职工劳动合同咨询” (legal) 364 days ago; no project addresses it and no dispatch "
+        "serves it; no resource of its category is within reach in the network.")
+    assert by.loc[("supply_gap", "legal"), "message"] == "legal in the whole scope: 2 open needs and no resource at all."
+    assert by.loc[("single_broker", "B"), "message"] == (
+        "Without 东风街道办事处 the network falls into 2 pieces, and 4 units (第一中学, 第二小学, 师范大学, "
+        "交通职业学院) lose touch with the main body, with 1 open need among them.")
+    assert by.loc[("idle_committee", "C2"), "message"] == (
+        "学院路教育党建联盟: none of its 5 member units takes part in any project; its cadence is quarterly, so it "
+        "should meet 4 times a year, but it met only 1 time.")
+    # P1 joined C1 on 2022-01-01: 1,460 days before 2025-12-31
+    assert by.loc[("inactive_member", "P1"), "message"] == (
+        "站前旅业公司 is a member of 站前交通党建协调委员会 (1460 days) but takes part in no project, has no "
+        "co-building agreement, and has raised no need and offered no resource.")
+    assert by.loc[("silo", "交通"), "message"] == (
+        "The sector group “交通”: 7 units with 21 ties among them and only 7 outside (E-I index -0.50).")
+    assert by.loc[("suggested_tie", "T4;E3"), "subject"] == "出租汽车公司 (T4); 师范大学 (E3)"
+    assert [t for t in _graphgov_words(en, planted_tables()) if CJK.search(t)] == []
+    # Chinese stays the default, written by graphgov around the same names
+    assert all(CJK.search(t) for t in _graphgov_words(zh, planted_tables(), ("message", "suggestion")))
+
+
+def test_cli_gaps_lang_en_in_the_terminal_and_json(planted):
+    text = run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--lang", "en")
+    assert text.exit_code == 0, text.output
+    assert "suggestion: Pair 出租汽车公司 with 师范大学: dispatch these needs first" in text.output
+    assert "建议" not in text.output and "没有" not in text.output
+    rows = json.loads(run("gaps", "--store", str(planted.path), "--as-of", AS_OF, "--lang", "en", "--format",
+                          "json").stdout)
+    assert next(r for r in rows if r["subject_id"] == "legal")["suggestion"] == (
+        "Recruit co-building units with resources of the category legal, or ask the committee above to reallocate.")
+
+
+def test_find_gaps_refuses_an_unknown_language(planted):
+    with pytest.raises(OptionError, match="unknown language 'fr'; choose from zh, en"):
+        find_gaps(planted, as_of=AS_OF, lang="fr")
+
+
+def test_sample_findings_in_english_name_only_the_data_in_chinese(sample_store):
+    tables = {k: v.to_dict("records") for k, v in sample_store.read_tables().items()}
+    en = find_gaps(sample_store, as_of="2025-12-31", lang="en")
+    assert len(en) == len(find_gaps(sample_store, as_of="2025-12-31"))
+    assert [t for t in _graphgov_words(en, tables) if CJK.search(t)] == []
 
 
 # -- the sample's deliberate gaps (data/sample/README.md) -------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from conftest import python_env
 from graphgov.dataset import reader
 from graphgov.dataset.checks import read_and_check
 from graphgov.cli import cli
@@ -229,7 +229,7 @@ def test_million_row_table_is_refused_with_the_limit_and_bounded_memory(tmp_path
         fh.writelines(f"N{i},换乘引导志愿者{i},volunteering,U1,高峰时段站前广场的引导服务\n" for i in range(rows))
     size_kb = (folder / "needs.csv").stat().st_size // 1024
     out = subprocess.run([sys.executable, "-c", PEAK, str(folder)], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+                         env=python_env())
     result = json.loads(out.stdout)
     assert "needs.csv: error: the table has 1,000,000 rows, more than graphgov's limit of 500,000 rows" \
         in result["message"]

@@ -9,7 +9,6 @@ seconds are printed for the record (docs/hardening.md has the figures).
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -18,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import python_env
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 GOOD = ROOT / "tests" / "data" / "good"
 sys.path.insert(0, str(HOSTILE))
 import make_hostile  # noqa: E402
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+ENV = python_env()
 CEILING_KB = 2 * 1024 * 1024
 FLOOR_KB = 64 * 1024
 PROBLEM_LINE = re.compile(r"^[^\s:]+(?:\[[^\]]+\])?(?::\d+)?(?::[^:]+)?: error: ")

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from conftest import SAMPLE
 from graphgov import matching
 from graphgov.cli import cli
 from graphgov.errors import NotFoundError, OptionError
@@ -479,3 +480,84 @@ def test_match_assign_dispatch_succeeds_on_the_sample_with_a_date(sample_store_c
     rows = json.loads(result.stdout)
     assert rows and all(r["dispatch_id"] for r in rows)
     assert "recorded as dispatches" in result.stderr
+
+
+# --------------------------------------------------------------------------- needs the list has in progress
+# The needs list may say a need is dispatched, accepted or partly fulfilled before graphgov keeps
+# its loop. Worked by hand: the five safety needs ask 2 + 2 + 1 + 3 + 1 units; N9 is fulfilled and
+# N6, N7, N8 are served by the dispatch the list states, so only N1 waits: 2 units, from R1 (2
+# spaces, the exact fit) or R2 (5). Counting N6–N8 as waiting would ask 8 units of the 7 offered.
+IN_PROGRESS = dict(PLANTED, needs=[
+    {"id": "N1", "title": "春运站前广场安保力量", "category": "safety", "unit_id": "U1", "area_id": "C1",
+     "quantity": 2, "status": "open", "description": "春运客流高峰需要安保人员协助疏导"},
+    {"id": "N6", "title": "站前广场夜间巡逻", "category": "safety", "unit_id": "U1", "area_id": "C1", "quantity": 2,
+     "status": "dispatched", "dispatched_on": "2024-02-10"},
+    {"id": "N7", "title": "进站口安检协助", "category": "safety", "unit_id": "U6", "area_id": "C2", "quantity": 1,
+     "status": "accepted", "dispatched_on": "2024-03-01", "accepted_on": "2024-03-02"},
+    {"id": "N8", "title": "社区消防演练", "category": "safety", "unit_id": "U6", "area_id": "C2", "quantity": 3,
+     "status": "partial", "dispatched_on": "2024-03-01", "accepted_on": "2024-03-03"},
+    {"id": "N9", "title": "地铁站消防检查", "category": "safety", "unit_id": "U3", "area_id": "C2", "quantity": 1,
+     "status": "fulfilled"},
+], resources=PLANTED["resources"][:2])
+
+
+def test_needs_the_list_has_in_progress_are_not_proposed(make_store):
+    store = make_store(IN_PROGRESS, name="listed")
+    stats: dict = {}
+    assignments, unmatched = matching.assign_all(store, stats=stats)
+    assert list(assignments["need_id"].unique()) == ["N1"] and assignments["units"].sum() == 2
+    assert unmatched.empty
+    assert stats["in_progress_by_list"] == ["N6", "N7", "N8"]
+    assert set(matching.match_all(store)["need_id"]) == {"N1"}
+    # asked for by id, a need in progress is still ranked: a coordinator may dispatch it again
+    assert list(matching.match_need(store, "N6")["resource_id"]) == ["R1", "R2"]
+
+
+def test_once_the_loop_dispatches_such_a_need_its_units_count_from_its_dispatches(make_store):
+    """N8 (3 units, partial by the list) gets 1 unit of R2 by the loop: its status is the loop's
+    and 2 units are still to cover, so it waits again (R1 2 + R2 4 left cover N1's 2 and its 2)."""
+    from graphgov.matching import lifecycle
+
+    store = make_store(IN_PROGRESS, name="looped")
+    path = store.path
+    store.close()
+    from graphgov.store import open_store
+
+    with open_store(path) as store:
+        lifecycle.dispatch(store, "N8", "R2", quantity=1, on="2024-04-01")
+    with open_store(path) as store:
+        stats: dict = {}
+        assignments, unmatched = matching.assign_all(store, stats=stats)
+    units = assignments.groupby("need_id")["units"].sum().to_dict()
+    assert units == {"N1": 2, "N8": 2} and unmatched.empty
+    assert stats["in_progress_by_list"] == ["N6", "N7"]
+
+
+def test_cli_says_which_needs_it_leaves_out_and_why(make_store):
+    path = str(make_store(IN_PROGRESS, name="said").path)
+    runner = CliRunner()
+    assigned = runner.invoke(cli, ["match", "--all", "--assign", "--format", "json", "--store", path])
+    assert assigned.exit_code == 0, assigned.output
+    assert {r["need_id"] for r in json.loads(assigned.stdout)} == {"N1"}
+    assert ("left out 3 needs the needs list has as dispatched, accepted or partial, with no dispatch recorded "
+            "here (N6, N7, N8)") in assigned.stderr
+    best = runner.invoke(cli, ["match", "--all", "--format", "json", "--store", path])
+    assert {r["need_id"] for r in json.loads(best.stdout)} == {"N1"} and "(N6, N7, N8)" in best.stderr
+    one = runner.invoke(cli, ["match", "N6", "--format", "json", "--store", path])
+    assert one.exit_code == 0 and [r["resource_id"] for r in json.loads(one.stdout)] == ["R1", "R2"]
+    assert "N6 is dispatched in the needs list (dispatched on 2024-02-10), with no dispatch recorded here" \
+        in one.stderr
+    assert "needs list" not in runner.invoke(cli, ["match", "N1", "--store", path]).stderr
+
+
+def test_the_sample_proposes_no_need_its_list_has_in_progress(sample_store):
+    """From the sample's own CSV: N0099 (dispatched 2024-02-10) and the others in progress are left out."""
+    raw = pd.read_csv(SAMPLE / "needs.csv", dtype=str, keep_default_na=False).set_index("id")
+    in_progress = set(raw.index[raw["status"].isin(["dispatched", "accepted", "partial"])])
+    assert "N0099" in in_progress and len(in_progress) == 70
+    result = CliRunner().invoke(cli, ["match", "--all", "--assign", "--as-of", "2025-12-31", "--format", "json",
+                                      "--store", str(sample_store.path)])
+    assert result.exit_code == 0, result.output
+    proposed = {r["need_id"] for r in json.loads(result.stdout)}
+    assert proposed and not proposed & in_progress
+    assert "left out 70 needs" in result.stderr

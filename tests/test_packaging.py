@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import python_env
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,7 +46,8 @@ def test_the_analyses_never_import_pyvis(sample_store):
             "    assert CliRunner().invoke(cli, args + ['--store', store]).exit_code == 0, args\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pyvis', 'IPython', 'jedi')))\n")
     sample_store.close()
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=python_env(), capture_output=True, text=True,
+                         timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 

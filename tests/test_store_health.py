@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import python_env
 from graphgov.cli import cli
 from graphgov.dataset.checks import read_and_check
 from graphgov.store import open_store
@@ -30,7 +31,7 @@ from graphgov.store import open_store
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 GOOD = Path(__file__).resolve().parent / "data" / "good"
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+ENV = python_env()
 PENDING = (".wal.checkpoint", ".shadow")
 
 # Rewrites every need's description in one transaction after another; each closes the

@@ -15,7 +15,8 @@ from graphgov.analysis.communities import stable_communities
 from graphgov.analysis.network import CoordinationNetwork
 from graphgov.store.tables import edge_frames
 
-__all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "GapContext", "finding", "clean_text", "as_date"]
+__all__ = ["KINDS", "KIND_ZH", "SEVERITIES", "SEVERITY_ZH", "COLUMNS", "LANGS", "GapContext", "finding", "clean_text",
+           "as_date", "counted"]
 
 KINDS = ("inactive_member", "unmet_need", "supply_gap", "silo", "single_broker", "bridge", "idle_committee",
          "suggested_tie")
@@ -27,6 +28,8 @@ SEVERITIES = ("high", "medium", "low")
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 COLUMNS = ["kind", "kind_zh", "severity", "score", "subject_type", "subject_id", "subject", "subject_ids",
            "subject_names", "message", "evidence", "suggestion"]
+# the languages findings are written in: messages and suggestions for people (names stay as the data has them)
+LANGS = ("zh", "en")
 RESOLVED = {"fulfilled", "closed"}
 ACTIVE_DISPATCH = {"dispatched", "accepted", "partial"}
 
@@ -56,9 +59,10 @@ def as_date(value) -> dt.date | None:
 class GapContext:
     """Facts the gap rules share: the network, its scope, who did what, components and communities."""
 
-    def __init__(self, net: CoordinationNetwork, as_of: dt.date, seed: int = 0):
+    def __init__(self, net: CoordinationNetwork, as_of: dt.date, seed: int = 0, lang: str = "zh"):
         self.net = net
         self.as_of = as_of
+        self.lang = lang  # of the messages and suggestions the rules write
         t = net.tables
         self.t = {name: (df if df is not None else pd.DataFrame()) for name, df in t.items()}
         units = self.t.get("units", pd.DataFrame(columns=["id", "name", "area_id"]))
@@ -145,11 +149,19 @@ class GapContext:
         return out
 
 
-def finding(kind, severity, score, subject_type, ids, names, message, evidence, suggestion) -> dict:
+def counted(n: int, word: str, words: str | None = None) -> str:
+    """``1 need``, ``3 needs``: English counts for the messages in English."""
+    return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
+
+
+def finding(kind, severity, score, subject_type, ids, names, message, evidence, suggestion, lang: str = "zh") -> dict:
     """One finding as a row of :func:`~graphgov.analysis.gaps.find_gaps` (the keys of :data:`COLUMNS`)."""
     ids = [str(i) for i in ids]
     names = [str(n) for n in names]
-    subject = "；".join(f"{n}（{i}）" if n != i else n for i, n in zip(ids, names))
+    if lang == "zh":
+        subject = "；".join(f"{n}（{i}）" if n != i else n for i, n in zip(ids, names))
+    else:
+        subject = "; ".join(f"{n} ({i})" if n != i else n for i, n in zip(ids, names))
     return {
         "kind": kind, "kind_zh": KIND_ZH[kind], "severity": severity, "score": float(score),
         "subject_type": subject_type, "subject_id": ";".join(ids), "subject": subject,

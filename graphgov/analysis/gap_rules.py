@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from graphgov.dataset import vocab
-from graphgov.analysis.gap_context import GapContext, as_date, clean_text, finding
+from graphgov.analysis.gap_context import GapContext, as_date, clean_text, counted, finding
 
 __all__ = ["inactive_members", "unmet_needs", "supply_gaps", "idle_committees", "suggested_ties"]
 
@@ -39,13 +39,21 @@ def inactive_members(cx: GapContext, committees: set[str]) -> list[dict]:
         names = [str(cx.committee_name.get(c, c)) for c in comm_ids]
         evidence = {"committees": [f"{n}（{c}）" for c, n in zip(comm_ids, names)], **facts,
                     "member_since": first.isoformat() if first else None, "days_as_member": days}
-        msg = (f"{cx.uname(uid)}是{'、'.join(names)}的成员单位"
-               + (f"（{days}天）" if days is not None else "")
-               + "，但没有参与任何项目，没有共建协议，也没有提出需求或提供资源。")
+        if cx.lang == "zh":
+            msg = (f"{cx.uname(uid)}是{'、'.join(names)}的成员单位"
+                   + (f"（{days}天）" if days is not None else "")
+                   + "，但没有参与任何项目，没有共建协议，也没有提出需求或提供资源。")
+            advice = ("请该单位在下次例会上认领一项需求或登记一项可提供的资源；"
+                      "长期没有参与的，可由委员会研究是否调整成员名单。")
+        else:
+            msg = (f"{cx.uname(uid)} is a member of {', '.join(names)}"
+                   + (f" ({counted(days, 'day')})" if days is not None else "")
+                   + " but takes part in no project, has no co-building agreement, and has raised no need "
+                     "and offered no resource.")
+            advice = ("Ask the unit to take up a need or register a resource it can offer at the next meeting; "
+                      "if it stays inactive, the committee may review its membership.")
         out.append(finding("inactive_member", severity, len(comm_ids) + (days or 0) / 365, "Unit", [uid],
-                            [cx.uname(uid)], msg, evidence,
-                            "请该单位在下次例会上认领一项需求或登记一项可提供的资源；"
-                            "长期没有参与的，可由委员会研究是否调整成员名单。"))
+                            [cx.uname(uid)], msg, evidence, advice, lang=cx.lang))
     return out
 
 
@@ -92,13 +100,26 @@ def unmet_needs(cx: GapContext, stale_days: int) -> list[dict]:
                     "status": clean_text(row.status) or "open", "urgency": urgency, "projects": 0,
                     "active_dispatches": 0, "resources_in_category": int(by_cat.get(cat, 0)), "reachable_resources": k,
                     "reachable_examples": list(reach.get(row.id, []))}
-        age_text = f"已{age}天" if age is not None else "提出日期不详"
-        msg = (f"{cx.uname(row.unit_id)}提出的「{row.title}」（{cat_zh}）{age_text}，没有项目对接，也没有派单；"
-               + (f"网络内有{k}项同类资源可以对接。" if k else "网络内没有能够到达的同类资源。"))
-        suggestion = (f"尽快派单给同类资源（如{'、'.join(evidence['reachable_examples'][:3])}），或立项对接。" if k
-                      else f"在{cat_zh}方面引入新的共建单位或资源；或请上级委员会协调跨区域资源。")
+        examples = evidence["reachable_examples"][:3]
+        if cx.lang == "zh":
+            age_text = f"已{age}天" if age is not None else "提出日期不详"
+            msg = (f"{cx.uname(row.unit_id)}提出的「{row.title}」（{cat_zh}）{age_text}，没有项目对接，也没有派单；"
+                   + (f"网络内有{k}项同类资源可以对接。" if k else "网络内没有能够到达的同类资源。"))
+            suggestion = (f"尽快派单给同类资源（如{'、'.join(examples)}），或立项对接。" if k
+                          else f"在{cat_zh}方面引入新的共建单位或资源；或请上级委员会协调跨区域资源。")
+        else:
+            age_text = f"{counted(age, 'day')} ago" if age is not None else "on a date not given"
+            msg = (f"{cx.uname(row.unit_id)} raised “{row.title}” ({cat}) {age_text}; no project addresses it and "
+                   "no dispatch serves it; "
+                   + (f"{counted(k, 'resource')} of its category {'is' if k == 1 else 'are'} within reach in the "
+                      "network." if k else "no resource of its category is within reach in the network."))
+            suggestion = (f"Dispatch it soon to a resource of its category (e.g. {', '.join(examples)}), "
+                          "or start a project for it." if k
+                          else f"Bring in new co-building units or resources of the category {cat}, or ask the "
+                               "committee above to coordinate resources from other areas.")
         score = (age or 0) / 30 + URGENCY_WEIGHT.get(urgency, 1.0) + (3 if k == 0 else 0)
-        out.append(finding("unmet_need", severity, score, "Need", [row.id], [row.title], msg, evidence, suggestion))
+        out.append(finding("unmet_need", severity, score, "Need", [row.id], [row.title], msg, evidence, suggestion,
+                           lang=cx.lang))
     return out
 
 
@@ -134,13 +155,26 @@ def supply_gaps(cx: GapContext, min_needs: int) -> list[dict]:
         evidence = {"category": cat, "area": area, "area_name": where, "open_needs": int(nn), "resources": int(rr),
                     "ratio": ratio, "related_resources": related_count(cat),
                     "needs": sorted(cat_needs["id"])[:20]}
-        msg = (f"{where}的{cat_zh}类：{nn}项未解决的需求，" + (f"只有{rr}项资源（需求/资源={ratio:.1f}）。" if rr
-                                                        else "没有任何可用资源。"))
-        sugg = (f"招募能提供{cat_zh}的共建单位，或请上级委员会统筹调剂"
-                + (f"；可先看相关类别的{evidence['related_resources']}项资源能否部分满足。" if evidence["related_resources"] else "。"))
+        related = evidence["related_resources"]
+        if cx.lang == "zh":
+            msg = (f"{where}的{cat_zh}类：{nn}项未解决的需求，" + (f"只有{rr}项资源（需求/资源={ratio:.1f}）。" if rr
+                                                            else "没有任何可用资源。"))
+            sugg = (f"招募能提供{cat_zh}的共建单位，或请上级委员会统筹调剂"
+                    + (f"；可先看相关类别的{related}项资源能否部分满足。" if related else "。"))
+            name = f"{cat_zh}·{where}"
+        else:
+            where_en = cx.area_name.get(area, area) if area else "the whole scope"
+            msg = (f"{cat} in {where_en}: {counted(nn, 'open need')} and "
+                   + (f"only {counted(rr, 'resource')} ({ratio:.1f} needs per resource)." if rr
+                      else "no resource at all."))
+            sugg = (f"Recruit co-building units with resources of the category {cat}, or ask the committee above "
+                    "to reallocate"
+                    + (f"; first see whether the {counted(related, 'resource')} of related categories can meet part "
+                       "of it." if related else "."))
+            name = f"{cat} in {where_en}"
         subject_id = f"{cat}@{area}" if area else cat
         out.append(finding("supply_gap", severity, nn / (rr + 1), "category", [subject_id],
-                            [f"{cat_zh}·{where}"], msg, evidence, sugg))
+                            [name], msg, evidence, sugg, lang=cx.lang))
 
     for cat in sorted(n_cat.index):
         nn, rr = int(n_cat[cat]), int(r_cat.get(cat, 0))
@@ -201,17 +235,27 @@ def idle_committees(cx: GapContext, committees: set[str]) -> list[dict]:
         if not (below or no_project):
             continue
         reasons = []
+        zh = cx.lang == "zh"
         if no_project:
-            reasons.append(f"{len(mem)}个成员单位都没有参与任何项目")
+            reasons.append(f"{len(mem)}个成员单位都没有参与任何项目" if zh
+                           else f"none of its {counted(len(mem), 'member unit')} takes part in any project")
         if below:
-            reasons.append(f"按{vocab.zh_label('cadence', cadence)}例会一年应开{expected}次，实际只开了{meetings}次")
+            reasons.append(f"按{vocab.zh_label('cadence', cadence)}例会一年应开{expected}次，实际只开了{meetings}次" if zh
+                           else f"its cadence is {cadence.replace('_', '-')}, so it should meet "
+                                f"{counted(expected, 'time')} a year, but it met only {counted(meetings, 'time')}")
         severity = "high" if (no_project and below) or (below and meetings < expected / 2) else "medium"
         evidence = {"members": len(mem), "member_projects": member_projects_, "joint_projects": joint,
                     "cadence": cadence, "expected_meetings": expected, "meetings": meetings}
         score = (1 if no_project else 0) + ((expected - meetings) / expected if below else 0)
-        out.append(finding("idle_committee", severity, score, "Committee", [row.id], [row.name],
-                            f"{row.name}：" + "；".join(reasons) + "。", evidence,
-                            "按例会制度恢复碰头，并从成员单位的需求和资源清单中选一两个项目先做起来。"))
+        if zh:
+            msg = f"{row.name}：" + "；".join(reasons) + "。"
+            advice = "按例会制度恢复碰头，并从成员单位的需求和资源清单中选一两个项目先做起来。"
+        else:
+            msg = f"{row.name}: " + "; ".join(reasons) + "."
+            advice = ("Meet again on the cadence, and start one or two projects picked from the members' needs "
+                      "and resources lists.")
+        out.append(finding("idle_committee", severity, score, "Committee", [row.id], [row.name], msg, evidence, advice,
+                           lang=cx.lang))
     return out
 
 
@@ -302,9 +346,18 @@ def suggested_ties(cx: GapContext, top: int) -> list[dict]:
         evidence = {"need_unit": need_unit, "resource_unit": res_unit, "needs": list(rows["nid"]),
                     "resources": list(rows["rid"]), "category_fit": [float(x) for x in rows["fit"]],
                     "structure": hole, "matches": items[:10]}
-        msg = (f"{cx.uname(need_unit)}的{len(rows)}项需求可由{cx.uname(res_unit)}的资源满足（{items[0]}），"
-               f"两家目前没有直接联系，{hole}。")
+        a, b = cx.uname(need_unit), cx.uname(res_unit)
+        if cx.lang == "zh":
+            msg = f"{a}的{len(rows)}项需求可由{b}的资源满足（{items[0]}），两家目前没有直接联系，{hole}。"
+            advice = f"促成{a}与{b}结对：先就这些需求派单，再视情况签订共建协议。"
+        else:
+            hole_en = {2.0: "they are in parts of the network not connected to each other",
+                       1.5: "they sit in different communities (a structural hole)",
+                       1.0: "they sit in the same community"}[float(row["structure"])]
+            first = f"{rows['title'].iloc[0]} ({rows['nid'].iloc[0]}) ↔ {rows['rid'].iloc[0]}"
+            msg = (f"{counted(len(rows), 'need')} of {a} could be met by resources of {b} ({first}); the two have no "
+                   f"direct tie yet, and {hole_en}.")
+            advice = f"Pair {a} with {b}: dispatch these needs first, then consider a co-building agreement."
         out.append(finding("suggested_tie", severity, row["score"], "unit_pair", [need_unit, res_unit],
-                            [cx.uname(need_unit), cx.uname(res_unit)], msg, evidence,
-                            f"促成{cx.uname(need_unit)}与{cx.uname(res_unit)}结对：先就这些需求派单，再视情况签订共建协议。"))
+                            [a, b], msg, evidence, advice, lang=cx.lang))
     return out

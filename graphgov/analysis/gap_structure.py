@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from graphgov.analysis.central import articulation_cuts
-from graphgov.analysis.gap_context import GapContext, finding
+from graphgov.analysis.gap_context import GapContext, counted, finding
 from graphgov.analysis.network import UNKNOWN_GROUP
 
 __all__ = ["silos", "single_brokers", "bridges", "bridge_ties"]
@@ -22,7 +22,8 @@ def _groups(cx: GapContext) -> dict[str, dict[str, str]]:
     return {
         "sector": dict(zip(u["id"], u["sector_group"].astype(object))),
         "area": dict(zip(u["id"], u["block_name"].astype(object))),
-        "community": {k: f"社群{v + 1}" for k, v in cx.community.items()},
+        # detected communities have no name in the data: numbered, in the findings' language
+        "community": {k: (f"社群{v + 1}" if cx.lang == "zh" else f"community {v + 1}") for k, v in cx.community.items()},
     }
 
 
@@ -31,7 +32,9 @@ def silos(cx: GapContext, threshold: float, community_threshold: float, min_ties
     ties (at least ``min_ties``) all run through one unit."""
     e = cx.unit_edges
     out = []
-    by_label = {"sector": "条（行业）", "area": "块（区域）", "community": "联系紧密的社群"}
+    zh = cx.lang == "zh"
+    by_label = ({"sector": "条（行业）", "area": "块（区域）", "community": "联系紧密的社群"} if zh
+                else {"sector": "sector group", "area": "area group", "community": "close-knit community"})
     for by, groups in _groups(cx).items():
         if e.empty:
             break
@@ -55,9 +58,16 @@ def silos(cx: GapContext, threshold: float, community_threshold: float, min_ties
                         "ei_index": round(ei, 4), "members": members[:20]}
             if by == "community":
                 evidence["community_stability"] = round(cx.communities.stability, 3)
-            msg = (f"{by_label[by]}「{grp}」{size}个单位之间有{i}条联系，与外部只有{x}条（E-I指数 {ei:.2f}）。")
+            if zh:
+                msg = f"{by_label[by]}「{grp}」{size}个单位之间有{i}条联系，与外部只有{x}条（E-I指数 {ei:.2f}）。"
+                advice = "安排该群体与其他条块单位共同参与项目或签订共建协议，打通对外联系。"
+            else:
+                msg = (f"The {by_label[by]} “{grp}”: {counted(int(size), 'unit')} with {counted(i, 'tie')} among them "
+                       f"and only {x} outside (E-I index {ei:.2f}).")
+                advice = ("Have the group take part in projects or sign co-building agreements with units of other "
+                          "sectors and areas, to open ties outside.")
             out.append(finding("silo", severity, -ei * size ** 0.5, f"group:{by}", [grp], [grp], msg, evidence,
-                                "安排该群体与其他条块单位共同参与项目或签订共建协议，打通对外联系。"))
+                                advice, lang=cx.lang))
         if by == "community":
             continue
         out += _group_pairs(cx, by, groups, sizes, min_ties, by_label[by])
@@ -122,19 +132,32 @@ def _group_pairs(cx: GapContext, by: str, groups: dict, sizes: pd.Series, min_ti
         ties = sum(f[3] for f in mine)
         evidence = {"grouping": by, "group": hub, "other_groups": others, "through": unit,
                     "ties_through_unit": ties, "unit_group": groups.get(unit)}
-        shown = "、".join(f"「{g}」" for g in others[:6]) + ("等" if len(others) > 6 else "")
-        msg = f"{label}「{hub}」与{shown}{len(others)}个群体之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+        if cx.lang == "zh":
+            shown = "、".join(f"「{g}」" for g in others[:6]) + ("等" if len(others) > 6 else "")
+            msg = f"{label}「{hub}」与{shown}{len(others)}个群体之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+            advice = f"为「{hub}」与其他{label}建立不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"
+        else:
+            shown = ", ".join(f"“{g}”" for g in others[:6]) + (", …" if len(others) > 6 else "")
+            msg = (f"Every tie between the {label} “{hub}” and {counted(len(others), 'other group')} ({shown}) runs "
+                   f"through {cx.uname(unit)} ({unit}): {ties} in all.")
+            advice = (f"Build ties between “{hub}” and the other {label}s that do not run through {cx.uname(unit)} "
+                      "(co-building agreements or joint projects).")
         out.append(finding("silo", "medium", ties, f"group_pair:{by}", [hub, *others, unit],
-                            [hub, *others, cx.uname(unit)], msg, evidence,
-                            f"为「{hub}」与其他{label}建立不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
+                            [hub, *others, cx.uname(unit)], msg, evidence, advice, lang=cx.lang))
     grouped = {id(f) for _, _, mine in _by_unit_and_group(found) for f in mine}
     for g1, g2, unit, ties, has_direct in (f for f in found if id(f) not in grouped):
         evidence = {"grouping": by, "groups": [g1, g2], "through": unit, "ties_through_unit": ties,
                     "direct_ties": has_direct, "unit_group": groups.get(unit)}
-        msg = f"{label}「{g1}」与「{g2}」之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+        if cx.lang == "zh":
+            msg = f"{label}「{g1}」与「{g2}」之间的联系全部经过{cx.uname(unit)}（{unit}），共{ties}条。"
+            advice = f"在「{g1}」与「{g2}」之间再建立一条不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"
+        else:
+            msg = (f"Every tie between the {label}s “{g1}” and “{g2}” runs through {cx.uname(unit)} ({unit}): "
+                   f"{ties} in all.")
+            advice = (f"Build one more tie between “{g1}” and “{g2}” that does not run through {cx.uname(unit)} "
+                      "(a co-building agreement or a joint project).")
         out.append(finding("silo", "medium" if ties > 3 else "low", ties, f"group_pair:{by}",
-                            [g1, g2, unit], [g1, g2, cx.uname(unit)], msg, evidence,
-                            f"在「{g1}」与「{g2}」之间再建立一条不经过{cx.uname(unit)}的联系（共建协议或联合项目）。"))
+                            [g1, g2, unit], [g1, g2, cx.uname(unit)], msg, evidence, advice, lang=cx.lang))
     return out
 
 
@@ -223,13 +246,22 @@ def single_brokers(cx: GapContext, limit_detail: int = 20) -> list[dict]:
             severity = "low"
         evidence = {"stranded_units": stranded_units, "stranded_open_needs": stranded_needs,
                     "pieces": int(row["pieces"]), "cut_off": cut_off[:20], "neighbour_sectors": nbr_sectors}
-        names = "、".join(cx.uname(u) for u in cut_off[:5]) + ("等" if len(cut_off) > 5 else "")
-        msg = (f"去掉{cx.uname(uid)}，网络分成{int(row['pieces'])}块，{stranded_units}个单位"
-               + (f"（{names}）" if names else "") + "与主体失去联系"
-               + (f"，其中有{stranded_needs}项未解决的需求。" if stranded_needs else "。"))
+        if cx.lang == "zh":
+            names = "、".join(cx.uname(u) for u in cut_off[:5]) + ("等" if len(cut_off) > 5 else "")
+            msg = (f"去掉{cx.uname(uid)}，网络分成{int(row['pieces'])}块，{stranded_units}个单位"
+                   + (f"（{names}）" if names else "") + "与主体失去联系"
+                   + (f"，其中有{stranded_needs}项未解决的需求。" if stranded_needs else "。"))
+            advice = f"为被隔开的单位与主体之间建立第二条联系（共建协议、联合项目或同一委员会），不再只依赖{cx.uname(uid)}。"
+        else:
+            names = ", ".join(cx.uname(u) for u in cut_off[:5]) + (", …" if len(cut_off) > 5 else "")
+            msg = (f"Without {cx.uname(uid)} the network falls into {int(row['pieces'])} pieces, and "
+                   f"{counted(stranded_units, 'unit')}" + (f" ({names})" if names else "")
+                   + f" {'loses' if stranded_units == 1 else 'lose'} touch with the main body"
+                   + (f", with {counted(stranded_needs, 'open need')} among them." if stranded_needs else "."))
+            advice = (f"Give the units cut off a second tie to the main body (a co-building agreement, a joint project "
+                      f"or a shared committee), so that they no longer depend on {cx.uname(uid)} alone.")
         out.append(finding("single_broker", severity, row["score"], "Unit", [uid], [cx.uname(uid)], msg, evidence,
-                            f"为被隔开的单位与主体之间建立第二条联系（共建协议、联合项目或同一委员会），"
-                            f"不再只依赖{cx.uname(uid)}。"))
+                            advice, lang=cx.lang))
     return out
 
 
@@ -259,23 +291,30 @@ def bridge_ties(net, graph=None) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+_SOURCE_WORDS = {"zh": ("委员会", "项目", "共建协议", "党组织隶属"),
+                 "en": ("committee", "project", "agreement", "party line")}
+
+
 def _tie_sources(cx: GapContext, a: str, b: str) -> list[str]:
-    """What a tie between units ``a`` and ``b`` rests on: shared committees, projects, agreements, party lines."""
+    """What a tie between units ``a`` and ``b`` rests on: shared committees, projects, agreements, party lines
+    (named in the findings' language)."""
+    committee, project, agreement, party = _SOURCE_WORDS.get(cx.lang, _SOURCE_WORDS["zh"])
     t = cx.t
     out = []
     m = t.get("memberships", pd.DataFrame(columns=["unit_id", "committee_id"]))
     shared = set(m.loc[m["unit_id"] == a, "committee_id"]) & set(m.loc[m["unit_id"] == b, "committee_id"])
-    out += [f"委员会:{cx.committee_name.get(c, c)}（{c}）" for c in sorted(shared)]
+    out += [f"{committee}:{cx.committee_name.get(c, c)}（{c}）" if cx.lang == "zh" else
+            f"{committee}: {cx.committee_name.get(c, c)} ({c})" for c in sorted(shared)]
     up = cx.unit_projects
     shared = set(up.loc[up["unit_id"] == a, "project_id"]) & set(up.loc[up["unit_id"] == b, "project_id"])
-    out += [f"项目:{p}" for p in sorted(shared)]
+    out += [f"{project}:{p}" for p in sorted(shared)]
     ag = t.get("agreements", pd.DataFrame(columns=["unit_a", "unit_b"]))
     hit = ag[((ag["unit_a"] == a) & (ag["unit_b"] == b)) | ((ag["unit_a"] == b) & (ag["unit_b"] == a))]
-    out += [f"共建协议:{k}" if isinstance(k, str) else "共建协议" for k in hit.get("kind", pd.Series([None] * len(hit)))]
+    out += [f"{agreement}:{k}" if isinstance(k, str) else agreement for k in hit.get("kind", pd.Series([None] * len(hit)))]
     po = t.get("party_orgs", pd.DataFrame(columns=["id", "unit_id", "parent_id"]))
     unit_of = dict(zip(po["id"], po["unit_id"]))
     lines = sum(1 for u, p in zip(po["unit_id"], po["parent_id"]) if {u, unit_of.get(p)} == {a, b})
-    out += ["党组织隶属"] * lines
+    out += [party] * lines
     return out
 
 
@@ -360,13 +399,24 @@ def bridges(cx: GapContext, limit_detail: int = 20) -> list[dict]:
         sources = _tie_sources(cx, ua, ub)
         evidence = {"tie": [ua, ub], "rests_on": sources, "stranded_units": units,
                     "stranded_open_needs": stranded_needs, "cut_off": cut_off[:20]}
-        names = "、".join(cx.uname(u) for u in cut_off[:5]) + ("等" if len(cut_off) > 5 else "")
-        basis = "、".join(sources[:3]) if sources else "一条联系"
-        msg = (f"{cx.uname(ua)}与{cx.uname(ub)}之间只有一条联系（{basis}），断了它，{units}个单位"
-               + (f"（{names}）" if names else "") + "与网络其余部分失去联系"
-               + (f"，其中有{stranded_needs}项未解决的需求。" if stranded_needs else "。"))
+        if cx.lang == "zh":
+            names = "、".join(cx.uname(u) for u in cut_off[:5]) + ("等" if len(cut_off) > 5 else "")
+            basis = "、".join(sources[:3]) if sources else "一条联系"
+            msg = (f"{cx.uname(ua)}与{cx.uname(ub)}之间只有一条联系（{basis}），断了它，{units}个单位"
+                   + (f"（{names}）" if names else "") + "与网络其余部分失去联系"
+                   + (f"，其中有{stranded_needs}项未解决的需求。" if stranded_needs else "。"))
+            advice = (f"在被隔开的一侧与网络其余部分之间再建立一条联系（共建协议、联合项目或同一委员会），"
+                      f"不只依靠{cx.uname(ua)}与{cx.uname(ub)}之间的这一条。")
+        else:
+            names = ", ".join(cx.uname(u) for u in cut_off[:5]) + (", …" if len(cut_off) > 5 else "")
+            basis = "; ".join(sources[:3]) if sources else "a single tie"
+            msg = (f"{cx.uname(ua)} and {cx.uname(ub)} have one tie only ({basis}); without it "
+                   f"{counted(units, 'unit')}" + (f" ({names})" if names else "")
+                   + f" {'loses' if units == 1 else 'lose'} touch with the rest of the network"
+                   + (f", with {counted(stranded_needs, 'open need')} among them." if stranded_needs else "."))
+            advice = (f"Build a second tie between the side cut off and the rest of the network (a co-building "
+                      f"agreement, a joint project or a shared committee), not only the one between {cx.uname(ua)} "
+                      f"and {cx.uname(ub)}.")
         out.append(finding("bridge", severity, units + 2 * stranded_needs, "unit_pair", [ua, ub],
-                            [cx.uname(ua), cx.uname(ub)], msg, evidence,
-                            f"在被隔开的一侧与网络其余部分之间再建立一条联系（共建协议、联合项目或同一委员会），"
-                            f"不只依靠{cx.uname(ua)}与{cx.uname(ub)}之间的这一条。"))
+                            [cx.uname(ua), cx.uname(ub)], msg, evidence, advice, lang=cx.lang))
     return out

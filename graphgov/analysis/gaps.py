@@ -2,8 +2,9 @@
 
 :func:`find_gaps` returns one row per finding with ``kind``, ``severity``
 (high/medium/low), ``score`` (orders findings of one kind), the ``subject`` (ids and
-names), a Chinese ``message`` stating the facts, ``evidence`` (the facts as a dict)
-and a ``suggestion``. The kinds and their rules are in :data:`KINDS` and
+names), a ``message`` stating the facts, ``evidence`` (the facts as a dict)
+and a ``suggestion``; message and suggestion are in Chinese, or in English with ``lang="en"``
+(names of units, needs and areas stay as the data has them). The kinds and their rules are in :data:`KINDS` and
 ``docs/analysis.md``. Dates are judged against ``as_of`` (default: the dataset's own date, else today),
 so a result is reproducible when ``as_of`` is given or the dataset states its date.
 
@@ -20,7 +21,7 @@ import pandas as pd
 from graphgov.dataset.meta import reference_date
 from graphgov.errors import OptionError
 from graphgov.analysis import parallel
-from graphgov.analysis.gap_context import COLUMNS, KIND_ZH, KINDS, SEVERITIES, SEVERITY_ZH, GapContext
+from graphgov.analysis.gap_context import COLUMNS, KIND_ZH, KINDS, LANGS, SEVERITIES, SEVERITY_ZH, GapContext
 from graphgov.analysis.gap_rules import idle_committees, inactive_members, supply_gaps, suggested_ties, unmet_needs
 from graphgov.analysis.gap_structure import bridges, silos, single_brokers
 from graphgov.analysis.network import DEFAULT_HUB_THRESHOLD, CoordinationNetwork, area_descendants, build_network
@@ -57,6 +58,7 @@ def find_gaps(
     community_threshold: float = -0.8,
     suggestions: int = 30,
     seed: int = 0,
+    lang: str = "zh",
 ) -> pd.DataFrame:
     """Find coordination gaps, each with its evidence.
 
@@ -73,6 +75,7 @@ def find_gaps(
         group, or a detected community, is a silo.
     suggestions : how many suggested ties to keep.
     seed : master seed of community detection (the seeds of its Leiden runs are drawn from it).
+    lang : ``"zh"`` (default) or ``"en"``: the language of ``message`` and ``suggestion``.
 
     Returns
     -------
@@ -82,11 +85,11 @@ def find_gaps(
 
     Raises
     ------
-    OptionError for an unknown kind, layer or a bad date; NotFoundError for an unknown
-    committee or area.
+    OptionError for an unknown kind, layer, language or a bad date; NotFoundError for an
+    unknown committee or area.
     """
     df, _ = gaps_and_context(source, as_of, kinds, layers, committee, area, hub_threshold, block_level, stale_days,
-                             min_needs, silo_threshold, community_threshold, suggestions, seed)
+                             min_needs, silo_threshold, community_threshold, suggestions, seed, lang=lang)
     return df
 
 
@@ -97,9 +100,11 @@ def _rule_task(rule, args) -> list[dict]:
 def gaps_and_context(source, as_of=None, kinds=None, layers=None, committee=None, area=None,
                      hub_threshold=DEFAULT_HUB_THRESHOLD, block_level="street", stale_days=90, min_needs=2,
                      silo_threshold=-0.5, community_threshold=-0.8, suggestions=30,
-                     seed=0, workers: int | None = None) -> tuple[pd.DataFrame, GapContext]:
+                     seed=0, workers: int | None = None, lang: str = "zh") -> tuple[pd.DataFrame, GapContext]:
     """:func:`find_gaps` and the :class:`GapContext` it worked on (its components and communities).
     ``workers``: processes for the rules (default: every core)."""
+    if lang not in LANGS:
+        raise OptionError(f"unknown language {lang!r}; choose from {', '.join(LANGS)}")
     if kinds is None:
         kinds = KINDS
     elif isinstance(kinds, str):
@@ -110,7 +115,7 @@ def gaps_and_context(source, as_of=None, kinds=None, layers=None, committee=None
     net = source if isinstance(source, CoordinationNetwork) else build_network(
         source, layers, committee, area, hub_threshold, block_level)
     as_of = reference_date(net.tables, as_of)
-    cx = GapContext(net, as_of, seed)
+    cx = GapContext(net, as_of, seed, lang)
     committees = _committees_in_scope(net)
     rules = {
         "inactive_member": (inactive_members, (committees,)), "unmet_need": (unmet_needs, (stale_days,)),

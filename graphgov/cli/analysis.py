@@ -180,17 +180,17 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
     from graphgov.results import Results
 
     _check_hub(hub_threshold)
+    lang = output_lang()
     with open_cli_store(store_path) as store:
         results = Results(store, save=save, note=echo_err)
         df = results.compute_findings(as_of=as_of, kinds=kinds, layers=layers,
                                       committee=committee, area=area, hub_threshold=_hub(hub_threshold),
                                       block_level=block_level, stale_days=stale_days, suggestions=suggestions,
-                                      seed=seed)
+                                      seed=seed, lang=lang)
     echo_err(communities_note(df.attrs.get("communities"), seed))
     if not df.empty:
         allowed = SEVERITIES[: SEVERITIES.index(min_severity) + 1]
         df = df[df["severity"].isin(allowed)].reset_index(drop=True)
-    lang = output_lang()
     day = df.attrs.get("as_of")
     if fmt == "table":
         text = gaps_text(df.head(top) if top else df, as_of=day, lang=lang)
@@ -211,8 +211,8 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
 def gaps_text(df, as_of: str | None = None, lang: str = "zh", width: int = 100) -> str:
     """Findings for the terminal, one block per finding, wrapped at ``width``, in one language.
 
-    The messages and suggestions are written in Chinese by the gap rules; ``lang="en"``
-    gives the headings, kinds and severities in English.
+    ``lang="en"`` gives the headings, kinds and severities in English; the messages and
+    suggestions come in the language ``find_gaps`` wrote them in (its ``lang``).
     """
     from graphgov.analysis.gaps import SEVERITY_ZH
     from graphgov.views.tables import wrap_text

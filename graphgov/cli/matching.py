@@ -10,7 +10,7 @@ import click
 import pandas as pd
 
 from graphgov.cli.common import (as_of_option, echo_err, emit_table, handle_errors, open_cli_store, output_lang,
-                                 output_options, store_option)
+                                 output_options, plural, store_option)
 from graphgov.errors import OptionError
 from graphgov.views.labels import MATCH_PARTS_ZH
 
@@ -126,6 +126,7 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
         on = reference_date(tables, as_of)  # one date for the whole command: what is proposed may be dispatched
         about = {"as_of": on, "store": store.location}
         ctx = matching.build_context(tables, weights, default_capacity, on)
+        _say_in_progress_by_list(matching.in_progress_by_list(ctx), need_id)
         if need_id:
             df = matching.match_need(None, need_id, top=limit or 10, min_score=min_score, context=ctx, lang=lang)
             emit_table(_reasons_text(df, fmt), fmt, out, top, columns=COLUMNS_ONE, labels=MATCH_PARTS_ZH,
@@ -176,9 +177,28 @@ def match(need_id, all_needs, assign, record, greedy, show_unmatched, limit, wei
     versus = "(greedy method)" if greedy else f"(optimum); greedy baseline {base:.3f}{ratio}"
     echo_err(f"{len(assignments)} dispatches for {assignments['need_id'].nunique()} needs, "
              f"{int(assignments['units'].sum()) if len(assignments) else 0} units; "
-             f"{len(unmatched)} needs short; total score {total:.3f} {versus}; "
+             f"{plural(len(unmatched), 'need')} short; total score {total:.3f} {versus}; "
              f"{stats['candidates']} candidate pairs"
              + ("; recorded as dispatches" if record else ""))
+
+
+def _say_in_progress_by_list(listed: pd.DataFrame, need_id: str | None) -> None:
+    """Say on stderr which needs the needs list has in progress with no dispatch recorded here:
+    left out of --all and the assignment; ranked for one need, for a further dispatch."""
+    if need_id is not None:
+        row = listed[listed["id"] == need_id]
+        if len(row):
+            status, since = row["status"].iloc[0], row["dispatched_on"].iloc[0]
+            when = "" if since is None or pd.isna(since) or since == "" else \
+                f" (dispatched on {pd.Timestamp(since).date().isoformat()})"
+            echo_err(f"{need_id} is {status} in the needs list{when}, with no dispatch recorded here: "
+                     "'match --all' leaves it out; the resources below are for a further dispatch")
+        return
+    if len(listed):
+        ids = list(listed["id"])
+        shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
+        echo_err(f"left out {plural(len(ids), 'need')} the needs list has as dispatched, accepted or partial, "
+                 f"with no dispatch recorded here ({shown}); 'graphgov match NEED_ID' ranks resources for one")
 
 
 def _emit_step(row: dict, fmt, out, top) -> None:

@@ -18,14 +18,19 @@ __all__ = ["sample_dir", "installed_data_dir"]
 
 def installed_data_dir(name: str, probe: str) -> Path | None:
     """The folder ``share/graphgov/<name>`` installed with the package, found by one of its files
-    ending in ``probe``; None when graphgov is not installed that way."""
-    try:
-        files = importlib.metadata.distribution("graphgov").files or []
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    for f in files:
-        if f.name.endswith(probe) and tuple(f.parts[-4:-1]) == ("share", "graphgov", name):
-            return Path(f.locate()).resolve().parent
+    ending in ``probe``; None when graphgov is not installed that way.
+
+    The files are looked up in the distribution this package was installed by first: another
+    one on the path (a checkout's ``graphgov.egg-info`` left by ``pip install .``, an older
+    install elsewhere) lists other files, and would hide this installation's data.
+    """
+    package = Path(__file__).resolve().parents[1]
+    dists = list(importlib.metadata.distributions(name="graphgov"))
+    dists.sort(key=lambda d: Path(d.locate_file("graphgov/__init__.py")).resolve().parent != package)
+    for dist in dists:
+        for f in dist.files or []:
+            if f.name.endswith(probe) and tuple(f.parts[-4:-1]) == ("share", "graphgov", name):
+                return Path(f.locate()).resolve().parent
     return None
 
 

@@ -22,7 +22,7 @@ from graphgov.matching.reasons import present_pairs
 from graphgov.matching.scoring import PARTS, MatchContext, build_context, score_pairs
 from graphgov.matching.solvers import greedy_assign, solve_assignment
 
-__all__ = ["match_need", "match_all", "waiting_needs", "assign_all"]
+__all__ = ["match_need", "match_all", "waiting_needs", "in_progress_by_list", "assign_all"]
 
 CLOSED_NEED = ("fulfilled", "closed")
 
@@ -90,9 +90,19 @@ def match_all(source, per_need: int = 3, weights: dict[str, float] | None = None
 
 
 def waiting_needs(ctx: MatchContext) -> np.ndarray:
-    """Rows of ``ctx.needs`` still waiting: not fulfilled or closed, with units outstanding."""
+    """Rows of ``ctx.needs`` still waiting: not fulfilled or closed, with units outstanding, and
+    not in progress by the needs list alone (see :func:`in_progress_by_list`)."""
     nd = ctx.needs
-    return nd.index[~nd["status"].isin(CLOSED_NEED) & (nd["outstanding"] > 0)].to_numpy()
+    waiting = ~nd["status"].isin(CLOSED_NEED) & (nd["outstanding"] > 0) & ~nd["in_progress_by_list"]
+    return nd.index[waiting].to_numpy()
+
+
+def in_progress_by_list(ctx: MatchContext) -> pd.DataFrame:
+    """Needs the needs list marks dispatched, accepted or partial with no dispatch recorded in the
+    store: a dispatch made outside graphgov's loop serves them, so ``match --all`` and the
+    assignment leave them out. Columns ``id``, ``status``, ``dispatched_on``, by id."""
+    nd = ctx.needs
+    return nd.loc[nd["in_progress_by_list"], ["id", "status", "dispatched_on"]].reset_index(drop=True)
 
 
 def assign_all(source, weights: dict[str, float] | None = None, min_score: float = 0.0, scope: str = "district",
@@ -115,8 +125,9 @@ def assign_all(source, weights: dict[str, float] | None = None, min_score: float
         reasons, best first; ``unmatched``: needs with units left unserved, with
         ``units_short`` and ``reason``.
 
-    ``stats`` (a dict), when given, receives ``total_score``, ``candidates`` and the
-    greedy baseline's total for the same candidates (``greedy_score``).
+    ``stats`` (a dict), when given, receives ``total_score``, ``candidates``, the
+    greedy baseline's total for the same candidates (``greedy_score``) and the ids of the
+    needs left out as in progress by the needs list alone (``in_progress_by_list``).
     """
     if method not in ("optimal", "greedy"):
         raise OptionError(f"method must be 'optimal' or 'greedy', not {method!r}")
@@ -130,7 +141,8 @@ def assign_all(source, weights: dict[str, float] | None = None, min_score: float
     mask[waiting] = True
     demand[~mask] = 0
     stats = {} if stats is None else stats
-    stats.update(total_score=0.0, greedy_score=0.0, candidates=0)
+    stats.update(total_score=0.0, greedy_score=0.0, candidates=0,
+                 in_progress_by_list=list(in_progress_by_list(ctx)["id"]))
 
     results = []
     passes = [("district", waiting)] if scope == "district" else [("city", waiting)]

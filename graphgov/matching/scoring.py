@@ -46,6 +46,7 @@ __all__ = [
     "PARTS",
     "AREA_LEVEL_SCORES",
     "LIVE_DISPATCH",
+    "IN_PROGRESS_NEED",
     "MAX_TRUST_STEPS",
     "MatchContext",
     "parse_weights",
@@ -71,6 +72,10 @@ AREA_LEVEL_SCORES: dict[str, float] = {
 # Dispatch statuses whose reserved quantity still holds capacity (declined and withdrawn
 # dispatches hold only what they delivered).
 LIVE_DISPATCH = ("dispatched", "accepted", "partial", "fulfilled")
+
+# Need statuses of a need being served: a needs list may state them for a dispatch made before
+# (or outside) graphgov's loop, with no Dispatch behind them in the store.
+IN_PROGRESS_NEED = ("dispatched", "accepted", "partial")
 
 MAX_TRUST_STEPS = 2
 
@@ -167,7 +172,9 @@ def _doc_tokens(title, description) -> list[str]:
 class MatchContext:
     """Everything matching needs, prepared once from the store's tables."""
 
-    needs: pd.DataFrame  # index 0..n-1; id, title, category, unit_id, area, outstanding, status, anc_*
+    # index 0..n-1; id, title, category, unit_id, area, outstanding, status, dispatched_on,
+    # in_progress_by_list, anc_*
+    needs: pd.DataFrame
     resources: pd.DataFrame  # index 0..m-1; id, title, category, unit_id, area, remaining, capacity, anc_*
     need_vec: sp.csr_matrix
     res_vec: sp.csr_matrix
@@ -241,11 +248,16 @@ def build_context(source, weights: dict[str, float] | None = None, default_capac
     used_by_need = usage.groupby("need_id")["used"].sum() if len(usage) else pd.Series(dtype=float)
     used_by_res = usage.groupby("resource_id")["used"].sum() if len(usage) else pd.Series(dtype=float)
 
-    needs = t["needs"][["id", "title", "category", "unit_id", "description", "area_id", "quantity", "status",
-                        "urgency"]].copy()
+    needs = t["needs"].reindex(columns=["id", "title", "category", "unit_id", "description", "area_id", "quantity",
+                                        "status", "urgency", "dispatched_on"]).copy()
     needs["area"] = needs["area_id"].where(needs["area_id"].notna(), needs["unit_id"].map(unit_area))
     needs["quantity"] = _int_or(needs["quantity"], 1).clip(lower=1)
     needs["status"] = needs["status"].where(needs["status"].notna(), "open")
+    # The list says the need is dispatched, accepted or partly fulfilled and graphgov recorded no
+    # dispatch for it: it is being served outside the loop, by a dispatch whose units the list
+    # does not give, so it is not waiting (see waiting_needs). A need with a dispatch recorded
+    # here has the loop's status, and its units are counted from its dispatches.
+    needs["in_progress_by_list"] = needs["status"].isin(IN_PROGRESS_NEED) & ~needs["id"].isin(set(usage["need_id"]))
     needs["outstanding"] = (needs["quantity"] - needs["id"].map(used_by_need).fillna(0)).clip(lower=0).astype("int64")
     # sorted by id so that ties between equal scores break the same way on every run
     needs = needs.merge(anc, on="area", how="left").sort_values("id", kind="stable").reset_index(drop=True)

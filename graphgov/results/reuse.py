@@ -215,8 +215,11 @@ class Results:
                 return df
         return self.compute_findings(**options)
 
-    def compute_findings(self, **options) -> pd.DataFrame:
-        """Compute :func:`~graphgov.analysis.gaps.find_gaps` and store it (whole network only)."""
+    def compute_findings(self, lang: str = "zh", **options) -> pd.DataFrame:
+        """Compute :func:`~graphgov.analysis.gaps.find_gaps` and store it (whole network only).
+
+        ``lang``: the language of the messages; only Chinese findings are stored (the report's
+        language), so ``gaps --lang en`` leaves the stored ones as they are."""
         from graphgov.analysis.gaps import gaps_and_context
 
         params = gaps_params(**self._dated(options))
@@ -225,9 +228,9 @@ class Results:
         df, cx = gaps_and_context(net, as_of=params["as_of"], kinds=params["kinds"], stale_days=params["stale_days"],
                                   min_needs=params["min_needs"], silo_threshold=params["silo_threshold"],
                                   community_threshold=params["community_threshold"],
-                                  suggestions=params["suggestions"], seed=params["seed"])
+                                  suggestions=params["suggestions"], seed=params["seed"], lang=lang)
         self.context = cx
-        if self._whole(params):
+        if self._whole(params) and lang == "zh":
             summary = {"communities": df.attrs.get("communities"), "as_of": params["as_of"]}
             stamp = Stamp.make("gaps", params, self.version("gaps"), time.perf_counter() - started, len(df), summary)
             self._store("gaps", lambda: stored.write_findings(self.store, df, stamp, self.tables, cx.community))
@@ -251,7 +254,7 @@ class Results:
         """Compute :func:`~graphgov.matching.assign.assign_all` and store the assignments as proposals.
 
         Returns (assignments, unmatched, stats). ``context``: a matching context already built;
-        ``lang``: the language of the reasons.
+        ``lang``: the language of the reasons (only Chinese ones are stored, as for the findings).
         """
         from graphgov.matching.assign import assign_all
 
@@ -268,5 +271,6 @@ class Results:
         assignments.attrs.update(summary)
         stamp = Stamp.make("match", params, self.version("match"), time.perf_counter() - started, len(assignments),
                            summary)
-        self._store("match", lambda: stored.write_proposals(self.store, assignments, stamp))
+        if lang == "zh":  # stored reasons are in the report's language
+            self._store("match", lambda: stored.write_proposals(self.store, assignments, stamp))
         return assignments, unmatched, stats

@@ -246,11 +246,7 @@ class Neo4jStore(Store):
         return pd.DataFrame(rows, columns=keys)
 
     def _notify(self, summary) -> None:
-        for n in getattr(summary, "summary_notifications", None) or []:
-            category = str(getattr(getattr(n, "category", None), "value", getattr(n, "category", "")) or "")
-            if category.upper() not in _SHOWN:
-                continue
-            text = f"Neo4j: {n.title}" + (f" — {_first_line(n.description)}" if n.description else "")
+        for text in _notices(summary):
             if text in self.warnings:
                 continue
             self.warnings.append(text)
@@ -324,6 +320,30 @@ class Neo4jStore(Store):
         removed = {n: max(0, before.get(n, 0) - after[n] + added.get(n, 0)) for n in after}
         return LoadResult(before, after, added, changed, time.perf_counter() - started,
                           {n: k for n, k in removed.items() if k})
+
+
+def _notices(summary) -> list[str]:
+    """The server's notifications worth showing, each as one line ``Neo4j: …``.
+
+    Newer drivers (6.x here) give them as GQL status objects; ``summary_notifications`` is deprecated
+    there (a DeprecationWarning on every report), so it is read only from older drivers.
+    """
+    if hasattr(type(summary), "gql_status_objects"):
+        out = []
+        for status in summary.gql_status_objects:
+            category = str(getattr(status, "raw_classification", None) or "")
+            if not status.is_notification or category.upper() not in _SHOWN:
+                continue
+            # "warn: label does not exist. The label `X` does not exist. …": the level is said by "Warning:"
+            text = re.sub(r"^(warn|info|note|error):\s*", "", status.status_description or "", flags=re.I)
+            out.append(f"Neo4j: {_first_line(text)}" if text else f"Neo4j: {status.gql_status}")
+        return out
+    out = []
+    for n in getattr(summary, "summary_notifications", None) or []:
+        category = str(getattr(getattr(n, "category", None), "value", getattr(n, "category", "")) or "")
+        if category.upper() in _SHOWN:
+            out.append(f"Neo4j: {n.title}" + (f" — {_first_line(n.description)}" if n.description else ""))
+    return out
 
 
 def _first_line(err) -> str:
