@@ -292,6 +292,63 @@ def test_a_generated_district_gives_the_same_answers_on_both_stores(tmp_path, ne
                      "--param", f"b={pair['unit_b']}"], lbdb, neo.settings.uri)
 
 
+def _scoped_answers_are_the_whole_answers(store, scopes, day) -> None:
+    """central and gaps of each scope: the same on the scope's rows as on every table; fewer rows read."""
+    from graphgov.analysis.central import central_table
+    from graphgov.analysis.gaps import find_gaps
+
+    whole = store.read_tables()
+    for scope in scopes:
+        part = store.read_scope(**scope)
+        assert sum(map(len, part.values())) < sum(map(len, whole.values())) / 1.5, scope
+        pd.testing.assert_frame_equal(central_table(part, exact=True, **scope),
+                                      central_table(whole, exact=True, **scope), obj=str(scope))
+        pd.testing.assert_frame_equal(find_gaps(part, as_of=day, **scope).astype(str),
+                                      find_gaps(whole, as_of=day, **scope).astype(str), obj=str(scope))
+
+
+SCOPES = [{"committee": "C01"}, {"area": "BJ-CY"}, {"committee": "C07"}, {"committee": "C01", "area": "BJ-CY"}]
+
+
+def test_a_scope_is_read_alone_and_answers_as_the_whole(tmp_path, neo):
+    """central/gaps --committee/--area fetch only the scope's rows (parameterised Cypher on both stores)
+    and answer exactly as the analyses of every table do; on Neo4j they receive fewer rows."""
+    lbdb = _loaded_both(tmp_path, SAMPLE, neo)
+    day = dt.date.fromisoformat(DAY)
+    with open_store(lbdb) as lb:
+        _scoped_answers_are_the_whole_answers(lb, SCOPES, day)
+    _scoped_answers_are_the_whole_answers(neo, SCOPES, day)
+    for args in (["central", "--committee", "C07"], ["gaps", "--area", "BJ-CY", "--as-of", DAY],
+                 ["gaps", "--committee", "C01", "--as-of", DAY]):
+        compare_command(args, lbdb, neo.settings.uri)
+    received = {}
+    for name, read in (("whole", lambda st: st.read_tables()), ("scope", lambda st: st.read_scope("C07"))):
+        store = Neo4jStore(Neo4jSettings.from_env())
+        read(store)
+        received[name] = store.traffic.rows
+        store.close()
+    assert received["scope"] < received["whole"] / 3, received
+    r = invoke("central", "--committee", "NOPE", "--store", neo.settings.uri, ok=False)
+    assert r.exit_code == 1 and "no committee with id 'NOPE'" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.slow
+def test_a_scope_of_a_generated_district_is_read_alone_and_answers_as_the_whole(tmp_path, neo):
+    from graphgov.dataset.generate import REFERENCE_DATE, write_generated
+
+    write_generated("district", 1, tmp_path / "district")
+    lbdb = _loaded_both(tmp_path, tmp_path / "district", neo)
+    areas = pd.read_csv(tmp_path / "district" / "areas.csv", dtype=str)
+    comms = pd.read_csv(tmp_path / "district" / "committees.csv", dtype=str)
+    street = areas.loc[areas["level"] == "street", "id"].iloc[0]
+    committee = comms.loc[comms["area_id"] == street, "id"].iloc[0]
+    scopes = [{"committee": committee}, {"area": street}]
+    with open_store(lbdb) as lb:
+        _scoped_answers_are_the_whole_answers(lb, scopes, REFERENCE_DATE)
+    _scoped_answers_are_the_whole_answers(neo, scopes, REFERENCE_DATE)
+    compare_command(["gaps", "--committee", committee, "--as-of", str(REFERENCE_DATE)], lbdb, neo.settings.uri)
+
+
 # -- loads: exact, replacing, atomic -------------------------------------------------------------
 
 PAIRS = {

@@ -131,6 +131,16 @@ class Store(abc.ABC):
         results (``schema.RESULT_TABLES``) only when named or with ``include_computed``."""
         return read_tables_from(self.query, include_internal, names, include_computed)
 
+    def read_scope(self, committee: str | None = None, area: str | None = None) -> dict[str, pd.DataFrame]:
+        """The tables an analysis of one scope needs, read alone (every table when neither is given);
+        the analyses give the same answers on them as on every table. See :mod:`graphgov.store.scoped`.
+
+        Raises NotFoundError for an unknown committee or area.
+        """
+        from graphgov.store.scoped import read_scope_tables
+
+        return read_scope_tables(self.query, committee, area)
+
     def known_ids(self) -> dict[str, set[str]]:
         """The ids of every node table a dataset may refer to (for checking a partial dataset's references)."""
         return {t.name: set(self.query(f"MATCH (n:{t.label}) RETURN n.id AS id")["id"])
