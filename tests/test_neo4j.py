@@ -161,7 +161,9 @@ def test_every_command_gives_the_same_answers_on_both_stores(tmp_path, neo):
     for name, report in sorted(load_reports().items()):
         params = [x for p in report.params if p.required for x in ("--param", f"{p.name}={examples[p.name]}")]
         params += [x for p in report.params if p.kind == "date" for x in ("--param", f"{p.name}={DAY}")]
-        compare_command(["query", "run", name, *params, "--include-personal"], lbdb, neo.settings.uri)
+        # the stamps of stored results say when each store computed them: a second or two apart
+        drop = ("computed_at", "seconds") if name == "analysis_runs" else ()
+        compare_command(["query", "run", name, *params, "--include-personal"], lbdb, neo.settings.uri, drop)
     # exports: the same files, table by table
     for store, out in ((lbdb, tmp_path / "e1"), (neo.settings.uri, tmp_path / "e2")):
         invoke("export", out, "--store", store)
@@ -716,6 +718,10 @@ def test_every_statement_sent_passes_neo4js_linter_and_packs():
     sch = linter_schema(procedures=GDS_PROCEDURES, functions=GDS_FUNCTIONS)
     sch["labels"] += ["University", LOCK_LABEL, STAGED_LABEL, *staged_labels()]
     sch["propertyKeys"] += ["writes"]
+    # a staged load's relationships join its staged nodes (GraphgovStaged and GraphgovStaged<Label>)
+    for joined in list(sch["graphSchema"]):
+        sch["graphSchema"] += [{**joined, "from": STAGED_LABEL + joined["from"], "to": STAGED_LABEL + joined["to"]},
+                               {**joined, "from": STAGED_LABEL, "to": STAGED_LABEL}]
     try:
         linter = CypherLinter(schema=sch)
     except LinterMissing as err:

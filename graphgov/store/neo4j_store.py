@@ -8,13 +8,13 @@ A load is one transaction when the server can hold it: it reads the stored table
 merges the dataset into them as the embedded store does and sends only the difference
 (:mod:`graphgov.store.plan`); readers see the graph before or after, never between, and a
 load cut off by a lost connection or a killed client is rolled back by the server. A load
-larger than the server's transaction memory is staged: the nodes it adds (and the
-relationships among them) are written in transactions of their own under a label no
-graphgov query names, and one final transaction switches them in with every other change,
-so readers of graphgov's labels still see before or after. What a cut-off staged load
-left is removed when the next load starts. Every write transaction
-(a load, a step of the dispatch loop) first takes a write lock on one
-``GraphgovLock`` node, so writers queue one after another as on the embedded store.
+too large for one transaction is staged: the nodes it adds (and the relationships among
+them) are written in transactions of their own under labels no graphgov query names, and
+one final transaction switches them in with every other change, so readers of graphgov's
+labels still see before or after. What a cut-off staged load left is removed when the
+next load starts. Every write transaction (a load, a step of the dispatch loop) first
+takes a write lock on one ``GraphgovLock`` node, so writers queue one after another as on
+the embedded store.
 
 Connection settings are those of Neo4j's own tools: ``NEO4J_URI``, ``NEO4J_USERNAME``,
 ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``. The password is read from the environment or
@@ -357,7 +357,8 @@ class Neo4jStore(Store):
         ``transaction``: ``"one"`` writes everything in one transaction (raises
         TransactionTooLarge, having written nothing, when the server cannot hold it);
         ``"staged"`` writes the nodes the load adds, and the relationships among them, in
-        transactions of their own under the label ``GraphgovStaged`` only, then switches them
+        transactions of their own under the hidden labels ``GraphgovStaged`` and
+        ``GraphgovStaged<Label>`` only, then switches them
         in and makes every other change in one final transaction; ``"auto"`` stages a load
         that writes more than :data:`STAGE_ABOVE` nodes and relationships, or that the server
         refuses in one transaction for its memory, and otherwise writes one transaction
