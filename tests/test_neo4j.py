@@ -470,6 +470,20 @@ def test_auto_stages_a_load_the_server_refuses_in_one_transaction(tmp_path, neo,
     with open_store(lbdb) as lb:
         _same_tables(lb, neo)
 
+    def tighter(self, cypher, params, shown):  # not even the final transaction fits
+        if self._tx is not None and "REMOVE n:GraphgovStaged" in cypher:
+            raise TransactionTooLarge("cannot hold this write in one transaction", reason="limit reached")
+        return tight(self, cypher, params, shown)
+
+    monkeypatch.setattr(Neo4jStore, "_run", tighter)
+    before = neo.counts()
+    data = write_dataset(tmp_path / "pairs", PAIRS)
+    r = invoke("load", data, "--store", neo.settings.uri, ok=False)
+    assert r.exit_code == 1 and "cannot hold even the final transaction of a staged load" in r.output
+    assert [line.startswith("Error:") for line in r.output.splitlines()].count(True) == 1
+    assert "Traceback" not in r.output
+    pd.testing.assert_frame_equal(neo.counts(), before)
+
 
 def test_a_load_killed_while_staging_is_undone_and_running_it_again_finishes(tmp_path, neo):
     """The client killed while it writes the staged part: readers of graphgov's labels still see the
@@ -776,6 +790,15 @@ def test_missing_password_without_a_terminal_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     result = CliRunner().invoke(cli, ["info", "--neo4j", "neo4j://127.0.0.1:1"])
     assert result.exit_code == 2 and "NEO4J_PASSWORD" in result.output
+
+
+def test_an_unknown_load_transaction_is_an_option_error(tmp_path):
+    r = CliRunner().invoke(cli, ["load", str(SAMPLE), "--store", str(tmp_path / "g.lbdb"), "--transaction", "twice"])
+    assert r.exit_code == 2 and "--transaction" in r.output
+    import graphgov
+
+    with pytest.raises(OptionError, match="unknown load transaction 'twice'"):
+        graphgov.load(SAMPLE, store=str(tmp_path / "g.lbdb"), transaction="twice")
 
 
 def test_central_engine_gds_needs_a_server(monkeypatch):
