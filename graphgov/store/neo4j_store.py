@@ -396,13 +396,15 @@ class Neo4jStore(Store):
                                  f"graphgov's labels)")
                 old = self.read_tables()
                 merged, added, changed = merge_dataset(old, dataset, replace)
-                apart, final = [], write_plan(old, merged, batch_size)
-                rows = sum(len(st.params.get("rows", st.params.get("ids", ()))) for st in final)
-                if transaction == "auto" and rows > STAGE_ABOVE:
-                    staged = True
-                    notes.append(f"the load writes {rows:,} nodes and relationships, more than graphgov puts in "
-                                 f"one transaction ({STAGE_ABOVE:,}); it was staged and switched in by one final "
-                                 f"transaction")
+                apart, final = [], []
+                if not staged:
+                    final = write_plan(old, merged, batch_size)
+                    rows = sum(len(st.params.get("rows", st.params.get("ids", ()))) for st in final)
+                    if transaction == "auto" and rows > STAGE_ABOVE:
+                        staged = True
+                        notes.append(f"the load writes {rows:,} nodes and relationships, more than graphgov puts "
+                                     f"in one transaction ({STAGE_ABOVE:,}); it was staged and switched in by one "
+                                     f"final transaction")
                 if staged:
                     plan = staged_plan(old, merged, batch_size)
                     apart, final = plan.stage, plan.final
