@@ -77,12 +77,13 @@ def _opened(store) -> Iterator:
 
 
 def load(dataset: str | os.PathLike, store=None, replace: bool = False, partial: bool = False,
-         strict: bool = False) -> pd.DataFrame:
+         strict: bool = False, transaction: str = "auto") -> pd.DataFrame:
     """Check ``dataset`` (a folder of CSV files or an .xlsx) and load it into ``store``, all or nothing.
 
     Returns one row per table: ``table``, ``before``, ``after``, ``added``, ``changed``,
     ``removed`` (the counts ``graphgov load`` prints). The checks' warnings are in
-    ``.attrs["warnings"]``.
+    ``.attrs["warnings"]``. ``transaction``: how a Neo4j store writes it ("auto", "one",
+    "staged"; see :meth:`graphgov.store.neo4j_store.Neo4jStore.load`).
 
     Raises
     ------
@@ -94,7 +95,7 @@ def load(dataset: str | os.PathLike, store=None, replace: bool = False, partial:
     with _opened(store) as opened:
         known = opened.known_ids() if partial and opened.exists() else None
         ds = read_and_check(dataset, known_ids=known, partial=partial, strict=strict)
-        result = opened.load(ds, replace=replace)
+        result = opened.load(ds, replace=replace, transaction=transaction)
     df = pd.DataFrame([{"table": name, "before": result.before.get(name, 0), "after": result.after.get(name, 0),
                         "added": result.added.get(name, 0), "changed": result.changed.get(name, 0),
                         "removed": result.removed.get(name, 0)} for name in ds.tables])

@@ -19,6 +19,7 @@ __all__ = [
     "StoreUnavailableError",
     "StoreAuthError",
     "ConstraintViolation",
+    "TransactionTooLarge",
     "NotFoundError",
     "TransitionError",
     "Problem",
@@ -65,6 +66,18 @@ class StoreAuthError(StoreError):
     """The store's server refused the user name or password."""
 
     exit_code = 4
+
+
+class TransactionTooLarge(StoreError):
+    """The store's server cannot hold a write in one transaction (its transaction memory is too small).
+
+    ``reason`` is the server's own words; ``staged`` says whether the load was staged already.
+    """
+
+    def __init__(self, message: str, reason: str = "", staged: bool = False):
+        super().__init__(message)
+        self.reason = reason
+        self.staged = staged
 
 
 class ConstraintViolation(StoreError):

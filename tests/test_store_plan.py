@@ -153,3 +153,41 @@ def test_plan_of_a_whole_dataset_gives_the_embedded_graph(tmp_path, source):
     got = replay.tables()
     replay.close()
     assert_same_graph(got, _embedded(tmp_path, "e", (ds, False)))
+
+
+def _rows(plan: list[Statement], marker: str) -> int:
+    return sum(len(st.params.get("rows", ())) for st in plan if marker in st.cypher)
+
+
+def test_a_staged_plan_stages_what_is_added_and_finishes_the_rest_in_the_final_part():
+    """Nodes the load adds, and relationships between two of them, are staged; the final part promotes
+    them by label only and makes every change that touches what was there before — together exactly
+    the rows of the one-transaction plan."""
+    from graphgov.store.plan import STAGED_LABEL, staged_plan
+
+    full = read_and_check(SAMPLE)
+    first = merge_dataset({}, _subset(full, ("areas", "committees", "units")))[0]
+    merged = merge_dataset(first, full)[0]
+    one = write_plan(first, merged, 50)
+    staged = staged_plan(first, merged, 50)
+    assert all(f":{STAGED_LABEL}" in st.cypher for st in staged.stage)
+    assert not any("MERGE" in st.cypher or "DELETE" in st.cypher for st in staged.stage)
+    promoted = [st for st in staged.final if f"REMOVE n:{STAGED_LABEL}" in st.cypher]
+    assert promoted and all(st.params == {} and " = " not in st.cypher for st in promoted)  # labels only
+    added = sum(len(merged[t.name]) - len(first.get(t.name, ())) for t in schema.node_tables() if t.name in merged)
+    assert staged.staged_nodes == added == _rows(staged.stage, "CREATE (n:")
+    assert _rows(staged.stage, "CREATE (a)") == staged.staged_relationships > 0
+    # relationships from a new node to a unit that was there before are in the final part
+    assert any("MATCH (b:Unit" in st.cypher and "CREATE" in st.cypher for st in staged.final)
+    assert (_rows(staged.stage, "CREATE") + _rows(staged.final, "MERGE") + _rows(staged.final, "CREATE (a)")
+            == _rows(one, "MERGE") + _rows(one, "CREATE"))
+
+
+def _subset(ds, names):
+    """A checked dataset's tables ``names`` only, as a dataset object ``merge_dataset`` takes."""
+    class Subset:
+        tables = {n: ds.tables[n] for n in names}
+        present = {n: ds.present.get(n) for n in names}
+        rows = {n: ds.rows.get(n) for n in names} if hasattr(ds, "rows") else {}
+        sources = {}
+    return Subset

@@ -207,9 +207,11 @@ def parse_layers(layers) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _tables(source) -> dict[str, pd.DataFrame]:
+def _tables(source, committee: str | None = None, area: str | None = None) -> dict[str, pd.DataFrame]:
     if isinstance(source, CoordinationNetwork):
         return source.tables
+    if hasattr(source, "read_scope"):  # a store: only the scope's rows
+        return source.read_scope(committee, area)
     if hasattr(source, "read_tables"):
         return source.read_tables(include_internal=True)
     from graphgov.analysis.graph import tables_of
@@ -293,7 +295,7 @@ def build_network(
     layers = parse_layers(layers)
     if hub_threshold is not None and hub_threshold < 2:
         raise OptionError(f"hub threshold must be at least 2, not {hub_threshold}")
-    tables = _tables(source)
+    tables = _tables(source, committee, area)
     in_scope = scope_units(tables, committee, area)
     units = unit_frame(tables, in_scope, block_level)
 

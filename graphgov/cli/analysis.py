@@ -99,7 +99,8 @@ def central(store_path, committee, area, layers, hub_threshold, block_level, exa
 
     _check_hub(hub_threshold)
     with open_cli_store(store_path) as store:
-        results = Results(store, save=save, note=echo_err)
+        # a scope's analysis reads only the scope's rows; scoped results are not kept
+        results = Results(store, tables=store.read_scope(committee, area), save=save, note=echo_err)
         df = results.compute_central(layers=layers, committee=committee, area=area, exact=exact, samples=samples,
                                      max_samples=max_samples, seed=seed, exact_limit=exact_limit, sort_by=sort_by,
                                      hub_threshold=_hub(hub_threshold), block_level=block_level, engine=engine)
@@ -182,7 +183,8 @@ def gaps(store_path, committee, area, layers, hub_threshold, block_level, as_of,
     _check_hub(hub_threshold)
     lang = output_lang()
     with open_cli_store(store_path) as store:
-        results = Results(store, save=save, note=echo_err)
+        # a scope's analysis reads only the scope's rows; scoped results are not kept
+        results = Results(store, tables=store.read_scope(committee, area), save=save, note=echo_err)
         df = results.compute_findings(as_of=as_of, kinds=kinds, layers=layers,
                                       committee=committee, area=area, hub_threshold=_hub(hub_threshold),
                                       block_level=block_level, stale_days=stale_days, suggestions=suggestions,

@@ -61,17 +61,23 @@ def _read_and_check(dataset, **options):
 @click.option("--replace", is_flag=True, help="Make the store hold exactly this dataset "
               "(rows not in it are removed). Default: add new rows and update known ones by id.")
 @click.option("--partial", is_flag=True, help="The dataset holds only some tables (e.g. next month's needs list).")
+@click.option("--transaction", type=click.Choice(["auto", "one", "staged"]), default="auto", show_default=True,
+              help="On Neo4j: 'one' transaction; 'staged': the nodes the load adds written first in batches "
+              "under a hidden label, then switched in by one final transaction; 'auto': one transaction, staged "
+              "if the server refuses it for memory. Readers see the graph before or after either way. "
+              "The embedded store is always swapped in whole.")
 @_strict_option
 @store_option
 @handle_errors
-def load(dataset, replace, partial, strict, store_path):
+def load(dataset, replace, partial, transaction, strict, store_path):
     """Check a dataset and load it into the graph store, all or nothing.
 
     Everything is checked first; if any check fails nothing is written. Loading the
     same dataset twice gives the same graph; an updated list updates rows in place by
     id. The store is the embedded LadybugDB file given by --store (default
     ./graphgov.lbdb, or $GRAPHGOV_STORE), or a Neo4j server (--store neo4j://…),
-    where the load is one transaction.
+    where the load is one transaction, or staged and switched in by one final
+    transaction when the server cannot hold it in one (--transaction).
 
     \b
     Example:
@@ -79,6 +85,7 @@ def load(dataset, replace, partial, strict, store_path):
       graphgov load 三月需求清单/ --partial           # a folder holding next month's needs.csv
       graphgov load data/sample --store city.lbdb
       NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687
+      NEO4J_PASSWORD=… graphgov load data/sample --neo4j neo4j://server:7687 --transaction staged
     """
     from graphgov.errors import DataError
 
@@ -92,7 +99,7 @@ def load(dataset, replace, partial, strict, store_path):
             raise _unchanged(err, store.location) from None
         bar = Progress("loading")
         try:
-            result = store.load(ds, replace=replace, progress=bar)
+            result = store.load(ds, replace=replace, progress=bar, transaction=transaction)
         except DataError as err:
             raise _unchanged(err, store.location) from None
         finally:

@@ -18,11 +18,24 @@ import pandas as pd
 from graphgov.dataset import schema
 from graphgov.store.tables import read_tables_from
 
-__all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES", "edge_statement"]
+__all__ = ["Store", "LoadResult", "Progress", "UNIVERSITY_TYPES", "LOAD_TRANSACTIONS", "edge_statement",
+           "check_transaction"]
 
 Progress = Callable[[str, int, int], None]
 UNIVERSITY_TYPES = ("university", "research_institute")
 WRITE_BATCH = 5_000
+#: how a server store writes a load: "one" transaction, "staged" (the nodes it adds written first under
+#: a hidden label, switched in by one final transaction), or "auto": one, staged when the server refuses
+#: one transaction for its memory
+LOAD_TRANSACTIONS = ("auto", "one", "staged")
+
+
+def check_transaction(transaction: str) -> None:
+    """Raise OptionError unless ``transaction`` is one of :data:`LOAD_TRANSACTIONS`."""
+    if transaction not in LOAD_TRANSACTIONS:
+        from graphgov.errors import OptionError
+
+        raise OptionError(f"unknown load transaction {transaction!r}; choose one of {', '.join(LOAD_TRANSACTIONS)}")
 
 
 @dataclass
@@ -68,8 +81,14 @@ class Store(abc.ABC):
         """A write transaction: ``query`` inside it writes; all or nothing."""
 
     @abc.abstractmethod
-    def load(self, dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
-        """Merge a checked dataset into the store by the tables' keys (or replace it), all or nothing."""
+    def load(self, dataset, replace: bool = False, progress: Progress | None = None,
+             transaction: str = "auto") -> LoadResult:
+        """Merge a checked dataset into the store by the tables' keys (or replace it), all or nothing.
+
+        ``transaction`` ("auto", "one", "staged") says how a server store writes a load too large
+        for one of its transactions (see :class:`~graphgov.store.neo4j_store.Neo4jStore`); a file
+        store is swapped in whole whatever it says.
+        """
 
     def report_query(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
         """Run a user's report (checked by :mod:`graphgov.queries.safety` already); as :meth:`query` here.
@@ -111,6 +130,16 @@ class Store(abc.ABC):
         """Tables as stored, in the dataset's shape; only ``names`` when given. Stored analysis
         results (``schema.RESULT_TABLES``) only when named or with ``include_computed``."""
         return read_tables_from(self.query, include_internal, names, include_computed)
+
+    def read_scope(self, committee: str | None = None, area: str | None = None) -> dict[str, pd.DataFrame]:
+        """The tables an analysis of one scope needs, read alone (every table when neither is given);
+        the analyses give the same answers on them as on every table. See :mod:`graphgov.store.scoped`.
+
+        Raises NotFoundError for an unknown committee or area.
+        """
+        from graphgov.store.scoped import read_scope_tables
+
+        return read_scope_tables(self.query, committee, area)
 
     def known_ids(self) -> dict[str, set[str]]:
         """The ids of every node table a dataset may refer to (for checking a partial dataset's references)."""

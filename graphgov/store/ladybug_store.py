@@ -32,7 +32,7 @@ import pandas as pd
 
 from graphgov.dataset import schema
 from graphgov.errors import OptionError, StoreBusyError, StoreDamagedError, StoreError
-from graphgov.store.base import LoadResult, Progress, Store
+from graphgov.store.base import LoadResult, Progress, Store, check_transaction
 from graphgov.store.tables import edge_frames, merge_dataset, read_tables_from
 
 __all__ = ["LadybugStore", "ddl_statements", "side_files", "belongs_to_store", "is_database_file", "PENDING_FILES",
@@ -320,8 +320,12 @@ class LadybugStore(Store):
             finally:
                 self.close()
 
-    def load(self, dataset, replace: bool = False, progress: Progress | None = None) -> LoadResult:
+    def load(self, dataset, replace: bool = False, progress: Progress | None = None,
+             transaction: str = "auto") -> LoadResult:
         """Merge a checked dataset into the store (or replace its content), all or nothing.
+
+        The store is rebuilt beside the old one and swapped in by one rename, whatever its
+        size, so ``transaction`` (for server stores) changes nothing here.
 
         Rows are matched by id (link tables by their key columns): new rows are added,
         known rows updated, rows the dataset lacks kept unless ``replace``. Graphgov's
@@ -331,6 +335,7 @@ class LadybugStore(Store):
         its bytes are kept beside it as ``STORE.damaged-TIME`` and ``LoadResult.notes`` says
         so. Without ``replace`` a damaged store raises StoreDamagedError.
         """
+        check_transaction(transaction)
         started = time.perf_counter()
         report = progress or (lambda step, done, total: None)
         notes: list[str] = []

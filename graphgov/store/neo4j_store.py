@@ -4,12 +4,17 @@ Same labels, relationship types and properties as the embedded store (both come 
 :mod:`graphgov.dataset.schema`), so every command and Cypher report runs unchanged.
 Universities and research institutes also carry the label ``University``.
 
-A load is one transaction: it reads the stored tables, merges the dataset into them as
-the embedded store does and sends only the difference (:mod:`graphgov.store.plan`);
-readers see the graph before or after, never between, and a load cut off by a lost
-connection or a killed client is rolled back by the server. Every write transaction
-(a load, a step of the dispatch loop) first takes a write lock on one
-``GraphgovLock`` node, so writers queue one after another as on the embedded store.
+A load is one transaction when the server can hold it: it reads the stored tables,
+merges the dataset into them as the embedded store does and sends only the difference
+(:mod:`graphgov.store.plan`); readers see the graph before or after, never between, and a
+load cut off by a lost connection or a killed client is rolled back by the server. A load
+too large for one transaction is staged: the nodes it adds (and the relationships among
+them) are written in transactions of their own under labels no graphgov query names, and
+one final transaction switches them in with every other change, so readers of graphgov's
+labels still see before or after. What a cut-off staged load left is removed when the
+next load starts. Every write transaction (a load, a step of the dispatch loop) first
+takes a write lock on one ``GraphgovLock`` node, so writers queue one after another as on
+the embedded store.
 
 Connection settings are those of Neo4j's own tools: ``NEO4J_URI``, ``NEO4J_USERNAME``,
 ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``. The password is read from the environment or
@@ -28,14 +33,15 @@ import pandas as pd
 
 from graphgov.dataset import schema
 from graphgov.errors import (ConstraintViolation, OptionError, StoreAuthError, StoreError,
-                             StoreUnavailableError)
-from graphgov.store.base import UNIVERSITY_TYPES, LoadResult, Progress, Store
-from graphgov.store.plan import BATCH_SIZE, plan_statements, write_plan
+                             StoreUnavailableError, TransactionTooLarge)
+from graphgov.store.base import UNIVERSITY_TYPES, LoadResult, Progress, Store, check_transaction
+from graphgov.store.plan import (BATCH_SIZE, STAGED_LABEL, plan_statements, staged_label, staged_plan,
+                                 staged_statements, write_plan)
 from graphgov.store.tables import merge_dataset
 
 __all__ = ["Neo4jSettings", "Neo4jStore", "Traffic", "constraint_statements", "university_statements",
            "load_statements", "is_neo4j_uri", "pack", "LOCK_LABEL", "LOCK_STATEMENT", "BATCH_SIZE",
-           "NEO4J_SCHEMES"]
+           "NEO4J_SCHEMES", "STAGED_LABEL", "staged_labels", "staging_statements"]
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 _SCHEME = re.compile(r"^([a-z0-9+]+)://", re.I)
@@ -43,6 +49,15 @@ LOCK_LABEL = "GraphgovLock"
 # Writing a property takes the node's write lock until the transaction ends; MERGE on the
 # constrained id makes the node once even when two writers start together.
 LOCK_STATEMENT = "MERGE (l:GraphgovLock {id: 'store'}) SET l.writes = coalesce(l.writes, 0) + 1"
+#: "auto" stages a load that writes more nodes and relationships than this. Measured on the test
+#: server (512 MiB for all open transactions): one transaction held 383,000 of the Beijing preset's
+#: 457,000 before the server refused it, 40 s in. A refusal fills the server's whole transaction
+#: memory meanwhile, failing other users' transactions, so a load this size is staged at once.
+STAGE_ABOVE = 200_000
+# Leftovers of a cut-off staged load, removed a batch at a time (each batch its own transaction):
+# relationships first, so a batch of nodes never drags a hub's thousands of relationships along
+CLEAR_STAGED = [f"MATCH (:{STAGED_LABEL})-[r]->() WITH r LIMIT $limit DELETE r RETURN count(*) AS n",
+                f"MATCH (n:{STAGED_LABEL}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"]
 # Notification categories worth a user's attention on a report: unknown names, old syntax.
 _SHOWN = {"UNRECOGNIZED", "DEPRECATION", "UNSUPPORTED"}
 
@@ -82,10 +97,21 @@ class Neo4jSettings:
 # -- the statements --------------------------------------------------------------------
 
 def constraint_statements() -> list[str]:
-    """One uniqueness constraint on ``id`` for every label, and for the writers' lock node."""
-    labels = [t.label for t in schema.node_tables()] + [LOCK_LABEL]
+    """One uniqueness constraint on ``id`` for every label, for the writers' lock node and for every
+    label a staged load writes under (a staged relationship finds its ends by them)."""
+    labels = [t.label for t in schema.node_tables()] + [LOCK_LABEL] + staged_labels()
     return [f"CREATE CONSTRAINT {constraint}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
             for constraint, label in ((label.lower(), label) for label in labels)]
+
+
+def staged_labels() -> list[str]:
+    """The labels of a staged load's nodes: ``GraphgovStagedUnit`` … (each also has ``GraphgovStaged``)."""
+    return [staged_label(t.label) for t in schema.node_tables()]
+
+
+def staging_statements() -> list[str]:
+    """The removal of a cut-off staged load's leftovers."""
+    return list(CLEAR_STAGED)
 
 
 def university_statements() -> list[str]:
@@ -100,6 +126,8 @@ def load_statements() -> list[tuple[str, str]]:
     out = [(f"constraint {i}", s) for i, s in enumerate(constraint_statements())]
     out.append(("lock", LOCK_STATEMENT))
     out += plan_statements()
+    out += staged_statements()
+    out += [(f"staging {i}", s) for i, s in enumerate(staging_statements())]
     out += [(f"university {i}", s) for i, s in enumerate(university_statements())]
     return out
 
@@ -294,32 +322,108 @@ class Neo4jStore(Store):
         for stmt in constraint_statements():
             self._run(stmt, {}, shown=False)
 
-    def load(self, dataset, replace: bool = False, progress: Progress | None = None,
-             batch_size: int = BATCH_SIZE) -> LoadResult:
-        """Merge a checked dataset into the graph (or replace it) in one transaction.
+    @contextlib.contextmanager
+    def _apart(self) -> Iterator[None]:
+        """Statements run inside this block are transactions of their own, even while one is open."""
+        tx, self._tx = self._tx, None
+        try:
+            yield
+        finally:
+            self._tx = tx
 
-        Returns what changed per table. Nothing is visible to readers until the commit;
-        on any error the server rolls the whole load back.
+    def clear_staged(self, batch_size: int = BATCH_SIZE) -> int:
+        """Remove what cut-off staged loads left (nodes under the staged label and their relationships),
+        a batch per transaction; the number of nodes removed. Called by a load holding the writers' lock,
+        so no staged load is running."""
+        removed = []
+        with self._apart():
+            for statement in CLEAR_STAGED:
+                removed.append(0)
+                while True:
+                    n = self._count(statement, {"limit": batch_size})
+                    removed[-1] += n
+                    if n < batch_size:
+                        break
+        return removed[-1]
+
+    def load(self, dataset, replace: bool = False, progress: Progress | None = None,
+             batch_size: int = BATCH_SIZE, transaction: str = "auto") -> LoadResult:
+        """Merge a checked dataset into the graph (or replace it), visible to readers all at once.
+
+        ``transaction``: ``"one"`` writes everything in one transaction (raises
+        TransactionTooLarge, having written nothing, when the server cannot hold it);
+        ``"staged"`` writes the nodes the load adds, and the relationships among them, in
+        transactions of their own under the hidden labels ``GraphgovStaged`` and
+        ``GraphgovStaged<Label>`` only, then switches them
+        in and makes every other change in one final transaction; ``"auto"`` stages a load
+        that writes more than :data:`STAGE_ABOVE` nodes and relationships, or that the server
+        refuses in one transaction for its memory, and otherwise writes one transaction
+        (``notes`` says when it staged). Either way nothing under graphgov's labels changes
+        until the last commit, and on any error that transaction is rolled back.
         """
+        check_transaction(transaction)
         started = time.perf_counter()
         report = progress or (lambda step, done, total: None)
         self.ensure_schema()
-        with self.transaction():
-            old = self.read_tables()
-            merged, added, changed = merge_dataset(old, dataset, replace)
-            plan = write_plan(old, merged, batch_size)
-            total = len(plan) + 1
-            for i, st in enumerate(plan, 1):
-                self._run(st.cypher, st.params, shown=False)
-                report(st.step, i, total)
-            for stmt in university_statements():
-                self._run(stmt, {"types": list(UNIVERSITY_TYPES)}, shown=False)
-            report("done", total, total)
+        notes: list[str] = []
+        try:
+            old, merged, added, changed = self._load(dataset, replace, report, batch_size, transaction, notes)
+        except TransactionTooLarge as err:
+            if transaction != "auto" or err.staged:
+                raise
+            notes.append(f"the load did not fit in one transaction of the server ({err.reason}); "
+                         f"it was staged and switched in by one final transaction")
+            old, merged, added, changed = self._load(dataset, replace, report, batch_size, "staged", notes)
         before = {n: len(df) for n, df in old.items()}
         after = {n: len(df) for n, df in merged.items()}
         removed = {n: max(0, before.get(n, 0) - after[n] + added.get(n, 0)) for n in after}
         return LoadResult(before, after, added, changed, time.perf_counter() - started,
-                          {n: k for n, k in removed.items() if k})
+                          {n: k for n, k in removed.items() if k}, notes)
+
+    def _load(self, dataset, replace: bool, report, batch_size: int, transaction: str, notes: list[str]):
+        """One load; the final transaction holds the writers' lock from before it reads the stored tables,
+        so the staged nodes it finds are its own or those of a load that was cut off (removed first)."""
+        staged = transaction == "staged"
+        try:
+            with self.transaction():
+                left = self.clear_staged(batch_size)
+                if left:
+                    notes.append(f"removed {left:,} nodes a cut-off staged load had left (never visible under "
+                                 f"graphgov's labels)")
+                old = self.read_tables()
+                merged, added, changed = merge_dataset(old, dataset, replace)
+                apart, final = [], []
+                if not staged:
+                    final = write_plan(old, merged, batch_size)
+                    rows = sum(len(st.params.get("rows", st.params.get("ids", ()))) for st in final)
+                    if transaction == "auto" and rows > STAGE_ABOVE:
+                        staged = True
+                        notes.append(f"the load writes {rows:,} nodes and relationships, more than graphgov puts "
+                                     f"in one transaction ({STAGE_ABOVE:,}); it was staged and switched in by one "
+                                     f"final transaction")
+                if staged:
+                    plan = staged_plan(old, merged, batch_size)
+                    apart, final = plan.stage, plan.final
+                total = len(apart) + len(final) + 1
+                with self._apart():  # the staged part: transactions of their own, committed one by one
+                    for i, st in enumerate(apart, 1):
+                        self._run(st.cypher, st.params, shown=False)
+                        report(st.step, i, total)
+                for i, st in enumerate(final, len(apart) + 1):
+                    self._run(st.cypher, st.params, shown=False)
+                    report(st.step, i, total)
+                for stmt in university_statements():
+                    self._run(stmt, {"types": list(UNIVERSITY_TYPES)}, shown=False)
+                report("done", total, total)
+        except TransactionTooLarge as err:
+            if not staged:
+                raise
+            raise TransactionTooLarge(
+                f"Neo4j at {self.settings.uri} cannot hold even the final transaction of a staged load "
+                f"({err.reason}); nothing under graphgov's labels changed (the staged part is removed by the next "
+                f"load). Raise db.memory.transaction.max and dbms.memory.transaction.total.max on the server, or "
+                f"load the lists one at a time with --partial", reason=err.reason, staged=True) from None
+        return old, merged, added, changed
 
 
 def _notices(summary) -> list[str]:
@@ -368,9 +472,10 @@ def _neo4j_error(settings: Neo4jSettings, err: Exception) -> Exception:
     if isinstance(err, ne.CypherSyntaxError) or (isinstance(err, ne.ClientError) and ".Statement." in (err.code or "")):
         return OptionError(f"the Cypher query was not accepted by Neo4j: {_first_line(err)}")
     if "memory.transaction" in str(err):
-        return StoreError(f"Neo4j at {where} cannot hold this write in one transaction ({_first_line(err)}); nothing "
-                          f"was written. Raise db.memory.transaction.max and dbms.memory.transaction.total.max on the "
-                          f"server, or load the lists one at a time with --partial")
+        return TransactionTooLarge(
+            f"Neo4j at {where} cannot hold this write in one transaction ({_first_line(err)}); nothing was written. "
+            f"Load it with --transaction staged (or auto), or raise db.memory.transaction.max and "
+            f"dbms.memory.transaction.total.max on the server", reason=_first_line(err))
     if isinstance(err, ne.ClientError):
         return StoreError(f"Neo4j at {where} refused the statement: {_first_line(err)}")
     if isinstance(err, ne.Neo4jError):

@@ -22,10 +22,17 @@ import pandas as pd
 from graphgov.dataset import schema
 from graphgov.store.tables import conform, edge_frames, key_frame
 
-__all__ = ["Statement", "write_plan", "plan_statements", "node_upsert_statement", "node_delete_statement",
-           "relation_create_statement", "relation_delete_statement", "cell", "BATCH_SIZE"]
+__all__ = ["Statement", "StagedPlan", "write_plan", "staged_plan", "plan_statements", "staged_statements",
+           "node_upsert_statement", "node_delete_statement", "relation_create_statement",
+           "relation_delete_statement", "node_stage_statement", "relation_stage_statement", "promote_statement",
+           "staged_label",
+           "cell", "BATCH_SIZE", "STAGED_LABEL"]
 
 BATCH_SIZE = 5_000
+#: the label of nodes a staged load has written but not yet switched in (with one per table,
+#: :func:`staged_label`): no query for a graphgov label finds them, and the final transaction gives
+#: them their real label
+STAGED_LABEL = "GraphgovStaged"
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,45 @@ def relation_delete_statement(rel: schema.Relation, empty: frozenset[str] = froz
             + (f"WHERE {same} " if same else "") + "DELETE r")
 
 
+def staged_label(label: str) -> str:
+    """The label a node of ``label`` is staged under (beside :data:`STAGED_LABEL`): ``GraphgovStagedUnit`` …"""
+    return STAGED_LABEL + label
+
+
+def node_stage_statement(t: schema.Table, empty: frozenset[str] = frozenset()) -> str:
+    """CREATE rows of a node table under the staged labels only (``empty`` columns, null in every row,
+    are not set)."""
+    sets = ", ".join(f"n.{c} = row.{c}" for c in t.column_names if c != "id" and c not in empty)
+    return (f"UNWIND $rows AS row CREATE (n:{STAGED_LABEL}:{staged_label(t.label)} {{id: row.id}})"
+            + (f" SET {sets}" if sets else ""))
+
+
+def relation_stage_statement(rel: schema.Relation, empty: frozenset[str] = frozenset()) -> str:
+    """CREATE relationships between two staged nodes."""
+    a, b = _ends(rel)
+    props = ", ".join(f"{p}: row.{p}" for p in rel.properties if p not in empty)
+    src, dst = rel.from_col, rel.to_col
+    return (f"UNWIND $rows AS row MATCH (a:{staged_label(a)} {{id: row.{src}}}) "
+            f"MATCH (b:{staged_label(b)} {{id: row.{dst}}}) "
+            f"CREATE (a)-[r:{rel.type}" + (f" {{{props}}}" if props else "") + "]->(b)")
+
+
+def promote_statement(t: schema.Table) -> str:
+    """Give the staged nodes of one table their real label. Only labels change: no property is written,
+    which keeps the final transaction small (removing a staging property from every node measured
+    too large for 512 MiB of transaction memory at the Beijing preset)."""
+    return f"MATCH (n:{staged_label(t.label)}) SET n:{t.label} REMOVE n:{STAGED_LABEL}:{staged_label(t.label)}"
+
+
+def staged_statements() -> list[tuple[str, str]]:
+    """Every statement a staged load may add to a plan's, named (for the linter tests)."""
+    out = []
+    for t in schema.node_tables():
+        out += [(f"stage {t.label}", node_stage_statement(t)), (f"promote {t.label}", promote_statement(t))]
+    out += [(f"stage {rel.table}.{rel.type}", relation_stage_statement(rel)) for rel in schema.RELATIONS]
+    return out
+
+
 def plan_statements() -> list[tuple[str, str]]:
     """Every statement a plan may contain, named (for the linter tests)."""
     out = []
@@ -149,6 +195,47 @@ def _statements(step: str, make, records: list[dict], columns: list[str], size: 
     return out
 
 
+def _changes(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]):
+    """What differs: per relation (rel, records gone, records new); per node table (table, rows new or
+    changed as records, ids gone)."""
+    old_edges = {(r.table, r.type): f for r, f in edge_frames(old)}
+    new_edges = {(r.table, r.type): f for r, f in edge_frames(new)}
+    rels = []
+    for rel in schema.RELATIONS:
+        before = _edge_set(old_edges.get((rel.table, rel.type)), rel)
+        after = _edge_set(new_edges.get((rel.table, rel.type)), rel)
+        rels.append((rel, [before[k] for k in before.keys() - after.keys()],
+                     [after[k] for k in after.keys() - before.keys()]))
+    nodes = []
+    for t in schema.node_tables():
+        if t.name not in new:
+            continue
+        rows, gone = _node_changes(old.get(t.name), new[t.name], t)
+        nodes.append((t, _records(rows, t.column_names), gone))
+    return rels, nodes
+
+
+def _removals(rels, nodes, batch_size: int) -> list[Statement]:
+    """Relationships that went, then nodes that went."""
+    out: list[Statement] = []
+    for rel, gone, _ in rels:
+        out += _statements(f"{rel.table}.{rel.type}", lambda e, rel=rel: relation_delete_statement(rel, e), gone,
+                           list(rel.properties), batch_size)
+    for t, _, gone in nodes:
+        out += [Statement(t.label, node_delete_statement(t), {"ids": b}) for b in _batches(gone, batch_size)]
+    return out
+
+
+def _upserts(t: schema.Table, records: list[dict], batch_size: int) -> list[Statement]:
+    return _statements(t.label, lambda e: node_upsert_statement(t, e), records,
+                       [c for c in t.column_names if c != "id"], batch_size)
+
+
+def _creates(rel: schema.Relation, records: list[dict], batch_size: int) -> list[Statement]:
+    return _statements(f"{rel.table}.{rel.type}", lambda e: relation_create_statement(rel, e), records,
+                       list(rel.properties), batch_size)
+
+
 def write_plan(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
                batch_size: int = BATCH_SIZE) -> list[Statement]:
     """The statements that turn a graph with tables ``old`` into one with tables ``new``.
@@ -156,25 +243,60 @@ def write_plan(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
     Order: relationships that went, nodes that went, new and changed nodes, new
     relationships. An empty plan means the store already holds ``new``.
     """
-    plan: list[Statement] = []
-    old_edges = {(r.table, r.type): f for r, f in edge_frames(old)}
-    new_edges = {(r.table, r.type): f for r, f in edge_frames(new)}
-    created: list[Statement] = []
-    for rel in schema.RELATIONS:
-        before = _edge_set(old_edges.get((rel.table, rel.type)), rel)
-        after = _edge_set(new_edges.get((rel.table, rel.type)), rel)
-        gone = [before[k] for k in before.keys() - after.keys()]
-        came = [after[k] for k in after.keys() - before.keys()]
-        step, props = f"{rel.table}.{rel.type}", list(rel.properties)
-        plan += _statements(step, lambda e, rel=rel: relation_delete_statement(rel, e), gone, props, batch_size)
-        created += _statements(step, lambda e, rel=rel: relation_create_statement(rel, e), came, props, batch_size)
-    upserts: list[Statement] = []
-    for t in schema.node_tables():
-        if t.name not in new:
-            continue
-        rows, gone = _node_changes(old.get(t.name), new[t.name], t)
-        plan += [Statement(t.label, node_delete_statement(t), {"ids": b}) for b in _batches(gone, batch_size)]
-        records = _records(rows, t.column_names)
-        upserts += _statements(t.label, lambda e, t=t: node_upsert_statement(t, e), records,
-                               [c for c in t.column_names if c != "id"], batch_size)
-    return plan + upserts + created
+    rels, nodes = _changes(old, new)
+    plan = _removals(rels, nodes, batch_size)
+    for t, records, _ in nodes:
+        plan += _upserts(t, records, batch_size)
+    for rel, _, came in rels:
+        plan += _creates(rel, came, batch_size)
+    return plan
+
+
+@dataclass(frozen=True)
+class StagedPlan:
+    """A write plan in two parts: ``stage`` (each statement its own transaction, invisible to queries
+    that name graphgov's labels) and ``final`` (one transaction that switches the staged part in and
+    makes every other change). ``staged_nodes`` and ``staged_relationships`` count the first part."""
+
+    stage: list[Statement]
+    final: list[Statement]
+    staged_nodes: int
+    staged_relationships: int
+
+
+def staged_plan(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame],
+                batch_size: int = BATCH_SIZE) -> StagedPlan:
+    """:func:`write_plan` split for a load larger than one transaction.
+
+    The nodes the load adds are staged (created under :data:`STAGED_LABEL` and
+    :func:`staged_label` only), and so are the new relationships whose two ends are both
+    such nodes. The final part removes what went, promotes the staged nodes (changes their
+    labels: no property is sent or written again), updates changed nodes and creates the
+    relationships that touch a node that was there before. The store must hold no staged
+    nodes of another load.
+    """
+    rels, nodes = _changes(old, new)
+    label_of_table = {t.name: t.label for t in schema.node_tables()}
+    stage: list[Statement] = []
+    final = _removals(rels, nodes, batch_size)
+    fresh: dict[str, set] = {}
+    staged_nodes = staged_rels = 0
+    for t, records, _ in nodes:
+        known = set(old[t.name]["id"]) if t.name in old and not old[t.name].empty else set()
+        added = [r for r in records if r["id"] not in known]
+        fresh[t.label] = {r["id"] for r in added}
+        staged_nodes += len(added)
+        stage += _statements(t.label, lambda e, t=t: node_stage_statement(t, e), added,
+                             [c for c in t.column_names if c != "id"], batch_size)
+        if added:
+            final.append(Statement(t.label, promote_statement(t), {}))
+        final += _upserts(t, [r for r in records if r["id"] not in fresh[t.label]], batch_size)
+    for rel, _, came in rels:
+        a, b = label_of_table[rel.from_table], label_of_table[rel.to_table]
+        inside = [r for r in came if r[rel.from_col] in fresh.get(a, ()) and r[rel.to_col] in fresh.get(b, ())]
+        staged_rels += len(inside)
+        stage += _statements(f"{rel.table}.{rel.type}", lambda e, rel=rel: relation_stage_statement(rel, e),
+                             inside, list(rel.properties), batch_size)
+        outside = [r for r in came if not (r[rel.from_col] in fresh.get(a, ()) and r[rel.to_col] in fresh.get(b, ()))]
+        final += _creates(rel, outside, batch_size)
+    return StagedPlan(stage, final, staged_nodes, staged_rels)

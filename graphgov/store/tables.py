@@ -13,6 +13,7 @@ import pandas as pd
 from graphgov.dataset import schema
 
 __all__ = ["conform", "empty_table", "key_frame", "merge_tables", "merge_dataset", "edge_frames", "read_tables_from",
+           "read_table",
            "diff_counts", "drop_dangling_internal", "drop_dangling_results", "sort_by_key", "keep_loop_status",
            "refuse_cycles"]
 
@@ -119,17 +120,28 @@ def read_tables_from(run: Callable[..., pd.DataFrame], include_internal: bool = 
                 continue
         elif t.internal and not include_internal or t.computed and not include_computed:
             continue
-        if t.label:
-            cols = ", ".join(f"n.{c.name} AS {c.name}" for c in t.columns)
-            df = run(f"MATCH (n:{t.label}) RETURN {cols}")
-        else:
-            (rel,) = t.relations
-            a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
-            cols = [f"a.id AS {rel.from_col}", f"b.id AS {rel.to_col}"] + [f"r.{p} AS {p}" for p in rel.properties]
-            df = run(f"MATCH (a:{a})-[r:{rel.type}]->(b:{b}) RETURN {', '.join(cols)}")
-        # rows in key order, so every store gives the same frames (and maps, reports) for the same graph
-        out[t.name] = sort_by_key(conform(df, t), t)
+        out[t.name] = read_table(run, t)
     return out
+
+
+def read_table(run: Callable[..., pd.DataFrame], t: schema.Table, where: str = "",
+               params: dict | None = None) -> pd.DataFrame:
+    """One table as stored, in key order; only the rows ``where`` keeps.
+
+    ``where`` is a Cypher condition on the node ``n`` (node tables) or on the relationship's ends
+    ``a`` and ``b`` (link tables), with values only in ``params``: ``"n.id IN $ids"``.
+    """
+    cond = f" WHERE {where}" if where else ""
+    if t.label:
+        cols = ", ".join(f"n.{c.name} AS {c.name}" for c in t.columns)
+        df = run(f"MATCH (n:{t.label}){cond} RETURN {cols}", params)
+    else:
+        (rel,) = t.relations
+        a, b = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
+        cols = [f"a.id AS {rel.from_col}", f"b.id AS {rel.to_col}"] + [f"r.{p} AS {p}" for p in rel.properties]
+        df = run(f"MATCH (a:{a})-[r:{rel.type}]->(b:{b}){cond} RETURN {', '.join(cols)}", params)
+    # rows in key order, so every store gives the same frames (and maps, reports) for the same graph
+    return sort_by_key(conform(df, t), t)
 
 
 def sort_by_key(df: pd.DataFrame, t: schema.Table) -> pd.DataFrame:
