@@ -33,6 +33,8 @@ import pandas as pd
 from graphgov.dataset import schema
 from graphgov.errors import OptionError, StoreBusyError, StoreDamagedError, StoreError
 from graphgov.store.base import LoadResult, Progress, Store, check_transaction
+from graphgov.store.ladybug_schema import (ddl_statements, for_copy, plain_frame, read_computed, schema_current,
+                                           upgrade_schema)
 from graphgov.store.tables import edge_frames, merge_dataset, read_tables_from
 
 __all__ = ["LadybugStore", "ddl_statements", "side_files", "belongs_to_store", "is_database_file", "PENDING_FILES",
@@ -73,43 +75,6 @@ def side_files(path: str | os.PathLike) -> list[Path]:
         return []
     return sorted(p for p in path.parent.iterdir()
                   if p.name.startswith(path.name + ".") or p.name.startswith(f".{path.name}.new-"))
-
-
-def ddl_statements() -> list[str]:
-    """CREATE statements for every node and relationship table of the schema."""
-    stmts = []
-    for t in schema.node_tables():
-        cols = ", ".join(f"{c.name} {c.db_type}" for c in (*t.columns, *t.computed_columns))
-        stmts.append(f"CREATE NODE TABLE {t.label}({cols}, PRIMARY KEY(id))")
-    props = schema.relation_properties()
-    for rtype, pairs in schema.relation_endpoints().items():
-        parts = [f"FROM {a} TO {b}" for a, b in pairs]
-        parts += [f"{c.name} {c.db_type}" for c in props.get(rtype, [])]
-        stmts.append(f"CREATE REL TABLE {rtype}({', '.join(parts)})")
-    return stmts
-
-
-def _for_copy(df: pd.DataFrame, t: schema.Table | None = None, columns: list[schema.Column] | None = None) -> pd.DataFrame:
-    """Dtypes LadybugDB's COPY FROM a DataFrame accepts (no pandas nullable ints, no NA objects)."""
-    out = df.copy()
-    cols = columns if columns is not None else list(t.columns)
-    for c in cols:
-        if c.name not in out.columns:
-            continue
-        s = out[c.name]
-        if c.kind == "int":
-            out[c.name] = pd.Series([None if pd.isna(v) else int(v) for v in s], dtype=object, index=s.index)
-        elif c.kind == "date":
-            out[c.name] = pd.to_datetime(s, errors="coerce").astype("datetime64[us]")
-        elif c.kind == "float":
-            out[c.name] = pd.to_numeric(s, errors="coerce").astype("float64")
-        else:
-            out[c.name] = pd.Series([None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in s],
-                                    dtype=object, index=s.index)
-    for key in ("from", "to"):
-        if key in out.columns:
-            out[key] = out[key].astype(object).map(str)
-    return out
 
 
 class LadybugStore(Store):
@@ -202,7 +167,7 @@ class LadybugStore(Store):
     def conn(self):
         if self._conn is None:
             self._db, self._conn = self._connect(self.read_only)
-            if self.read_only and not _schema_current(self._conn):
+            if self.read_only and not schema_current(self._conn):
                 self._upgrade_now()
         return self._conn
 
@@ -286,7 +251,7 @@ class LadybugStore(Store):
         ``UNWIND`` of 17,000 rows of 20 values takes seconds in LadybugDB, this a tenth of one."""
         if rows.empty:
             return
-        frame = _plain_frame(rows)
+        frame = plain_frame(rows)
         props = ", ".join(f"`{c}`: `{c}`" for c in frame.columns)  # the row's fields, by the frame's column names
         self.query(f"LOAD FROM $rows WITH {{{props}}} AS row {cypher}", {"rows": frame})
 
@@ -361,7 +326,7 @@ class LadybugStore(Store):
         return LoadResult(before, after, added, changed, time.perf_counter() - started, notes=notes)
 
     def _read_locked(self) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-        """Every table as stored, and the stored analysis results (:func:`_read_computed`), by the
+        """Every table as stored, and the stored analysis results (:func:`read_computed`), by the
         writer holding the lock.
 
         With a log or a checkpoint left by an interrupted write, the store is opened for
@@ -377,7 +342,7 @@ class LadybugStore(Store):
             db, conn = self._open(read_only=False)
         try:
             run = lambda q, p=None: conn.execute(q, p or {}).get_as_df()  # noqa: E731
-            return read_tables_from(run, True), _read_computed(run)
+            return read_tables_from(run, True), read_computed(run)
         except (RuntimeError, ValueError, MemoryError) as err:
             raise _store_error(self.path, err, opening=True) from err
         finally:
@@ -433,14 +398,14 @@ class LadybugStore(Store):
                         kept = (computed or {}).get(f"{t.name}.computed")
                         df = df.merge(kept, on="id", how="left") if kept is not None else df
                         df = df.reindex(columns=[c.name for c in columns])
-                        frame = _for_copy(df, columns=columns)  # noqa: F841 (COPY reads the local by name)
+                        frame = for_copy(df, columns=columns)  # noqa: F841 (COPY reads the local by name)
                         conn.execute(f"COPY {t.label} FROM frame")
                     step += 1
                     report(t.label, step, total)
                 props = schema.relation_properties()
                 for rel, frame in rels:
                     if len(frame):
-                        edges = _for_copy(frame, columns=props.get(rel.type, []))  # noqa: F841
+                        edges = for_copy(frame, columns=props.get(rel.type, []))  # noqa: F841
                         src, dst = schema.label_of(rel.from_table), schema.label_of(rel.to_table)
                         conn.execute(f"COPY {rel.type} FROM edges (from='{src}', to='{dst}')")
                     step += 1
@@ -509,83 +474,3 @@ def _store_error(path: Path, err: Exception, cypher: str | None = None, opening:
     if opening or _DAMAGED_RE.search(text):
         return StoreDamagedError(f"{path}: the store cannot be read ({first}); {_REBUILD_HINT}")
     return StoreError(f"{path}: {first}; {DOCTOR_HINT}")
-
-
-def _plain_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    """Columns LadybugDB scans from a DataFrame: floats, Python ints or None, text or None."""
-    out = {}
-    for name, s in rows.items():
-        if pd.api.types.is_bool_dtype(s):
-            out[name] = pd.Series([None if pd.isna(v) else int(v) for v in s], dtype=object)
-        elif pd.api.types.is_integer_dtype(s):
-            out[name] = pd.Series([None if pd.isna(v) else int(v) for v in s], dtype=object)
-        elif pd.api.types.is_float_dtype(s):
-            out[name] = s.astype("float64").reset_index(drop=True)
-        else:
-            out[name] = pd.Series([None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-                                   for v in s], dtype=object)
-    return pd.DataFrame(out)
-
-
-def _read_computed(run) -> dict[str, pd.DataFrame]:
-    """Stored analysis results, to carry across a load: the result tables and the computed
-    properties of nodes (``"units.computed"``). A store from an older graphgov has none."""
-    out: dict[str, pd.DataFrame] = {}
-    for t in schema.node_tables():
-        try:
-            if t.computed:
-                out.update(read_tables_from(run, True, [t.name]))
-            elif t.computed_columns:
-                cols = ", ".join(f"n.{c.name} AS {c.name}" for c in t.computed_columns)
-                out[f"{t.name}.computed"] = run(f"MATCH (n:{t.label}) RETURN n.id AS id, {cols}")
-        except RuntimeError:  # the table or property does not exist yet: nothing stored
-            continue
-    return out
-
-
-def upgrade_schema(conn) -> list[str]:
-    """Add the node tables, relationship pairs and properties of the schema a store lacks.
-
-    Stores written by an older graphgov lack what later versions added (the stored analysis
-    results); every addition is empty, so nothing already stored changes. Returns the
-    statements run.
-    """
-    def rows(q):
-        return conn.execute(q).get_as_df()
-
-    tables = set(rows("CALL show_tables() RETURN name")["name"])
-    done = []
-    for stmt in ddl_statements():
-        kind, label = stmt.split()[1], stmt.split()[3].split("(")[0]
-        if label not in tables:
-            conn.execute(stmt)
-            done.append(stmt)
-            continue
-        if kind == "NODE":
-            t = next(t for t in schema.node_tables() if t.label == label)
-            have = set(rows(f"CALL table_info('{label}') RETURN name")["name"])
-            for c in (*t.columns, *t.computed_columns):
-                if c.name not in have:
-                    cols = f"{c.name} {c.db_type}"
-                    done.append(f"ALTER TABLE {label} ADD {cols}")
-                    conn.execute(done[-1])
-        else:
-            have = rows(f"CALL show_connection('{label}') RETURN *")
-            pairs = set(zip(have.iloc[:, 0], have.iloc[:, 1]))
-            for a, b in schema.relation_endpoints()[label]:
-                if (a, b) not in pairs:
-                    done.append(f"ALTER TABLE {label} ADD FROM {a} TO {b}")
-                    conn.execute(done[-1])
-    return done
-
-
-def _schema_current(conn) -> bool:
-    """Whether the store has every table and property the schema defines (a quick look)."""
-    try:
-        tables = set(conn.execute("CALL show_tables() RETURN name").get_as_df()["name"])
-        if not {t.label for t in schema.node_tables()} <= tables:
-            return False
-        have = set(conn.execute("CALL table_info('Unit') RETURN name").get_as_df()["name"])
-        return {c.name for c in schema.table("units").computed_columns} <= have
-    except RuntimeError:
-        return False
