@@ -538,3 +538,16 @@ def test_need_status_at_the_edges():
     assert lifecycle.need_status(1, [{"status": "dispatched", "fulfilled_quantity": 0},
                                      {"status": "declined"}]) == "dispatched"
     assert lifecycle.need_status(1, [{"status": "declined", "fulfilled_quantity": None}]) == "open"
+
+
+def test_a_need_closed_while_partly_served_and_then_fulfilled_is_fulfilled_when_reopened(store):
+    """Closing waits only for pending dispatches (dispatched, accepted), so a partial one may still
+    deliver its last unit while the need is closed: the need stays closed, and reopening it finds it
+    fulfilled; its fulfilment date is the day its status became fulfilled, the reopening."""
+    did = bring_to(store, "partial")  # N1: 1 of 2 units delivered
+    lifecycle.close_need(store, "N1", on="2024-03-02")
+    assert lifecycle.fulfil(store, did, on="2024-03-03")["need_status"] == "closed"
+    assert lifecycle.reopen_need(store, "N1", on="2024-03-04") == {"id": "N1", "status": "fulfilled"}
+    need = store.query("MATCH (n:Need {id: 'N1'}) RETURN n.status AS s, n.fulfilled_on AS f, n.closed_on AS c")
+    assert need["s"].iloc[0] == "fulfilled" and pd.isna(need["c"].iloc[0])
+    assert pd.Timestamp(need["f"].iloc[0]).date() == dt.date(2024, 3, 4)
