@@ -479,3 +479,52 @@ def test_match_assign_dispatch_succeeds_on_the_sample_with_a_date(sample_store_c
     rows = json.loads(result.stdout)
     assert rows and all(r["dispatch_id"] for r in rows)
     assert "recorded as dispatches" in result.stderr
+
+
+# ---- the solvers on cases worked by hand (mutation testing, issue 18) ----------------------------------
+SOLVERS = ("auto", "ortools", "scipy")
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_each_solver_gives_the_units_of_the_hand_worked_optimum(solver):
+    # need 0 likes both resources, need 1 only resource 0 (one unit each): 0→1 and 1→0 (0.8 + 0.7 = 1.5)
+    # beats 0→0 alone (0.9)
+    pairs = pd.DataFrame({"n": [0, 0, 1], "r": [0, 1, 0], "value": [0.9, 0.8, 0.7]})
+    units = matching.solve_assignment(pairs, np.array([1, 1]), np.array([1, 1]), solver=solver)
+    assert units.tolist() == [0, 1, 1] and units.dtype == np.int64
+    # one need of 3 units, resources of 2 and 5 units worth 1.0 and 0.5 a unit: 2 from the first, 1 from the second
+    pairs = pd.DataFrame({"n": [0, 0], "r": [0, 1], "value": [1.0, 0.5]})
+    assert matching.solve_assignment(pairs, np.array([3]), np.array([2, 5]), solver=solver).tolist() == [2, 1]
+    # two needs of 2 units share a resource of 3: the one worth more per unit gets 2, the other 1
+    pairs = pd.DataFrame({"n": [0, 1], "r": [0, 0], "value": [0.4, 0.6]})
+    assert matching.solve_assignment(pairs, np.array([2, 2]), np.array([3]), solver=solver).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_no_pairs_assign_nothing(solver):
+    empty = pd.DataFrame({"n": [], "r": [], "value": []})
+    units = matching.solve_assignment(empty, np.array([1]), np.array([1]), solver=solver)
+    assert units.tolist() == [] and units.dtype == np.int64
+
+
+def test_an_unknown_solver_is_refused_by_name():
+    pairs = pd.DataFrame({"n": [0], "r": [0], "value": [1.0]})
+    with pytest.raises(OptionError) as err:
+        matching.solve_assignment(pairs, np.array([1]), np.array([1]), solver="cplex")
+    assert str(err.value) == "unknown solver 'cplex'; choose auto, ortools or scipy"
+
+
+def test_greedy_serves_the_best_pair_first_and_breaks_ties_by_need_then_resource():
+    # scores 0.9 (need 0, res 0), 0.9 (need 1, res 0), 0.5 (need 0, res 1), 0.4 (need 1, res 1);
+    # demand [2, 1], supply [1, 2]. By hand: 0-0 takes res 0's one unit; 1-0 finds res 0 empty;
+    # 0-1 gives need 0 its second unit; 1-1 gives need 1 its unit → [1, 0, 1, 1] in the rows below.
+    pairs = pd.DataFrame({"n": [0, 1, 0, 1], "r": [0, 0, 1, 1], "score": [0.9, 0.9, 0.5, 0.4]})
+    units = matching.greedy_assign(pairs, np.array([2, 1]), np.array([1, 2]))
+    assert units.tolist() == [1, 0, 1, 1] and units.dtype == np.int64
+    # equal scores and need: the resource with the lower number first
+    pairs = pd.DataFrame({"n": [0, 0], "r": [1, 0], "score": [0.5, 0.5]})
+    assert matching.greedy_assign(pairs, np.array([1]), np.array([1, 1])).tolist() == [0, 1]
+    # as many units as both sides allow, at once
+    pairs = pd.DataFrame({"n": [0, 0], "r": [0, 1], "score": [0.8, 0.3]})
+    assert matching.greedy_assign(pairs, np.array([5]), np.array([3, 4])).tolist() == [3, 2]
+    assert matching.greedy_assign(pairs.iloc[:0], np.array([5]), np.array([3, 4])).tolist() == []
