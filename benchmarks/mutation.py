@@ -64,7 +64,8 @@ MODULES: dict[str, tuple[str, list[str] | None, list[str]]] = {
                # load, each loading the sample first, add minutes and no kills), encodings, workbooks, ids,
                # warnings, the dates of a need's history, hierarchy circles, hostile files
                [*(f"tests/test_foundation.py::{t}" for t in (
-                   "test_check_command_reports_the_same_error", "test_encodings_and_workbook_read_the_same_tables",
+                   "test_check_command_reports_the_same_error", "test_check_command_states_each_problem_in_full",
+                   "test_encodings_and_workbook_read_the_same_tables",
                    "test_workbook_has_chinese_sheet_names_and_headers", "test_utf16_tab_separated_export_is_read",
                    "test_unknown_category_is_a_warning_naming_the_closest", "test_full_width_ids_are_normalised",
                    "test_all_errors_reported_in_one_pass", "test_partial_update_needs_known_references",
