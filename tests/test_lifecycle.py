@@ -551,3 +551,19 @@ def test_a_need_closed_while_partly_served_and_then_fulfilled_is_fulfilled_when_
     need = store.query("MATCH (n:Need {id: 'N1'}) RETURN n.status AS s, n.fulfilled_on AS f, n.closed_on AS c")
     assert need["s"].iloc[0] == "fulfilled" and pd.isna(need["c"].iloc[0])
     assert pd.Timestamp(need["f"].iloc[0]).date() == dt.date(2024, 3, 4)
+
+
+def test_each_step_is_stamped_with_the_clock_it_is_given(store):
+    """``now`` is the clock of the recording (passed in, so the stamp can be checked): every step's event
+    carries it, to the second."""
+    clock = iter(dt.datetime(2024, 3, 1, 9, m, 30, 999) for m in range(10))
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY, now=next(clock))["id"]
+    lifecycle.accept(store, did, on=DAY, now=next(clock))
+    lifecycle.fulfil(store, did, quantity=1, on=DAY, now=next(clock))
+    lifecycle.withdraw(store, did, on=DAY, now=next(clock))
+    lifecycle.close_need(store, "N1", on=DAY, now=next(clock))
+    lifecycle.reopen_need(store, "N1", on=DAY, now=next(clock))
+    lifecycle.dispatch_assignments(store, pd.DataFrame([{"need_id": "N2", "resource_id": "R1", "units": 1,
+                                                        "score": 0.5, "broker_id": None}]), on=DAY, now=next(clock))
+    stamps = list(lifecycle.history(store, "N1")["recorded_at"]) + list(lifecycle.history(store, "N2")["recorded_at"])
+    assert stamps == [f"2024-03-01T09:0{m}:30" for m in range(7)]
