@@ -89,6 +89,7 @@ MODULES: dict[str, tuple[str, list[str] | None, list[str]]] = {
                         "test_replace_drops_the_dispatches_and_events_of_needs_and_resources_gone",
                         "test_partial_update_needs_known_references", "test_replace_drops_rows_not_in_the_dataset")),
                      "tests/test_lifecycle.py::test_reloading_the_list_keeps_the_status_the_loop_recorded",
+                     "tests/test_store_merge.py",
                      "tests/test_roundtrip.py"]),
     # test_brokerage.py also checks central_table's role columns; test_central.py adds minutes, not kills
     "brokerage": ("graphgov/analysis/brokerage.py", None, ["tests/test_brokerage.py"]),
