@@ -116,3 +116,5 @@ def test_drop_dangling_internal_by_hand():
     assert tables["dispatches"]["id"].tolist() == ["D1"] and list(tables["dispatches"].index) == [0]
     # E1 (its dispatch stays), E5 (no dispatch, its need stays); not E2, E3 (N2 gone) nor E4 (D3 gone)
     assert tables["need_events"]["id"].tolist() == ["E1", "E5"] and list(tables["need_events"].index) == [0, 1]
+    for name in ("dispatches", "need_events"):  # the frames keep their columns (no old index as a column)
+        assert list(tables[name].columns) == schema.table(name).column_names
