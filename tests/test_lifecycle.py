@@ -567,3 +567,14 @@ def test_each_step_is_stamped_with_the_clock_it_is_given(store):
                                                         "score": 0.5, "broker_id": None}]), on=DAY, now=next(clock))
     stamps = list(lifecycle.history(store, "N1")["recorded_at"]) + list(lifecycle.history(store, "N2")["recorded_at"])
     assert stamps == [f"2024-03-01T09:0{m}:30" for m in range(7)]
+
+
+def test_a_step_on_a_dispatch_whose_need_was_deleted_says_so(store):
+    """A need deleted behind graphgov's back (by hand, in the database): the step is refused, not crashed."""
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY)["id"]
+    with store.transaction():
+        store.query("MATCH (n:Need {id: 'N1'}) DETACH DELETE n")
+    with pytest.raises(NotFoundError) as err:
+        lifecycle.accept(store, did, on=DAY)
+    assert str(err.value) == "need 'N1' is not in the store; the dispatch points to a need that is gone"
+    assert dispatch_row(store, did)["status"] == "dispatched"
