@@ -145,9 +145,11 @@ def test_parse_weights_file_and_errors(tmp_path):
 # --------------------------------------------------------------------------- assignment cases
 # Units a dispatch holds, by hand: while live (dispatched, accepted, partial, fulfilled) its
 # quantity or what it delivered if more; once declined or withdrawn, only what it delivered.
+# A quantity not stated is none (as the dispatch loop counts it): the dispatch holds what it delivered.
 USAGE = [  # status, quantity, fulfilled_quantity, units held
     ("dispatched", 2, 0, 2), ("accepted", 3, 0, 3), ("partial", 2, 1, 2), ("fulfilled", 2, 2, 2),
     ("declined", 2, 0, 0), ("withdrawn", 3, 1, 1), ("partial", 1, None, 1), ("fulfilled", 1, 3, 3),
+    ("dispatched", None, None, 0), ("accepted", None, 2, 2),
 ]
 
 
