@@ -139,7 +139,9 @@ def configure(dest: Path, target: str, tests: list[str]) -> None:
 def mutmut(dest: Path, *args: str, log=None) -> str:
     exe = Path(sys.executable).with_name("mutmut")
     proc = subprocess.run([str(exe), *args], cwd=dest, text=True, stdout=log or subprocess.PIPE,
-                          stderr=subprocess.STDOUT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                          stderr=subprocess.STDOUT,
+                          # GRAPHGOV_MUTATION: tests/conftest.py's shared_scope makes shared results per test
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "GRAPHGOV_MUTATION": "1"})
     if proc.returncode not in (0, 1) and log is None:
         raise RuntimeError(f"mutmut {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}")
     return proc.stdout or ""

@@ -10,21 +10,21 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import load_tables
+from conftest import load_tables, shared_scope
 from graphgov.cli import cli
 from graphgov.errors import OptionError
 from graphgov.analysis.gaps import COLUMNS, KINDS, find_gaps
 from planted import AS_OF, EDUCATION, TRANSPORT, planted_tables
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def planted(tmp_path_factory):
     store = load_tables(tmp_path_factory.mktemp("planted"), planted_tables())
     yield store
     store.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def found(planted):
     return find_gaps(planted, as_of=AS_OF)
 
@@ -198,7 +198,7 @@ def hand_tables() -> dict[str, list[dict]]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hand_found(tmp_path_factory):
     store = load_tables(tmp_path_factory.mktemp("hand"), hand_tables())
     try:
@@ -285,7 +285,7 @@ def test_cli_bad_options_exit_2(planted, args, message):
 
 
 # -- the sample's deliberate gaps (data/sample/README.md) -------------------------------------------------
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def sample_gaps(sample_store):
     return find_gaps(sample_store, as_of="2025-12-31")
 
@@ -510,3 +510,34 @@ def test_supply_gaps_worked_by_hand(tmp_path):
     few = of_kind(find_gaps(_dataset(tmp_path / "few", supply_tables()), as_of="2025-12-31", kinds="supply_gap",
                             min_needs=4), "supply_gap")
     assert sorted(few["subject_id"]) == ["culture", "culture@S2", "parking", "parking@D", "parking@G1"]
+
+
+def test_unmet_need_severity_at_its_edges(tmp_path):
+    """As of 2025-12-31, U1 raises legal needs that U2's legal resource can serve (both on K, so in reach),
+    and venue needs nothing serves. In reach: reported once 90 days old; high from 365 days, medium from 180,
+    else low. Nothing in reach: medium, high when urgent; no urgency given counts as medium."""
+    def need(nid, raised, category="legal", **more):
+        return {"id": nid, "title": f"需求{nid}", "category": category, "unit_id": "U1", "raised": raised,
+                "status": "open", **more}
+
+    tables = {
+        "areas": [{"id": "S", "name": "东街道", "level": "street"}],
+        "committees": [{"id": "K", "name": "委员会", "level": "street", "area_id": "S"}],
+        "units": [{"id": u, "name": f"单位{u}", "type": "government", "area_id": "S"} for u in ("U1", "U2")],
+        "memberships": [{"unit_id": u, "committee_id": "K"} for u in ("U1", "U2")],
+        "needs": [need("NA", "2025-12-01", urgency="medium"),  # 30 days, in reach: the normal pipeline
+                  need("NB", "2024-12-31", urgency="medium"),  # 365 days
+                  need("NC", "2025-01-01", urgency="medium"),  # 364 days
+                  need("ND", "2025-07-04", urgency="medium"),  # 180 days
+                  need("NE", "2025-07-05", urgency="medium"),  # 179 days
+                  need("NF", "2025-12-01", "venue"),  # no urgency given, nothing in reach
+                  need("NG", "2025-12-01", "venue", urgency="high")],
+        "resources": [{"id": "R1", "title": "法律顾问", "category": "legal", "unit_id": "U2", "capacity": 5}],
+    }
+    df = of_kind(find_gaps(_dataset(tmp_path, tables), as_of="2025-12-31", kinds="unmet_need"),
+                 "unmet_need").set_index("subject_id")
+    assert dict(df["severity"]) == {"NB": "high", "NC": "medium", "ND": "medium", "NE": "low", "NF": "medium",
+                                    "NG": "high"}
+    assert [df.loc[n, "evidence"]["age_days"] for n in ("NB", "NC", "ND", "NE")] == [365, 364, 180, 179]
+    assert df.loc["NF", "evidence"]["urgency"] == "medium"
+    assert df.loc["NF", "score"] == pytest.approx(30 / 30 + 1.0 + 3)
