@@ -578,3 +578,18 @@ def test_a_step_on_a_dispatch_whose_need_was_deleted_says_so(store):
         lifecycle.accept(store, did, on=DAY)
     assert str(err.value) == "need 'N1' is not in the store; the dispatch points to a need that is gone"
     assert dispatch_row(store, did)["status"] == "dispatched"
+
+
+def test_a_need_served_by_two_dispatches_follows_both(store):
+    """N1 asks for 2: one unit from R1 and one from R2. Delivering R1's unit leaves N1 partial (1 of 2);
+    withdrawing R2's then leaves it partial; dispatching again and delivering makes it fulfilled."""
+    d1 = lifecycle.dispatch(store, "N1", "R1", quantity=1, on=DAY)["id"]
+    d2 = lifecycle.dispatch(store, "N1", "R2", quantity=1, on=DAY)["id"]
+    lifecycle.accept(store, d1, on=DAY)
+    assert lifecycle.fulfil(store, d1, on=DAY)["need_status"] == "partial"
+    assert lifecycle.withdraw(store, d2, on=DAY)["need_status"] == "partial"
+    d3 = lifecycle.dispatch(store, "N1", "R1", on=DAY)  # R1 (2 units) has one left, N1 lacks one
+    assert (d3["quantity"], d3["need_status"]) == (1, "partial")
+    lifecycle.accept(store, d3["id"], on=DAY)
+    assert lifecycle.fulfil(store, d3["id"], on=DAY)["need_status"] == "fulfilled"
+    assert need_of(store, "N1") == "fulfilled"
