@@ -554,3 +554,21 @@ def test_check_command_states_each_problem_in_full(case, line):
     assert lines[0] == ("Error: 14 errors in the dataset" if case == "no_units" else "Error: 1 error in the dataset")
     assert lines[1].startswith(line) if case == "bad_enum" else lines[1] == line, result.output
     assert "Traceback" not in result.output
+
+
+def test_whole_numbers_as_spreadsheets_write_them(tmp_path):
+    """A capacity may carry a thousands separator or full-width digits; a fraction is not a whole number."""
+    from conftest import write_dataset
+
+    def resources(*capacities):
+        return {"committees": [{"id": "K", "name": "委员会", "level": "street"}],
+                "units": [{"id": "U1", "name": "甲", "type": "government"}],
+                "resources": [{"id": f"R{i}", "title": "场地", "category": "venue", "unit_id": "U1", "capacity": c}
+                              for i, c in enumerate(capacities, 1)]}
+
+    ok = read_and_check(write_dataset(tmp_path / "ok", resources("1,200", "３", "7")))
+    assert ok["resources"]["capacity"].tolist() == [1200, 3, 7]
+    with pytest.raises(DataError) as err:
+        read_and_check(write_dataset(tmp_path / "bad", resources("2", "2.5")))
+    assert [str(p) for p in err.value.problems] == [
+        "resources.csv:3:capacity: error: not a whole number (value: '2.5'); write a whole number, e.g. 3"]
