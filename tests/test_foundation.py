@@ -568,6 +568,7 @@ def test_whole_numbers_as_spreadsheets_write_them(tmp_path):
 
     ok = read_and_check(write_dataset(tmp_path / "ok", resources("1,200", "３", "7")))
     assert ok["resources"]["capacity"].tolist() == [1200, 3, 7]
+    assert str(ok["resources"]["capacity"].dtype) == "Int64"  # whole numbers, with room for an empty cell
     with pytest.raises(DataError) as err:
         read_and_check(write_dataset(tmp_path / "bad", resources("2", "2.5")))
     assert [str(p) for p in err.value.problems] == [
