@@ -530,3 +530,70 @@ def test_greedy_serves_the_best_pair_first_and_breaks_ties_by_need_then_resource
     pairs = pd.DataFrame({"n": [0, 0], "r": [0, 1], "score": [0.8, 0.3]})
     assert matching.greedy_assign(pairs, np.array([5]), np.array([3, 4])).tolist() == [3, 2]
     assert matching.greedy_assign(pairs.iloc[:0], np.array([5]), np.array([3, 4])).tolist() == []
+
+
+# ---- the assignment's bookkeeping (mutation testing, issue 18) -----------------------------------------
+def test_an_unknown_method_is_refused_by_name():
+    with pytest.raises(OptionError) as err:
+        matching.assign_all(_frames(PLANTED), method="best")
+    assert str(err.value) == "method must be 'optimal' or 'greedy', not 'best'"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_assignment_rows_add_up(seed):
+    """Each row's contribution is its score × units / the need's quantity (to 6 places), the rows come best
+    score first (then need, resource), the stats count the candidates and total the greedy baseline, and
+    method="greedy" is that baseline."""
+    rng = random.Random(100 + seed)
+    ctx = matching.build_context(_frames(_random_tables(rng, n_needs=5, n_res=3)))
+    stats = {}
+    assignments, _ = matching.assign_all(None, scope="city", context=ctx, stats=stats)
+    pairs = matching.score_pairs(ctx, matching.candidate_pairs(ctx, scope="city"))
+    need_ids, res_ids = ctx.needs["id"].to_numpy(object), ctx.resources["id"].to_numpy(object)
+    exact = {(need_ids[n], res_ids[r]): s for n, r, s in zip(pairs["n"], pairs["r"], pairs["score"])}
+    quantity = ctx.needs.set_index("id")["quantity"]
+    expected = [np.round(exact[n, r] * u / quantity[n], 6) for n, r, u in
+                zip(assignments["need_id"], assignments["resource_id"], assignments["units"])]
+    assert assignments["contribution"].tolist() == pytest.approx(expected, abs=1e-12)
+    keys = [(-exact[n, r], int(n[1:]), int(r[1:])) for n, r in zip(assignments["need_id"], assignments["resource_id"])]
+    assert keys == sorted(keys)
+    assert stats["candidates"] == len(pairs)
+    pairs["value"] = pairs["score"] / ctx.needs["quantity"].to_numpy(float)[pairs["n"]]
+    greedy = matching.greedy_assign(pairs, ctx.needs["outstanding"].to_numpy(), ctx.resources["remaining"].to_numpy())
+    assert stats["greedy_score"] == pytest.approx(float((greedy * pairs["value"]).sum()))
+    greedy_stats = {}
+    by_greedy, _ = matching.assign_all(None, scope="city", context=ctx, stats=greedy_stats, method="greedy")
+    assert greedy_stats["total_score"] == pytest.approx(greedy_stats["greedy_score"])
+    assert by_greedy["contribution"].sum() == pytest.approx(stats["greedy_score"], abs=1e-4)
+
+
+def test_a_minimum_score_above_every_pair_assigns_nothing_and_says_why():
+    ctx = matching.build_context(_frames(PLANTED))
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, context=ctx, min_score=1.5, stats=stats, lang="en")
+    assert assignments.empty and stats["candidates"] == 0 and stats["total_score"] == 0
+    waiting = ctx.needs.loc[matching.waiting_needs(ctx), "id"]
+    assert sorted(unmatched["need_id"]) == sorted(waiting)
+    fitting = unmatched[~unmatched["reason"].str.startswith("no resource")]
+    assert len(fitting) and all(r.endswith(", or scored below the minimum 1.5") for r in fitting["reason"])
+
+
+def test_closed_and_fulfilled_needs_and_expired_resources_are_left_out():
+    tables = {
+        "areas": AREAS,
+        "units": [{"id": "U1", "name": "甲", "type": "railway", "area_id": "C1"},
+                  {"id": "U2", "name": "乙", "type": "private_enterprise", "area_id": "C1"}],
+        "needs": [{"id": "N1", "title": "安保力量", "category": "safety", "unit_id": "U1", "status": "closed"},
+                  {"id": "N2", "title": "安保力量", "category": "safety", "unit_id": "U1", "status": "fulfilled"},
+                  {"id": "N3", "title": "安保力量", "category": "safety", "unit_id": "U1", "quantity": 2}],
+        "resources": [{"id": "R1", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 5,
+                       "available_until": "2024-01-31"},
+                      {"id": "R2", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 1}],
+    }
+    ctx = matching.build_context(_frames(tables), as_of=pd.Timestamp("2024-03-01").date())
+    assert ctx.needs.loc[matching.waiting_needs(ctx), "id"].tolist() == ["N3"]
+    assignments, unmatched = matching.assign_all(None, context=ctx, lang="en")
+    # N3 asks for 2: R1 has expired, R2 gives its one unit
+    assert assignments[["need_id", "resource_id", "units"]].values.tolist() == [["N3", "R2", 1]]
+    assert unmatched[["need_id", "units_short"]].values.tolist() == [["N3", 1]]
+    assert unmatched["reason"].iloc[0] == "1 of 2 units assigned; fitting resources had no more capacity"
