@@ -573,3 +573,20 @@ def test_whole_numbers_as_spreadsheets_write_them(tmp_path):
         read_and_check(write_dataset(tmp_path / "bad", resources("2", "2.5")))
     assert [str(p) for p in err.value.problems] == [
         "resources.csv:3:capacity: error: not a whole number (value: '2.5'); write a whole number, e.g. 3"]
+
+
+def test_ids_with_invisible_characters_or_spaces_are_refused_with_the_fix(tmp_path):
+    from conftest import write_dataset
+
+    tables = {"committees": [{"id": "K", "name": "委员会", "level": "street"}],
+              "units": [{"id": "U\u200b1", "name": "甲", "type": "government"}, {"id": "U2", "name": "乙",
+                                                                                 "type": "school"}],
+              "projects": [{"id": "P1", "title": "项目", "need_ids": "N1;N 2"}]}
+    with pytest.raises(DataError) as err:
+        read_and_check(write_dataset(tmp_path / "d", tables))
+    lines = [str(p) for p in err.value.problems]
+    # the value as repr() shows it: the invisible character spelt out
+    assert "units.csv:2:id: error: an id may not contain invisible characters (U+200B) (value: 'U\\u200b1'); " \
+           "retype the id" in lines
+    assert "projects.csv:2:need_ids: error: an id may not contain spaces or invisible characters " \
+           "(value: 'N1;N 2'); separate ids with ';' and retype them" in lines

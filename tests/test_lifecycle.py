@@ -593,3 +593,12 @@ def test_a_need_served_by_two_dispatches_follows_both(store):
     lifecycle.accept(store, d3["id"], on=DAY)
     assert lifecycle.fulfil(store, d3["id"], on=DAY)["need_status"] == "fulfilled"
     assert need_of(store, "N1") == "fulfilled"
+
+
+def test_a_need_without_a_quantity_asks_for_one_unit(store):
+    with store.transaction():
+        store.query("MATCH (n:Need {id: 'N2'}) SET n.quantity = NULL")
+    d = lifecycle.dispatch(store, "N2", "R1", on=DAY)  # R1 has 2 units; the need asks for 1
+    assert d["quantity"] == 1
+    lifecycle.accept(store, d["id"], on=DAY)
+    assert lifecycle.fulfil(store, d["id"], on=DAY)["need_status"] == "fulfilled"
