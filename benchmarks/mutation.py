@@ -16,11 +16,12 @@ results from an interrupted run.
 
 Usage (mutmut 3.8 in a virtual environment that sees the project's packages)::
 
-    python3 -m venv --system-site-packages /tmp/mutmut-venv
-    /tmp/mutmut-venv/bin/pip install mutmut==3.8.1
-    /tmp/mutmut-venv/bin/python benchmarks/mutation.py                     # every module
-    /tmp/mutmut-venv/bin/python benchmarks/mutation.py brokerage privacy   # some
-    /tmp/mutmut-venv/bin/python benchmarks/mutation.py --list
+    python3 -m venv --system-site-packages "$VENV"          # any folder outside the work tree
+    "$VENV"/bin/pip install mutmut==3.8.1
+    "$VENV"/bin/python benchmarks/mutation.py                     # every module
+    "$VENV"/bin/python benchmarks/mutation.py brokerage privacy   # some
+    "$VENV"/bin/python benchmarks/mutation.py --sample 5 checks   # about one mutant in 5
+    "$VENV"/bin/python benchmarks/mutation.py --list
 
 Results: ``benchmarks/results/mutation.json`` (per module: counts, kill rate, survivors
 with their diffs) and a summary table on stdout.
