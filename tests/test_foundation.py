@@ -134,6 +134,8 @@ def test_unknown_category_is_a_warning_naming_the_closest(tmp_path):
     ds = read_and_check(folder)
     (warning,) = [w for w in ds.warnings if w.column == "category"]
     assert warning.row == 2 and "volunteering" in warning.fix
+    assert str(warning) == ("needs.csv:2:category: warning: unknown category, kept as written (value: '志愿服务队'); "
+                            "the closest known category is volunteering (志愿服务)")
     assert ds.tables["needs"]["category"].iloc[0] == "志愿服务队"
 
 
@@ -590,3 +592,17 @@ def test_ids_with_invisible_characters_or_spaces_are_refused_with_the_fix(tmp_pa
            "retype the id" in lines
     assert "projects.csv:2:need_ids: error: an id may not contain spaces or invisible characters " \
            "(value: 'N1;N 2'); separate ids with ';' and retype them" in lines
+
+
+def test_a_number_beyond_a_64_bit_column_is_too_large_either_way(tmp_path):
+    from conftest import write_dataset
+
+    tables = {"committees": [{"id": "K", "name": "委员会", "level": "street"}],
+              "units": [{"id": "U1", "name": "甲", "type": "government"}],
+              "resources": [{"id": f"R{i}", "title": "场地", "category": "venue", "unit_id": "U1", "capacity": c}
+                            for i, c in enumerate([str(2**63), str(-2**63 - 1)], 1)]}
+    with pytest.raises(DataError) as err:
+        read_and_check(write_dataset(tmp_path / "d", tables))
+    assert [str(p) for p in err.value.problems] == [
+        f"resources.csv:{row}:capacity: error: the number is too large (value: '{value}'); check the cell"
+        for row, value in ((2, 2**63), (3, -2**63 - 1))]
