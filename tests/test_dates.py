@@ -83,7 +83,9 @@ def test_an_instructions_sheet_named_shuoming_is_ignored_with_a_warning(tmp_path
     (folder / "说明.csv").write_text("填写说明\n请按模板填写各清单\n", encoding="utf-8")
     ds = read_and_check(folder)
     assert "meta" not in ds.tables
-    assert any("none of the meta columns" in w.message for w in ds.warnings)
+    assert [str(w) for w in ds.warnings if "meta" in w.message] == [
+        "说明.csv: warning: none of the meta columns (as_of, title, source), ignored; head the columns as_of "
+        "(截止日期), title (标题), source (来源) to state the dataset's date"]
 
 
 def test_meta_with_two_rows_is_refused(tmp_path):

@@ -568,8 +568,8 @@ def test_whole_numbers_as_spreadsheets_write_them(tmp_path):
                 "resources": [{"id": f"R{i}", "title": "场地", "category": "venue", "unit_id": "U1", "capacity": c}
                               for i, c in enumerate(capacities, 1)]}
 
-    ok = read_and_check(write_dataset(tmp_path / "ok", resources("1,200", "３", "7")))
-    assert ok["resources"]["capacity"].tolist() == [1200, 3, 7]
+    ok = read_and_check(write_dataset(tmp_path / "ok", resources("1,200", "３", "7", "0")))
+    assert ok["resources"]["capacity"].tolist() == [1200, 3, 7, 0]  # none left is allowed
     assert str(ok["resources"]["capacity"].dtype) == "Int64"  # whole numbers, with room for an empty cell
     with pytest.raises(DataError) as err:
         read_and_check(write_dataset(tmp_path / "bad", resources("2", "2.5")))

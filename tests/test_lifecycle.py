@@ -602,3 +602,12 @@ def test_a_need_without_a_quantity_asks_for_one_unit(store):
     assert d["quantity"] == 1
     lifecycle.accept(store, d["id"], on=DAY)
     assert lifecycle.fulfil(store, d["id"], on=DAY)["need_status"] == "fulfilled"
+
+
+def test_a_resource_without_a_capacity_offers_the_default(store):
+    with store.transaction():
+        store.query("MATCH (r:Resource {id: 'R1'}) SET r.capacity = NULL")
+    assert lifecycle.dispatch(store, "N1", "R1", on=DAY)["quantity"] == 1  # the default capacity is 1
+    with pytest.raises(TransitionError, match="R1 has no capacity left"):
+        lifecycle.dispatch(store, "N2", "R1", on=DAY)
+    assert lifecycle.dispatch(store, "N2", "R1", on=DAY, default_capacity=2)["quantity"] == 1
