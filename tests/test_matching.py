@@ -597,3 +597,11 @@ def test_closed_and_fulfilled_needs_and_expired_resources_are_left_out():
     assert assignments[["need_id", "resource_id", "units"]].values.tolist() == [["N3", "R2", 1]]
     assert unmatched[["need_id", "units_short"]].values.tolist() == [["N3", 1]]
     assert unmatched["reason"].iloc[0] == "1 of 2 units assigned; fitting resources had no more capacity"
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_needs_and_resources_without_a_pair_are_no_trouble(solver):
+    # need 1 and resource 1 (the last of each) have no candidate pair: need 0 gets resource 0's two units
+    pairs = pd.DataFrame({"n": [0], "r": [0], "value": [0.5]})
+    units = matching.solve_assignment(pairs, np.array([3, 1]), np.array([2, 4]), solver=solver)
+    assert units.tolist() == [2]
