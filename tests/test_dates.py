@@ -88,6 +88,14 @@ def test_an_instructions_sheet_named_shuoming_is_ignored_with_a_warning(tmp_path
         "(截止日期), title (标题), source (来源) to state the dataset's date"]
 
 
+def test_a_meta_file_without_its_columns_is_ignored_and_the_lists_after_it_still_read(tmp_path):
+    folder = dataset(tmp_path)
+    (folder / "meta.csv").write_text("填写人\n张三\n", encoding="utf-8")  # read before needs … units
+    ds = read_and_check(folder)
+    assert "meta" not in ds.tables
+    assert {"needs", "resources", "units"} <= set(ds.tables)
+
+
 def test_meta_with_two_rows_is_refused(tmp_path):
     folder = dataset(tmp_path, meta=[{"as_of": "2025-06-30"}, {"as_of": "2025-07-01"}])
     with pytest.raises(DataError, match="meta.csv:3: .*holds one row"):

@@ -606,3 +606,26 @@ def test_a_number_beyond_a_64_bit_column_is_too_large_either_way(tmp_path):
     assert [str(p) for p in err.value.problems] == [
         f"resources.csv:{row}:capacity: error: the number is too large (value: '{value}'); check the cell"
         for row, value in ((2, 2**63), (3, -2**63 - 1))]
+
+
+def test_two_agreements_of_one_pair_without_a_kind_are_a_duplicate(tmp_path):
+    """An agreement is keyed by its two units and its kind, which may be empty: two rows of U1–U2 without a
+    kind are the same agreement written twice; the same pair with a kind is another agreement."""
+    from conftest import write_dataset
+
+    tables = {"committees": [{"id": "K", "name": "委员会", "level": "street"}],
+              "units": [{"id": "U1", "name": "甲", "type": "government"}, {"id": "U2", "name": "乙", "type": "school"}],
+              "agreements": [{"unit_a": "U1", "unit_b": "U2"}, {"unit_a": "U1", "unit_b": "U2"},
+                             {"unit_a": "U1", "unit_b": "U2", "kind": "co_building"}]}
+    with pytest.raises(DataError) as err:
+        read_and_check(write_dataset(tmp_path / "d", tables))
+    assert [str(p) for p in err.value.problems] == [
+        "agreements.csv:3:unit_a: error: duplicate row for {'unit_a': 'U1', 'unit_b': 'U2', 'kind': ''} "
+        "(first at row 2) (value: 'U1'); give each row its own id, or delete the copy"]
+
+
+def test_a_checked_dataset_knows_the_spreadsheet_row_of_each_row():
+    ds = read_and_check(GOOD)
+    units = pd.read_csv(GOOD / "units.csv", dtype=str)
+    assert ds.rows["units"] == list(range(2, len(units) + 2))  # the header is row 1
+    assert set(ds.rows) == set(ds.tables)

@@ -605,3 +605,11 @@ def test_needs_and_resources_without_a_pair_are_no_trouble(solver):
     pairs = pd.DataFrame({"n": [0], "r": [0], "value": [0.5]})
     units = matching.solve_assignment(pairs, np.array([3, 1]), np.array([2, 4]), solver=solver)
     assert units.tolist() == [2]
+
+
+def test_without_ortools_the_automatic_choice_is_scipy(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ortools.graph.python.min_cost_flow", None)  # import fails as if missing
+    pairs = pd.DataFrame({"n": [0, 0, 1], "r": [0, 1, 0], "value": [0.9, 0.8, 0.7]})
+    assert matching.solve_assignment(pairs, np.array([1, 1]), np.array([1, 1])).tolist() == [0, 1, 1]
