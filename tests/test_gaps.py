@@ -515,7 +515,7 @@ def test_supply_gaps_worked_by_hand(tmp_path):
 def test_unmet_need_severity_at_its_edges(tmp_path):
     """As of 2025-12-31, U1 raises legal needs that U2's legal resource can serve (both on K, so in reach),
     and venue needs nothing serves. In reach: reported once 90 days old; high from 365 days, medium from 180,
-    else low. Nothing in reach: medium, high when urgent; no urgency given counts as medium."""
+    else low. Nothing in reach: medium, high when urgent; no urgency given counts as medium, no status as open."""
     def need(nid, raised, category="legal", **more):
         return {"id": nid, "title": f"需求{nid}", "category": category, "unit_id": "U1", "raised": raised,
                 "status": "open", **more}
@@ -530,7 +530,7 @@ def test_unmet_need_severity_at_its_edges(tmp_path):
                   need("NC", "2025-01-01", urgency="medium"),  # 364 days
                   need("ND", "2025-07-04", urgency="medium"),  # 180 days
                   need("NE", "2025-07-05", urgency="medium"),  # 179 days
-                  need("NF", "2025-12-01", "venue"),  # no urgency given, nothing in reach
+                  {**need("NF", "2025-12-01", "venue"), "status": None},  # no urgency nor status, nothing in reach
                   need("NG", "2025-12-01", "venue", urgency="high")],
         "resources": [{"id": "R1", "title": "法律顾问", "category": "legal", "unit_id": "U2", "capacity": 5}],
     }
@@ -539,5 +539,5 @@ def test_unmet_need_severity_at_its_edges(tmp_path):
     assert dict(df["severity"]) == {"NB": "high", "NC": "medium", "ND": "medium", "NE": "low", "NF": "medium",
                                     "NG": "high"}
     assert [df.loc[n, "evidence"]["age_days"] for n in ("NB", "NC", "ND", "NE")] == [365, 364, 180, 179]
-    assert df.loc["NF", "evidence"]["urgency"] == "medium"
+    assert (df.loc["NF", "evidence"]["urgency"], df.loc["NF", "evidence"]["status"]) == ("medium", "open")
     assert df.loc["NF", "score"] == pytest.approx(30 / 30 + 1.0 + 3)
