@@ -405,6 +405,7 @@ def idle_tables() -> dict[str, list[dict]]:
     Q3 no cadence, two members in no project                                      → medium, score 1
     Q4 weekly, met 52, its member in a project                                    → not idle
     Q5 yearly, meetings not given, one member in no project                       → medium, score 1
+    Q6 no members                                                                  → medium, score 1
     """
     return {
         "areas": [{"id": "S", "name": "东街道", "level": "street"}],
@@ -414,6 +415,7 @@ def idle_tables() -> dict[str, list[dict]]:
             {"id": "Q3", "name": "三号委员会", "level": "street", "area_id": "S"},
             {"id": "Q4", "name": "四号委员会", "level": "street", "area_id": "S", "cadence": "weekly", "meetings": 52},
             {"id": "Q5", "name": "五号委员会", "level": "street", "area_id": "S", "cadence": "yearly"},
+            {"id": "Q6", "name": "六号委员会", "level": "street", "area_id": "S"},
         ],
         "units": [{"id": f"U{i}", "name": f"单位{i}", "type": "government", "area_id": "S"} for i in range(1, 7)],
         "memberships": [{"unit_id": u, "committee_id": c} for u, c in
@@ -428,7 +430,8 @@ def idle_tables() -> dict[str, list[dict]]:
 def test_idle_committees_worked_by_hand(tmp_path):
     df = of_kind(find_gaps(_dataset(tmp_path, idle_tables()), as_of="2025-12-31", kinds="idle_committee"),
                  "idle_committee").set_index("subject_id")
-    assert sorted(df.index) == ["Q1", "Q2", "Q3", "Q5"]
+    assert sorted(df.index) == ["Q1", "Q2", "Q3", "Q5", "Q6"]
+    assert (df.loc["Q6", "message"], df.loc["Q6", "evidence"]["members"]) == ("六号委员会：0个成员单位都没有参与任何项目。", 0)
     q1, q2, q3, q5 = (df.loc[q] for q in ("Q1", "Q2", "Q3", "Q5"))
     assert (q1["subject_type"], q1["subject"]) == ("Committee", "一号委员会（Q1）")
     assert q1["message"] == "一号委员会：按每月例会一年应开12次，实际只开了6次。"

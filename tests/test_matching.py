@@ -613,3 +613,38 @@ def test_without_ortools_the_automatic_choice_is_scipy(monkeypatch):
     monkeypatch.setitem(sys.modules, "ortools.graph.python.min_cost_flow", None)  # import fails as if missing
     pairs = pd.DataFrame({"n": [0, 0, 1], "r": [0, 1, 0], "value": [0.9, 0.8, 0.7]})
     assert matching.solve_assignment(pairs, np.array([1, 1]), np.array([1, 1])).tolist() == [0, 1, 1]
+
+
+def test_the_district_pass_comes_first_and_spent_resources_are_no_candidates():
+    """A (in 朝阳) and R_A (朝阳, 1 unit); B (丰台, 2 units) and R_B (丰台, 1 unit); R_C (朝阳, a venue: no
+    candidate for anyone, but capacity left, so a second pass runs). District pass: A–R_A and B–R_B, the only
+    candidates in each district (2); B is one unit short, and the city pass finds only R_A, spent by A, so no
+    candidate. A city-wide first pass would have had all four pairs."""
+    tables = {
+        "areas": AREAS,
+        "units": [{"id": u, "name": f"单位{u}", "type": "private_enterprise", "area_id": a}
+                  for u, a in (("U1", "C1"), ("U2", "C1"), ("U3", "C3"), ("U4", "C3"))],
+        "needs": [{"id": "A", "title": "安保力量", "category": "safety", "unit_id": "U1"},
+                  {"id": "B", "title": "安保力量", "category": "safety", "unit_id": "U3", "quantity": 2}],
+        "resources": [{"id": "RA", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 1},
+                      {"id": "RB", "title": "安保力量", "category": "safety", "unit_id": "U4", "capacity": 1},
+                      {"id": "RC", "title": "会议室", "category": "venue", "unit_id": "U2", "capacity": 1}],
+    }
+    ctx = matching.build_context(_frames(tables))
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, context=ctx, stats=stats, lang="en")
+    assert sorted(assignments[["need_id", "resource_id", "units"]].values.tolist()) == [["A", "RA", 1], ["B", "RB", 1]]
+    assert unmatched[["need_id", "units_short"]].values.tolist() == [["B", 1]]
+    assert stats["candidates"] == 2
+    city = {}
+    matching.assign_all(None, context=ctx, stats=city, scope="city")
+    assert city["candidates"] == 4
+
+
+def test_a_pair_scoring_exactly_the_minimum_is_a_candidate():
+    ctx = matching.build_context(_frames(PLANTED))
+    pairs = matching.score_pairs(ctx, matching.candidate_pairs(ctx, scope="city"))
+    lowest = float(pairs["score"].min())
+    stats = {}
+    matching.assign_all(None, context=ctx, scope="city", min_score=lowest, stats=stats)
+    assert stats["candidates"] == len(pairs)
