@@ -648,3 +648,22 @@ def test_a_pair_scoring_exactly_the_minimum_is_a_candidate():
     stats = {}
     matching.assign_all(None, context=ctx, scope="city", min_score=lowest, stats=stats)
     assert stats["candidates"] == len(pairs)
+
+
+def test_the_city_pass_is_only_for_needs_still_short():
+    """A (朝阳) takes R_A; B (丰台, 2 units) takes R_B and one of R_D's two units in the district pass: nobody
+    is short, so no city pass, though R_D has a unit left that A could have had: 3 candidates, not 4."""
+    tables = {
+        "areas": AREAS,
+        "units": [{"id": u, "name": f"单位{u}", "type": "private_enterprise", "area_id": a}
+                  for u, a in (("U1", "C1"), ("U2", "C1"), ("U3", "C3"), ("U4", "C3"))],
+        "needs": [{"id": "A", "title": "安保力量", "category": "safety", "unit_id": "U1"},
+                  {"id": "B", "title": "安保力量", "category": "safety", "unit_id": "U3", "quantity": 2}],
+        "resources": [{"id": "RA", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 1},
+                      {"id": "RB", "title": "安保力量", "category": "safety", "unit_id": "U4", "capacity": 1},
+                      {"id": "RD", "title": "安保力量", "category": "safety", "unit_id": "U4", "capacity": 2}],
+    }
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, context=matching.build_context(_frames(tables)), stats=stats)
+    assert assignments.groupby("need_id")["units"].sum().to_dict() == {"A": 1, "B": 2} and unmatched.empty
+    assert stats["candidates"] == 3

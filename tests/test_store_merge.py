@@ -40,6 +40,8 @@ def test_diff_counts_by_hand():
     merged = conform(pd.DataFrame({"id": ["N1", "N2", "N3", "N4"], "title": ["甲", "乙", "丙", "丁"],
                                    "quantity": [1, None, 3, 1]}), NEEDS)
     assert diff_counts(prev, merged, NEEDS) == (1, 1)
+    both = merged.assign(title=["甲二", "乙", "丙", "丁"])  # N1 retitled too: two rows changed
+    assert diff_counts(prev, both, NEEDS) == (1, 2)
     assert diff_counts(None, merged, NEEDS) == (4, 0)
     assert diff_counts(prev.iloc[:0], merged, NEEDS) == (4, 0)
     assert diff_counts(prev, conform(pd.DataFrame({"id": ["N9"]}), NEEDS), NEEDS) == (1, 0)  # nothing in common
