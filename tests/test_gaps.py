@@ -544,3 +544,14 @@ def test_unmet_need_severity_at_its_edges(tmp_path):
     assert [df.loc[n, "evidence"]["age_days"] for n in ("NB", "NC", "ND", "NE")] == [365, 364, 180, 179]
     assert (df.loc["NF", "evidence"]["urgency"], df.loc["NF", "evidence"]["status"]) == ("medium", "open")
     assert df.loc["NF", "score"] == pytest.approx(30 / 30 + 1.0 + 3)
+
+
+def test_tables_without_memberships_have_no_members(tmp_path):
+    """A dict of tables with no memberships table at all (a notebook user's frames): nobody is an inactive
+    member, and both committees have no member in any project."""
+    tables = {name: pd.DataFrame(rows) for name, rows in hand_tables().items() if name != "memberships"}
+    df = find_gaps(tables, as_of=HAND_AS_OF, kinds="inactive_member,idle_committee")
+    assert of_kind(df, "inactive_member").empty
+    idle = of_kind(df, "idle_committee").set_index("subject_id")
+    assert sorted(idle.index) == ["K1", "K2"]
+    assert idle.loc["K1", "message"] == "东街道党建协调委员会：0个成员单位都没有参与任何项目。"
