@@ -634,6 +634,7 @@ def test_the_district_pass_comes_first_and_spent_resources_are_no_candidates():
     stats = {}
     assignments, unmatched = matching.assign_all(None, context=ctx, stats=stats, lang="en")
     assert sorted(assignments[["need_id", "resource_id", "units"]].values.tolist()) == [["A", "RA", 1], ["B", "RB", 1]]
+    assert all(r[0] == "same category: safety" for r in assignments["reasons"])  # in the language asked for
     assert unmatched[["need_id", "units_short"]].values.tolist() == [["B", 1]]
     assert stats["candidates"] == 2
     city = {}
