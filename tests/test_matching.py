@@ -572,6 +572,7 @@ def test_a_minimum_score_above_every_pair_assigns_nothing_and_says_why():
     stats = {}
     assignments, unmatched = matching.assign_all(None, context=ctx, min_score=1.5, stats=stats, lang="en")
     assert assignments.empty and stats["candidates"] == 0 and stats["total_score"] == 0
+    assert assignments["units"].dtype == np.int64  # whole units, even when there are none
     waiting = ctx.needs.loc[matching.waiting_needs(ctx), "id"]
     assert sorted(unmatched["need_id"]) == sorted(waiting)
     fitting = unmatched[~unmatched["reason"].str.startswith("no resource")]
