@@ -555,3 +555,25 @@ def test_tables_without_memberships_have_no_members(tmp_path):
     idle = of_kind(df, "idle_committee").set_index("subject_id")
     assert sorted(idle.index) == ["K1", "K2"]
     assert idle.loc["K1", "message"] == "东街道党建协调委员会：0个成员单位都没有参与任何项目。"
+
+
+def test_a_supply_gap_inside_a_larger_reported_one_is_left_out(tmp_path):
+    """District ZD holds streets S1 (with grid G1) and S2. Parking: 3 needs in G1, 1 more in S1, the only
+    resource in S2. Areas with more needs than resources: ZD 4/1 (excess 3), S1 4/0 (4), G1 3/0 (3). The
+    largest first: ZD; then S1, whose excess 4 is larger; G1's 3 is not larger than S1's, so it is left out.
+    (The district's id sorts after the grid's: the order is by size, not by name.)"""
+    tables = {
+        "areas": [{"id": "ZD", "name": "示范区", "level": "district"},
+                  {"id": "S1", "name": "东街道", "level": "street", "parent_id": "ZD"},
+                  {"id": "S2", "name": "西街道", "level": "street", "parent_id": "ZD"},
+                  {"id": "G1", "name": "一号网格", "level": "grid", "parent_id": "S1"}],
+        "committees": [{"id": "K", "name": "区委员会", "level": "district", "area_id": "ZD"}],
+        "units": [{"id": "U1", "name": "甲单位", "type": "government", "area_id": "S1"},
+                  {"id": "U2", "name": "乙单位", "type": "government", "area_id": "S2"}],
+        "needs": [{"id": f"N{i}", "title": f"停车{i}", "category": "parking", "unit_id": "U1", "area_id": a,
+                   "raised": "2025-12-01", "status": "open"} for i, a in enumerate(["G1", "G1", "G1", "S1"])],
+        "resources": [{"id": "R1", "title": "车位", "category": "parking", "unit_id": "U2", "area_id": "S2",
+                       "capacity": 1}],
+    }
+    df = of_kind(find_gaps(_dataset(tmp_path, tables), as_of="2025-12-31", kinds="supply_gap"), "supply_gap")
+    assert sorted(df["subject_id"]) == ["parking", "parking@S1", "parking@ZD"]
