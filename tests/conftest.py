@@ -46,6 +46,14 @@ def python_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def shared_scope(fixture_name: str, config) -> str:
+    """The scope of a fixture whose result several tests check: "module", but "function" in a
+    mutation run (benchmarks/mutation.py sets GRAPHGOV_MUTATION). mutmut credits a call to the test
+    whose setup made it and runs only those tests for a mutant, so a result computed once and checked
+    by later tests would hide every kill of those later tests."""
+    return "function" if os.environ.get("GRAPHGOV_MUTATION") else "module"
+
+
 def write_dataset(folder: Path, tables: dict[str, list[dict]], encoding: str = "utf-8") -> Path:
     """Write ``tables`` (table name -> list of row dicts) as CSV files in ``folder``.
 

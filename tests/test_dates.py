@@ -82,7 +82,17 @@ def test_an_instructions_sheet_named_shuoming_is_ignored_with_a_warning(tmp_path
     (folder / "说明.csv").write_text("填写说明\n请按模板填写各清单\n", encoding="utf-8")
     ds = read_and_check(folder)
     assert "meta" not in ds.tables
-    assert any("none of the meta columns" in w.message for w in ds.warnings)
+    assert [str(w) for w in ds.warnings if "meta" in w.message] == [
+        "说明.csv: warning: none of the meta columns (as_of, title, source), ignored; head the columns as_of "
+        "(截止日期), title (标题), source (来源) to state the dataset's date"]
+
+
+def test_a_meta_file_without_its_columns_is_ignored_and_the_lists_after_it_still_read(tmp_path):
+    folder = dataset(tmp_path)
+    (folder / "meta.csv").write_text("填写人\n张三\n", encoding="utf-8")  # read before needs … units
+    ds = read_and_check(folder)
+    assert "meta" not in ds.tables
+    assert {"needs", "resources", "units"} <= set(ds.tables)
 
 
 def test_meta_with_two_rows_is_refused(tmp_path):

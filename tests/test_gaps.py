@@ -11,21 +11,21 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import load_tables
+from conftest import load_tables, shared_scope
 from graphgov.cli import cli
 from graphgov.errors import OptionError
 from graphgov.analysis.gaps import COLUMNS, KINDS, find_gaps
 from planted import AS_OF, EDUCATION, TRANSPORT, planted_tables
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def planted(tmp_path_factory):
     store = load_tables(tmp_path_factory.mktemp("planted"), planted_tables())
     yield store
     store.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def found(planted):
     return find_gaps(planted, as_of=AS_OF)
 
@@ -201,7 +201,7 @@ def hand_tables() -> dict[str, list[dict]]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hand_found(tmp_path_factory):
     store = load_tables(tmp_path_factory.mktemp("hand"), hand_tables())
     try:
@@ -355,7 +355,7 @@ def test_sample_findings_in_english_name_only_the_data_in_chinese(sample_store):
 
 
 # -- the sample's deliberate gaps (data/sample/README.md) -------------------------------------------------
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def sample_gaps(sample_store):
     return find_gaps(sample_store, as_of="2025-12-31")
 
@@ -414,3 +414,236 @@ def test_generated_district_paper_members_and_shortage():
     assert expected and set(of_kind(df, "inactive_member")["subject_id"]) == expected
     gaps_at = {(ev["area"], ev["category"]) for ev in of_kind(df, "supply_gap")["evidence"]}
     assert set(truth.shortages) <= gaps_at
+
+
+# -- every field of a finding, worked by hand (mutation testing, issue 18) ------------------------------
+# The rules' messages, suggestions, scores and evidence are what a planner reads and sorts by; each
+# record below is written out from the rule's definition and the data, not read from the code's output.
+
+def test_inactive_member_records_in_full(hand_found):
+    df = of_kind(hand_found, "inactive_member").set_index("subject_id")
+    m2 = df.loc["M2"]
+    assert (m2["subject_type"], m2["subject"], m2["subject_names"]) == ("Unit", "单位M2（M2）", ["单位M2"])
+    assert m2["message"] == ("单位M2是东街道党建协调委员会、东街道教育联盟的成员单位（1095天），"
+                             "但没有参与任何项目，没有共建协议，也没有提出需求或提供资源。")
+    assert m2["suggestion"] == ("请该单位在下次例会上认领一项需求或登记一项可提供的资源；"
+                                "长期没有参与的，可由委员会研究是否调整成员名单。")
+    assert m2["evidence"] == {"committees": ["东街道党建协调委员会（K1）", "东街道教育联盟（K2）"], "projects": 0,
+                              "agreements": 0, "needs": 0, "resources": 0, "member_since": "2023-01-01",
+                              "days_as_member": 1095}
+    assert m2["score"] == pytest.approx(2 + 1095 / 365)  # committees + years as a member
+    m4 = df.loc["M4"]  # no date: no age in the message, the committees alone score
+    assert m4["message"] == ("单位M4是东街道党建协调委员会的成员单位，"
+                             "但没有参与任何项目，没有共建协议，也没有提出需求或提供资源。")
+    assert (m4["evidence"]["member_since"], m4["evidence"]["days_as_member"], m4["score"]) == (None, None, 1.0)
+    assert df.loc["M3", "score"] == pytest.approx(1 + 30 / 365)
+
+
+def test_unmet_need_records_in_full(hand_found, planted):
+    ns = of_kind(hand_found, "unmet_need").set_index("subject_id").loc["NS"]
+    assert (ns["subject_type"], ns["subject"]) == ("Need", "劳动合同咨询（NS）")
+    assert ns["message"] == "单位S1提出的「劳动合同咨询」（法律服务）已30天，没有项目对接，也没有派单；网络内没有能够到达的同类资源。"
+    assert ns["suggestion"] == "在法律服务方面引入新的共建单位或资源；或请上级委员会协调跨区域资源。"
+    assert ns["evidence"] == {"need": "NS", "title": "劳动合同咨询", "unit": "单位S1（S1）", "category": "legal",
+                              "raised": "2025-12-01", "age_days": 30, "status": "open", "urgency": "medium",
+                              "projects": 0, "active_dispatches": 0, "resources_in_category": 1,
+                              "reachable_resources": 0, "reachable_examples": []}
+    assert ns["score"] == pytest.approx(30 / 30 + 1.0 + 3)  # months old + medium urgency + nothing in reach
+    # planted, half a year on: N4 (raised 2025-11-20, 222 days by 2026-06-30) has R2 in reach but is stale
+    later = of_kind(find_gaps(planted, as_of="2026-06-30", kinds="unmet_need"), "unmet_need").set_index("subject_id")
+    n4 = later.loc["N4"]
+    assert n4["message"] == ("出租汽车公司提出的「驾驶员服务礼仪培训」（教育培训）已222天，没有项目对接，也没有派单；"
+                             "网络内有1项同类资源可以对接。")
+    assert n4["suggestion"] == "尽快派单给同类资源（如R2），或立项对接。"
+    assert (n4["severity"], n4["score"]) == ("medium", pytest.approx(222 / 30 + 1.0))  # 180 days or more
+    assert (n4["evidence"]["reachable_examples"], n4["evidence"]["resources_in_category"]) == (["R2"], 1)
+    # N2: urgent, nothing in reach, 545 days: high, and its score counts the urgency twice
+    assert later.loc["N2", "score"] == pytest.approx(545 / 30 + 2.0 + 3)
+
+
+def _dataset(tmp_path, tables):
+    from conftest import write_dataset
+    from graphgov.dataset.checks import read_and_check
+
+    return read_and_check(write_dataset(tmp_path / "data", tables))
+
+
+def idle_tables() -> dict[str, list[dict]]:
+    """Five committees in one street, worked by hand (expected meetings a year: monthly 12, weekly 52, yearly 1):
+    Q1 monthly, met 6 (half: not below half), a joint project of its two members → medium, score 6/12
+    Q2 monthly, met 5 (below half), its one member leads a project alone        → high, score 7/12
+    Q3 no cadence, two members in no project                                      → medium, score 1
+    Q4 weekly, met 52, its member in a project                                    → not idle
+    Q5 yearly, meetings not given, one member in no project                       → medium, score 1
+    Q6 no members                                                                  → medium, score 1
+    """
+    return {
+        "areas": [{"id": "S", "name": "东街道", "level": "street"}],
+        "committees": [
+            {"id": "Q1", "name": "一号委员会", "level": "street", "area_id": "S", "cadence": "monthly", "meetings": 6},
+            {"id": "Q2", "name": "二号委员会", "level": "street", "area_id": "S", "cadence": "monthly", "meetings": 5},
+            {"id": "Q3", "name": "三号委员会", "level": "street", "area_id": "S"},
+            {"id": "Q4", "name": "四号委员会", "level": "street", "area_id": "S", "cadence": "weekly", "meetings": 52},
+            {"id": "Q5", "name": "五号委员会", "level": "street", "area_id": "S", "cadence": "yearly"},
+            {"id": "Q6", "name": "六号委员会", "level": "street", "area_id": "S"},
+        ],
+        "units": [{"id": f"U{i}", "name": f"单位{i}", "type": "government", "area_id": "S"} for i in range(1, 7)],
+        "memberships": [{"unit_id": u, "committee_id": c} for u, c in
+                        [("U1", "Q1"), ("U2", "Q1"), ("U3", "Q2"), ("U4", "Q3"), ("U5", "Q3"), ("U1", "Q4"),
+                         ("U6", "Q5")]],
+        "projects": [{"id": "PA", "title": "联合巡查", "category": "safety", "lead_unit_id": "U1", "status": "active"},
+                     {"id": "PB", "title": "读书会", "category": "culture", "lead_unit_id": "U3", "status": "active"}],
+        "participations": [{"project_id": "PA", "unit_id": "U2"}],
+    }
+
+
+def test_idle_committees_worked_by_hand(tmp_path):
+    df = of_kind(find_gaps(_dataset(tmp_path, idle_tables()), as_of="2025-12-31", kinds="idle_committee"),
+                 "idle_committee").set_index("subject_id")
+    assert sorted(df.index) == ["Q1", "Q2", "Q3", "Q5", "Q6"]
+    assert (df.loc["Q6", "message"], df.loc["Q6", "evidence"]["members"]) == ("六号委员会：0个成员单位都没有参与任何项目。", 0)
+    q1, q2, q3, q5 = (df.loc[q] for q in ("Q1", "Q2", "Q3", "Q5"))
+    assert (q1["subject_type"], q1["subject"]) == ("Committee", "一号委员会（Q1）")
+    assert q1["message"] == "一号委员会：按每月例会一年应开12次，实际只开了6次。"
+    assert q1["suggestion"] == "按例会制度恢复碰头，并从成员单位的需求和资源清单中选一两个项目先做起来。"
+    assert q1["evidence"] == {"members": 2, "member_projects": 1, "joint_projects": 1, "cadence": "monthly",
+                              "expected_meetings": 12, "meetings": 6}
+    assert (q1["severity"], q1["score"]) == ("medium", pytest.approx(6 / 12))
+    assert q2["evidence"] == {"members": 1, "member_projects": 1, "joint_projects": 0, "cadence": "monthly",
+                              "expected_meetings": 12, "meetings": 5}
+    assert (q2["severity"], q2["score"]) == ("high", pytest.approx(7 / 12))
+    assert q3["message"] == "三号委员会：2个成员单位都没有参与任何项目。"
+    assert q3["evidence"] == {"members": 2, "member_projects": 0, "joint_projects": 0, "cadence": None,
+                              "expected_meetings": None, "meetings": None}
+    assert (q3["severity"], q3["score"]) == ("medium", 1.0)
+    assert q5["message"] == "五号委员会：1个成员单位都没有参与任何项目。"
+    assert (q5["evidence"]["expected_meetings"], q5["evidence"]["meetings"], q5["severity"]) == (1, None, "medium")
+    only = find_gaps(_dataset(tmp_path / "c", idle_tables()), as_of="2025-12-31", kinds="idle_committee",
+                     committee="Q2")
+    assert list(only["subject_id"]) == ["Q2"]  # the committees in scope only
+
+
+def supply_tables() -> dict[str, list[dict]]:
+    """District D with streets S1 (holding grid G1) and S2, worked by hand (min_needs 2):
+    parking: 4 open needs in G1, 1 resource in S2, and a transport resource in S1 (a related category).
+        whole scope 4 vs 1 (ratio 4: high); areas with at least 2 needs and more needs than resources:
+        G1 4/0, S1 4/0, D 4/1; S1 holds exactly G1's counts, so G1 names that gap; D first (the largest,
+        excess 3), then G1 (excess 4 > 3): reported; so "parking", "parking@D", "parking@G1".
+    culture: 4 needs and 2 resources, all in S2: whole scope ratio 2 (medium); S2 4/2 and D 4/2, D holds
+        exactly S2's counts: "culture", "culture@S2".
+    health: 3 needs and 2 resources in S2: ratio 1.5 (low): "health", "health@S2".
+    """
+    need = lambda i, cat, area: {"id": f"N{cat[:2]}{i}", "title": f"{cat}需求{i}", "category": cat,  # noqa: E731
+                                 "unit_id": "U1", "area_id": area, "raised": "2025-12-01", "status": "open"}
+    res = lambda i, cat, area: {"id": f"R{cat[:2]}{i}", "title": f"{cat}资源{i}", "category": cat,  # noqa: E731
+                                "unit_id": "U2", "area_id": area, "capacity": 1}
+    return {
+        "areas": [{"id": "D", "name": "示范区", "level": "district"},
+                  {"id": "S1", "name": "东街道", "level": "street", "parent_id": "D"},
+                  {"id": "S2", "name": "西街道", "level": "street", "parent_id": "D"},
+                  {"id": "G1", "name": "一号网格", "level": "grid", "parent_id": "S1"}],
+        "committees": [{"id": "K", "name": "区委员会", "level": "district", "area_id": "D"}],
+        "units": [{"id": "U1", "name": "甲单位", "type": "government", "area_id": "S1"},
+                  {"id": "U2", "name": "乙单位", "type": "government", "area_id": "S2"}],
+        "needs": ([need(i, "parking", "G1") for i in range(4)] + [need(i, "culture", "S2") for i in range(4)]
+                  + [need(i, "health", "S2") for i in range(3)]),
+        "resources": ([res(0, "parking", "S2"), res(0, "transport", "S1")]
+                      + [res(i, "culture", "S2") for i in range(2)] + [res(i, "health", "S2") for i in range(2)]),
+    }
+
+
+def test_supply_gaps_worked_by_hand(tmp_path):
+    df = of_kind(find_gaps(_dataset(tmp_path, supply_tables()), as_of="2025-12-31", kinds="supply_gap"),
+                 "supply_gap").set_index("subject_id")
+    assert sorted(df.index) == ["culture", "culture@S2", "health", "health@S2", "parking", "parking@D",
+                                "parking@G1"]
+    whole = df.loc["parking"]
+    assert (whole["subject_type"], whole["subject_names"]) == ("category", ["停车·全部范围"])
+    assert whole["message"] == "全部范围的停车类：4项未解决的需求，只有1项资源（需求/资源=4.0）。"
+    assert whole["suggestion"] == "招募能提供停车的共建单位，或请上级委员会统筹调剂；可先看相关类别的1项资源能否部分满足。"
+    assert whole["evidence"] == {"category": "parking", "area": None, "area_name": "全部范围", "open_needs": 4,
+                                 "resources": 1, "ratio": 4.0, "related_resources": 1,
+                                 "needs": ["Npa0", "Npa1", "Npa2", "Npa3"]}
+    assert (whole["severity"], whole["score"]) == ("high", pytest.approx(4 / 2))
+    grid = df.loc["parking@G1"]
+    assert grid["message"] == "一号网格的停车类：4项未解决的需求，没有任何可用资源。"
+    assert (grid["evidence"]["area"], grid["evidence"]["area_name"], grid["evidence"]["ratio"]) == ("G1", "一号网格", None)
+    assert (grid["severity"], grid["score"], grid["subject_names"]) == ("high", 4.0, ["停车·一号网格"])
+    assert (df.loc["parking@D", "evidence"]["open_needs"], df.loc["parking@D", "evidence"]["resources"]) == (4, 1)
+    culture = df.loc["culture"]
+    assert (culture["severity"], culture["score"]) == ("medium", pytest.approx(4 / 3))
+    assert culture["suggestion"] == "招募能提供文化活动的共建单位，或请上级委员会统筹调剂。"  # nothing related
+    assert culture["evidence"]["needs"] == ["Ncu0", "Ncu1", "Ncu2", "Ncu3"]
+    assert df.loc["culture@S2", "message"] == "西街道的文化活动类：4项未解决的需求，只有2项资源（需求/资源=2.0）。"
+    assert df.loc["culture@S2", "evidence"]["needs"] == ["Ncu0", "Ncu1", "Ncu2", "Ncu3"]
+    assert (df.loc["health", "severity"], df.loc["health@S2", "severity"]) == ("low", "low")
+    assert df.loc["health", "evidence"]["ratio"] == pytest.approx(1.5)
+    # three needs to every area are too few when min_needs is 4: only the whole-scope findings stay
+    # (health: 3 needs < 4, so not even that one)
+    few = of_kind(find_gaps(_dataset(tmp_path / "few", supply_tables()), as_of="2025-12-31", kinds="supply_gap",
+                            min_needs=4), "supply_gap")
+    assert sorted(few["subject_id"]) == ["culture", "culture@S2", "parking", "parking@D", "parking@G1"]
+
+
+def test_unmet_need_severity_at_its_edges(tmp_path):
+    """As of 2025-12-31, U1 raises legal needs that U2's legal resource can serve (both on K, so in reach),
+    and venue needs nothing serves. In reach: reported once 90 days old; high from 365 days, medium from 180,
+    else low. Nothing in reach: medium, high when urgent; no urgency given counts as medium, no status as open."""
+    def need(nid, raised, category="legal", **more):
+        return {"id": nid, "title": f"需求{nid}", "category": category, "unit_id": "U1", "raised": raised,
+                "status": "open", **more}
+
+    tables = {
+        "areas": [{"id": "S", "name": "东街道", "level": "street"}],
+        "committees": [{"id": "K", "name": "委员会", "level": "street", "area_id": "S"}],
+        "units": [{"id": u, "name": f"单位{u}", "type": "government", "area_id": "S"} for u in ("U1", "U2")],
+        "memberships": [{"unit_id": u, "committee_id": "K"} for u in ("U1", "U2")],
+        "needs": [need("NA", "2025-12-01", urgency="medium"),  # 30 days, in reach: the normal pipeline
+                  need("NB", "2024-12-31", urgency="medium"),  # 365 days
+                  need("NC", "2025-01-01", urgency="medium"),  # 364 days
+                  need("ND", "2025-07-04", urgency="medium"),  # 180 days
+                  need("NE", "2025-07-05", urgency="medium"),  # 179 days
+                  {**need("NF", "2025-12-01", "venue"), "status": None},  # no urgency nor status, nothing in reach
+                  need("NG", "2025-12-01", "venue", urgency="high")],
+        "resources": [{"id": "R1", "title": "法律顾问", "category": "legal", "unit_id": "U2", "capacity": 5}],
+    }
+    df = of_kind(find_gaps(_dataset(tmp_path, tables), as_of="2025-12-31", kinds="unmet_need"),
+                 "unmet_need").set_index("subject_id")
+    assert dict(df["severity"]) == {"NB": "high", "NC": "medium", "ND": "medium", "NE": "low", "NF": "medium",
+                                    "NG": "high"}
+    assert [df.loc[n, "evidence"]["age_days"] for n in ("NB", "NC", "ND", "NE")] == [365, 364, 180, 179]
+    assert (df.loc["NF", "evidence"]["urgency"], df.loc["NF", "evidence"]["status"]) == ("medium", "open")
+    assert df.loc["NF", "score"] == pytest.approx(30 / 30 + 1.0 + 3)
+
+
+def test_tables_without_memberships_have_no_members(tmp_path):
+    """A dict of tables with no memberships table at all (a notebook user's frames): nobody is an inactive
+    member, and both committees have no member in any project."""
+    tables = {name: pd.DataFrame(rows) for name, rows in hand_tables().items() if name != "memberships"}
+    df = find_gaps(tables, as_of=HAND_AS_OF, kinds="inactive_member,idle_committee")
+    assert of_kind(df, "inactive_member").empty
+    idle = of_kind(df, "idle_committee").set_index("subject_id")
+    assert sorted(idle.index) == ["K1", "K2"]
+    assert idle.loc["K1", "message"] == "东街道党建协调委员会：0个成员单位都没有参与任何项目。"
+
+
+def test_a_supply_gap_inside_a_larger_reported_one_is_left_out(tmp_path):
+    """District ZD holds streets S1 (with grid G1) and S2. Parking: 3 needs in G1, 1 more in S1, the only
+    resource in S2. Areas with more needs than resources: ZD 4/1 (excess 3), S1 4/0 (4), G1 3/0 (3). The
+    largest first: ZD; then S1, whose excess 4 is larger; G1's 3 is not larger than S1's, so it is left out.
+    (The district's id sorts after the grid's: the order is by size, not by name.)"""
+    tables = {
+        "areas": [{"id": "ZD", "name": "示范区", "level": "district"},
+                  {"id": "S1", "name": "东街道", "level": "street", "parent_id": "ZD"},
+                  {"id": "S2", "name": "西街道", "level": "street", "parent_id": "ZD"},
+                  {"id": "G1", "name": "一号网格", "level": "grid", "parent_id": "S1"}],
+        "committees": [{"id": "K", "name": "区委员会", "level": "district", "area_id": "ZD"}],
+        "units": [{"id": "U1", "name": "甲单位", "type": "government", "area_id": "S1"},
+                  {"id": "U2", "name": "乙单位", "type": "government", "area_id": "S2"}],
+        "needs": [{"id": f"N{i}", "title": f"停车{i}", "category": "parking", "unit_id": "U1", "area_id": a,
+                   "raised": "2025-12-01", "status": "open"} for i, a in enumerate(["G1", "G1", "G1", "S1"])],
+        "resources": [{"id": "R1", "title": "车位", "category": "parking", "unit_id": "U2", "area_id": "S2",
+                       "capacity": 1}],
+    }
+    df = of_kind(find_gaps(_dataset(tmp_path, tables), as_of="2025-12-31", kinds="supply_gap"), "supply_gap")
+    assert sorted(df["subject_id"]) == ["parking", "parking@S1", "parking@ZD"]

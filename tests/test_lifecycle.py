@@ -400,3 +400,214 @@ def test_reloading_the_list_keeps_the_status_the_loop_recorded(tmp_path, replace
     run("withdraw", "D000001", "--on", "2024-03-04")  # the loop goes on from where it was
     with open_store(path) as s:
         assert s.query("MATCH (n:Need {id: 'N1'}) RETURN n.status AS s")["s"].tolist() == ["open"]
+
+
+# ---- every refusal says exactly what is wrong and what to do (mutation testing, issue 18) -------------
+# The messages are the user's interface (the CLI prints them as they are); each is written out
+# here from the situation set up, not read from the code.
+D1, D2 = "D000001", "D000002"  # the ids the loop gives the first dispatches of a fresh store
+
+
+def _two_pending_on_n1(s):
+    lifecycle.dispatch(s, "N1", "R1", quantity=1, on=DAY)
+    lifecycle.dispatch(s, "N1", "R2", quantity=1, on=DAY)
+
+
+@pytest.mark.parametrize("setup, action, error, message", [
+    # dispatch (派单)
+    (None, lambda s: lifecycle.dispatch(s, "N9", "R1", on=DAY), NotFoundError,
+     "need 'N9' is not in the store; 'graphgov match --all' lists the needs waiting for a resource"),
+    (None, lambda s: lifecycle.dispatch(s, "N1", "R9", on=DAY), NotFoundError,
+     "resource 'R9' is not in the store; 'graphgov match NEED_ID' lists the resources that fit a need"),
+    ("fulfilled", lambda s: lifecycle.dispatch(s, "N1", "R2", on=DAY), TransitionError,
+     "need N1 is fulfilled; it cannot be dispatched (dispatch is allowed from open, dispatched, accepted, partial)"),
+    ("closed", lambda s: lifecycle.dispatch(s, "N2", "R1", on=DAY), TransitionError,
+     "need N2 is closed; it cannot be dispatched (dispatch is allowed from open, dispatched, accepted, partial; "
+     "'graphgov reopen' reopens it first)"),
+    ("dispatched", lambda s: lifecycle.dispatch(s, "N1", "R2", on=DAY), TransitionError,
+     "need N1 is already covered by its dispatches (2 units asked); withdraw or decline one before dispatching again"),
+    (None, lambda s: lifecycle.dispatch(s, "N2", "R2", on=dt.date(2024, 7, 1)), TransitionError,
+     "resource R2 was available until 2024-06-30, before 2024-07-01"),
+    ("dispatched", lambda s: lifecycle.dispatch(s, "N2", "R1", on=DAY), TransitionError,
+     "resource R1 has no capacity left (2 units, all held by dispatches)"),
+    (None, lambda s: lifecycle.dispatch(s, "N1", "R1", quantity=0, on=DAY), OptionError,
+     "quantity must be at least 1, not 0"),
+    (None, lambda s: lifecycle.dispatch(s, "N1", "R2", quantity=2, on=DAY), TransitionError,
+     "resource R2 has 1 of 1 units left; cannot dispatch 2"),
+    (None, lambda s: lifecycle.dispatch(s, "N2", "R1", quantity=2, on=DAY), TransitionError,
+     "need N2 asks for 1 more units; cannot dispatch 2"),
+    # the steps of a dispatch
+    (None, lambda s: lifecycle.accept(s, "D9", on=DAY), NotFoundError,
+     "dispatch 'D9' is not in the store; 'graphgov history NEED' lists a need's dispatches"),
+    ("fulfilled", lambda s: lifecycle.withdraw(s, D1, on=DAY), TransitionError,
+     "dispatch D000001 is fulfilled; cannot withdraw it (a fulfilled dispatch is final; nothing more can be done "
+     "with it)"),
+    ("dispatched", lambda s: lifecycle.fulfil(s, D1, on=DAY), TransitionError,
+     "dispatch D000001 is dispatched; cannot fulfil it (allowed from dispatched: accept, decline, withdraw)"),
+    ("dispatched", lambda s: lifecycle.accept(s, D1, on=DAY - dt.timedelta(days=1)), TransitionError,
+     "accept on 2024-02-29 is earlier than the dispatch's last step on 2024-03-01"),
+    ("accepted", lambda s: lifecycle.fulfil(s, D1, quantity=0, on=DAY), OptionError,
+     "quantity must be at least 1, not 0"),
+    ("partial", lambda s: lifecycle.fulfil(s, D1, quantity=2, on=DAY), TransitionError,
+     "dispatch D000001 has 1 of 2 units still to deliver; cannot fulfil 2"),
+    # the steps of a need
+    (None, lambda s: lifecycle.close_need(s, "N9", on=DAY), NotFoundError,
+     "need 'N9' is not in the store; 'graphgov match --all' lists the needs waiting for a resource"),
+    (None, lambda s: lifecycle.reopen_need(s, "N1", on=DAY), TransitionError,
+     "need N1 is open; cannot reopen it (reopen is allowed from closed)"),
+    ("closed", lambda s: lifecycle.close_need(s, "N2", on=DAY), TransitionError,
+     "need N2 is closed; cannot close it (close is allowed from open, dispatched, accepted, partial)"),
+    (_two_pending_on_n1, lambda s: lifecycle.close_need(s, "N1", on=DAY), TransitionError,
+     "need N1 has pending dispatches (D000001, D000002); withdraw them before closing it"),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None)
+def test_every_refusal_says_exactly_why_and_changes_nothing(store, setup, action, error, message):
+    if setup == "closed":
+        lifecycle.close_need(store, "N2", on=DAY)
+    elif callable(setup):
+        setup(store)
+    elif setup:
+        bring_to(store, setup)
+    before = snapshot(store)
+    with pytest.raises(error) as err:
+        action(store)
+    assert str(err.value) == message
+    assert snapshot(store) == before
+
+
+def test_a_dispatch_takes_what_the_need_lacks_up_to_what_the_resource_has_left(store):
+    # N1 asks for 2, R2 has 1 unit: 1 unit; then N1 lacks 1 and R1 has 2: 1 unit
+    assert lifecycle.dispatch(store, "N1", "R2", on=DAY)["quantity"] == 1
+    second = lifecycle.dispatch(store, "N1", "R1", on=DAY)
+    assert second["quantity"] == 1 and second["need_status"] == "dispatched"
+    # R1 has 1 left for N2 (1 unit)
+    assert lifecycle.dispatch(store, "N2", "R1", on=DAY)["quantity"] == 1
+
+
+def test_a_resource_can_be_dispatched_on_its_last_day(store):
+    d = lifecycle.dispatch(store, "N2", "R2", on=dt.date(2024, 6, 30))  # available until 2024-06-30, inclusive
+    assert d["quantity"] == 1 and d["dispatched"] == dt.date(2024, 6, 30)
+
+
+def test_a_later_step_may_not_be_dated_before_the_last_one(store):
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY)["id"]
+    lifecycle.accept(store, did, on=DAY + dt.timedelta(days=2))
+    with pytest.raises(TransitionError, match="last step on 2024-03-03"):
+        lifecycle.fulfil(store, did, quantity=1, on=DAY + dt.timedelta(days=1))
+    lifecycle.fulfil(store, did, quantity=1, on=DAY + dt.timedelta(days=5))  # partial on 03-06
+    with pytest.raises(TransitionError, match="last step on 2024-03-06"):
+        lifecycle.withdraw(store, did, on=DAY + dt.timedelta(days=4))
+    assert lifecycle.withdraw(store, did, on=DAY + dt.timedelta(days=5))["status"] == "withdrawn"  # same day is fine
+
+
+def test_each_step_records_its_date_units_and_statuses(store):
+    """The events of one need walked by hand: N1 asks for 2 units."""
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY)["id"]
+    lifecycle.accept(store, did, on="2024-03-02")
+    lifecycle.fulfil(store, did, quantity=1, on="2024-03-03", note="第一批")
+    lifecycle.withdraw(store, did, on="2024-03-04")  # 1 unit delivered, 1 goes back to R1
+    lifecycle.close_need(store, "N1", on="2024-03-05", note="够用了")
+    assert lifecycle.reopen_need(store, "N1", on="2024-03-06") == {"id": "N1", "status": "partial"}
+    h = lifecycle.history(store, "N1")
+    assert list(h["step"]) == ["dispatch", "accept", "fulfil", "withdraw", "close", "reopen"]
+    assert [d.isoformat() for d in h["on_date"]] == [f"2024-03-0{k}" for k in range(1, 7)]
+    assert list(h["status_before"]) == ["open", "dispatched", "accepted", "partial", "partial", "closed"]
+    assert list(h["status_after"]) == ["dispatched", "accepted", "partial", "partial", "closed", "partial"]
+    assert list(h["quantity"].fillna(-1)) == [2, -1, 1, 1, -1, -1]
+    assert list(h["dispatch_id"].fillna("")) == [did] * 4 + ["", ""]
+    assert list(h["note"].fillna("")) == ["", "", "第一批", "", "够用了", ""]
+    row = dispatch_row(store, did)
+    assert (row["status"], row["quantity"], row["fulfilled_quantity"]) == ("withdrawn", 2, 1)
+    assert (row["accepted"].date(), row["fulfilled"].date()) == (dt.date(2024, 3, 2), dt.date(2024, 3, 3))
+    assert matching.build_context(store, as_of=DAY).resources.set_index("id").at["R1", "remaining"] == 1
+
+
+def test_a_need_keeps_the_status_its_list_gave_it_until_the_loop_dispatches_it(store):
+    # N3 is fulfilled by its list (no dispatch): closing is refused from fulfilled
+    with pytest.raises(TransitionError, match="need N3 is fulfilled; cannot close it"):
+        lifecycle.close_need(store, "N3", on=DAY)
+    # N2 has no status in its list: open
+    assert lifecycle.close_need(store, "N2", on=DAY)["status"] == "closed"
+
+
+def test_need_status_at_the_edges():
+    assert lifecycle.need_status(1, [{"status": "fulfilled", "fulfilled_quantity": 1}]) == "fulfilled"  # exactly
+    assert lifecycle.need_status(3, [{"status": "fulfilled", "fulfilled_quantity": 1},
+                                     {"status": "partial", "fulfilled_quantity": 1}]) == "partial"  # 2 of 3
+    assert lifecycle.need_status(3, [{"status": "fulfilled", "fulfilled_quantity": 1},
+                                     {"status": "partial", "fulfilled_quantity": 2}]) == "fulfilled"  # 3 of 3
+    assert lifecycle.need_status(1, [{"status": "dispatched", "fulfilled_quantity": 0},
+                                     {"status": "declined"}]) == "dispatched"
+    assert lifecycle.need_status(1, [{"status": "declined", "fulfilled_quantity": None}]) == "open"
+
+
+def test_a_need_closed_while_partly_served_and_then_fulfilled_is_fulfilled_when_reopened(store):
+    """Closing waits only for pending dispatches (dispatched, accepted), so a partial one may still
+    deliver its last unit while the need is closed: the need stays closed, and reopening it finds it
+    fulfilled; its fulfilment date is the day its status became fulfilled, the reopening."""
+    did = bring_to(store, "partial")  # N1: 1 of 2 units delivered
+    lifecycle.close_need(store, "N1", on="2024-03-02")
+    assert lifecycle.fulfil(store, did, on="2024-03-03")["need_status"] == "closed"
+    assert lifecycle.reopen_need(store, "N1", on="2024-03-04") == {"id": "N1", "status": "fulfilled"}
+    need = store.query("MATCH (n:Need {id: 'N1'}) RETURN n.status AS s, n.fulfilled_on AS f, n.closed_on AS c")
+    assert need["s"].iloc[0] == "fulfilled" and pd.isna(need["c"].iloc[0])
+    assert pd.Timestamp(need["f"].iloc[0]).date() == dt.date(2024, 3, 4)
+
+
+def test_each_step_is_stamped_with_the_clock_it_is_given(store):
+    """``now`` is the clock of the recording (passed in, so the stamp can be checked): every step's event
+    carries it, to the second."""
+    clock = iter(dt.datetime(2024, 3, 1, 9, m, 30, 999) for m in range(10))
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY, now=next(clock))["id"]
+    lifecycle.accept(store, did, on=DAY, now=next(clock))
+    lifecycle.fulfil(store, did, quantity=1, on=DAY, now=next(clock))
+    lifecycle.withdraw(store, did, on=DAY, now=next(clock))
+    lifecycle.close_need(store, "N1", on=DAY, now=next(clock))
+    lifecycle.reopen_need(store, "N1", on=DAY, now=next(clock))
+    lifecycle.dispatch_assignments(store, pd.DataFrame([{"need_id": "N2", "resource_id": "R1", "units": 1,
+                                                        "score": 0.5, "broker_id": None}]), on=DAY, now=next(clock))
+    stamps = list(lifecycle.history(store, "N1")["recorded_at"]) + list(lifecycle.history(store, "N2")["recorded_at"])
+    assert stamps == [f"2024-03-01T09:0{m}:30" for m in range(7)]
+
+
+def test_a_step_on_a_dispatch_whose_need_was_deleted_says_so(store):
+    """A need deleted behind graphgov's back (by hand, in the database): the step is refused, not crashed."""
+    did = lifecycle.dispatch(store, "N1", "R1", on=DAY)["id"]
+    with store.transaction():
+        store.query("MATCH (n:Need {id: 'N1'}) DETACH DELETE n")
+    with pytest.raises(NotFoundError) as err:
+        lifecycle.accept(store, did, on=DAY)
+    assert str(err.value) == "need 'N1' is not in the store; the dispatch points to a need that is gone"
+    assert dispatch_row(store, did)["status"] == "dispatched"
+
+
+def test_a_need_served_by_two_dispatches_follows_both(store):
+    """N1 asks for 2: one unit from R1 and one from R2. Delivering R1's unit leaves N1 partial (1 of 2);
+    withdrawing R2's then leaves it partial; dispatching again and delivering makes it fulfilled."""
+    d1 = lifecycle.dispatch(store, "N1", "R1", quantity=1, on=DAY)["id"]
+    d2 = lifecycle.dispatch(store, "N1", "R2", quantity=1, on=DAY)["id"]
+    lifecycle.accept(store, d1, on=DAY)
+    assert lifecycle.fulfil(store, d1, on=DAY)["need_status"] == "partial"
+    assert lifecycle.withdraw(store, d2, on=DAY)["need_status"] == "partial"
+    d3 = lifecycle.dispatch(store, "N1", "R1", on=DAY)  # R1 (2 units) has one left, N1 lacks one
+    assert (d3["quantity"], d3["need_status"]) == (1, "partial")
+    lifecycle.accept(store, d3["id"], on=DAY)
+    assert lifecycle.fulfil(store, d3["id"], on=DAY)["need_status"] == "fulfilled"
+    assert need_of(store, "N1") == "fulfilled"
+
+
+def test_a_need_without_a_quantity_asks_for_one_unit(store):
+    with store.transaction():
+        store.query("MATCH (n:Need {id: 'N2'}) SET n.quantity = NULL")
+    d = lifecycle.dispatch(store, "N2", "R1", on=DAY)  # R1 has 2 units; the need asks for 1
+    assert d["quantity"] == 1
+    lifecycle.accept(store, d["id"], on=DAY)
+    assert lifecycle.fulfil(store, d["id"], on=DAY)["need_status"] == "fulfilled"
+
+
+def test_a_resource_without_a_capacity_offers_the_default(store):
+    with store.transaction():
+        store.query("MATCH (r:Resource {id: 'R1'}) SET r.capacity = NULL")
+    assert lifecycle.dispatch(store, "N1", "R1", on=DAY)["quantity"] == 1  # the default capacity is 1
+    with pytest.raises(TransitionError, match="R1 has no capacity left"):
+        lifecycle.dispatch(store, "N2", "R1", on=DAY)
+    assert lifecycle.dispatch(store, "N2", "R1", on=DAY, default_capacity=2)["quantity"] == 1

@@ -146,9 +146,11 @@ def test_parse_weights_file_and_errors(tmp_path):
 # --------------------------------------------------------------------------- assignment cases
 # Units a dispatch holds, by hand: while live (dispatched, accepted, partial, fulfilled) its
 # quantity or what it delivered if more; once declined or withdrawn, only what it delivered.
+# A quantity not stated is none (as the dispatch loop counts it): the dispatch holds what it delivered.
 USAGE = [  # status, quantity, fulfilled_quantity, units held
     ("dispatched", 2, 0, 2), ("accepted", 3, 0, 3), ("partial", 2, 1, 2), ("fulfilled", 2, 2, 2),
     ("declined", 2, 0, 0), ("withdrawn", 3, 1, 1), ("partial", 1, None, 1), ("fulfilled", 1, 3, 3),
+    ("dispatched", None, None, 0), ("accepted", None, 2, 2),
 ]
 
 
@@ -561,3 +563,189 @@ def test_the_sample_proposes_no_need_its_list_has_in_progress(sample_store):
     proposed = {r["need_id"] for r in json.loads(result.stdout)}
     assert proposed and not proposed & in_progress
     assert "left out 70 needs" in result.stderr
+# ---- the solvers on cases worked by hand (mutation testing, issue 18) ----------------------------------
+SOLVERS = ("auto", "ortools", "scipy")
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_each_solver_gives_the_units_of_the_hand_worked_optimum(solver):
+    # need 0 likes both resources, need 1 only resource 0 (one unit each): 0→1 and 1→0 (0.8 + 0.7 = 1.5)
+    # beats 0→0 alone (0.9)
+    pairs = pd.DataFrame({"n": [0, 0, 1], "r": [0, 1, 0], "value": [0.9, 0.8, 0.7]})
+    units = matching.solve_assignment(pairs, np.array([1, 1]), np.array([1, 1]), solver=solver)
+    assert units.tolist() == [0, 1, 1] and units.dtype == np.int64
+    # one need of 3 units, resources of 2 and 5 units worth 1.0 and 0.5 a unit: 2 from the first, 1 from the second
+    pairs = pd.DataFrame({"n": [0, 0], "r": [0, 1], "value": [1.0, 0.5]})
+    assert matching.solve_assignment(pairs, np.array([3]), np.array([2, 5]), solver=solver).tolist() == [2, 1]
+    # two needs of 2 units share a resource of 3: the one worth more per unit gets 2, the other 1
+    pairs = pd.DataFrame({"n": [0, 1], "r": [0, 0], "value": [0.4, 0.6]})
+    assert matching.solve_assignment(pairs, np.array([2, 2]), np.array([3]), solver=solver).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_no_pairs_assign_nothing(solver):
+    empty = pd.DataFrame({"n": [], "r": [], "value": []})
+    units = matching.solve_assignment(empty, np.array([1]), np.array([1]), solver=solver)
+    assert units.tolist() == [] and units.dtype == np.int64
+
+
+def test_an_unknown_solver_is_refused_by_name():
+    pairs = pd.DataFrame({"n": [0], "r": [0], "value": [1.0]})
+    with pytest.raises(OptionError) as err:
+        matching.solve_assignment(pairs, np.array([1]), np.array([1]), solver="cplex")
+    assert str(err.value) == "unknown solver 'cplex'; choose auto, ortools or scipy"
+
+
+def test_greedy_serves_the_best_pair_first_and_breaks_ties_by_need_then_resource():
+    # scores 0.9 (need 0, res 0), 0.9 (need 1, res 0), 0.5 (need 0, res 1), 0.4 (need 1, res 1);
+    # demand [2, 1], supply [1, 2]. By hand: 0-0 takes res 0's one unit; 1-0 finds res 0 empty;
+    # 0-1 gives need 0 its second unit; 1-1 gives need 1 its unit → [1, 0, 1, 1] in the rows below.
+    pairs = pd.DataFrame({"n": [0, 1, 0, 1], "r": [0, 0, 1, 1], "score": [0.9, 0.9, 0.5, 0.4]})
+    units = matching.greedy_assign(pairs, np.array([2, 1]), np.array([1, 2]))
+    assert units.tolist() == [1, 0, 1, 1] and units.dtype == np.int64
+    # equal scores and need: the resource with the lower number first
+    pairs = pd.DataFrame({"n": [0, 0], "r": [1, 0], "score": [0.5, 0.5]})
+    assert matching.greedy_assign(pairs, np.array([1]), np.array([1, 1])).tolist() == [0, 1]
+    # as many units as both sides allow, at once
+    pairs = pd.DataFrame({"n": [0, 0], "r": [0, 1], "score": [0.8, 0.3]})
+    assert matching.greedy_assign(pairs, np.array([5]), np.array([3, 4])).tolist() == [3, 2]
+    assert matching.greedy_assign(pairs.iloc[:0], np.array([5]), np.array([3, 4])).tolist() == []
+
+
+# ---- the assignment's bookkeeping (mutation testing, issue 18) -----------------------------------------
+def test_an_unknown_method_is_refused_by_name():
+    with pytest.raises(OptionError) as err:
+        matching.assign_all(_frames(PLANTED), method="best")
+    assert str(err.value) == "method must be 'optimal' or 'greedy', not 'best'"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_assignment_rows_add_up(seed):
+    """Each row's contribution is its score × units / the need's quantity (to 6 places), the rows come best
+    score first (then need, resource), the stats count the candidates and total the greedy baseline, and
+    method="greedy" is that baseline."""
+    rng = random.Random(100 + seed)
+    ctx = matching.build_context(_frames(_random_tables(rng, n_needs=5, n_res=3)))
+    stats = {}
+    assignments, _ = matching.assign_all(None, scope="city", context=ctx, stats=stats)
+    pairs = matching.score_pairs(ctx, matching.candidate_pairs(ctx, scope="city"))
+    need_ids, res_ids = ctx.needs["id"].to_numpy(object), ctx.resources["id"].to_numpy(object)
+    exact = {(need_ids[n], res_ids[r]): s for n, r, s in zip(pairs["n"], pairs["r"], pairs["score"])}
+    quantity = ctx.needs.set_index("id")["quantity"]
+    expected = [np.round(exact[n, r] * u / quantity[n], 6) for n, r, u in
+                zip(assignments["need_id"], assignments["resource_id"], assignments["units"])]
+    assert assignments["contribution"].tolist() == pytest.approx(expected, abs=1e-12)
+    keys = [(-exact[n, r], int(n[1:]), int(r[1:])) for n, r in zip(assignments["need_id"], assignments["resource_id"])]
+    assert keys == sorted(keys)
+    assert stats["candidates"] == len(pairs)
+    pairs["value"] = pairs["score"] / ctx.needs["quantity"].to_numpy(float)[pairs["n"]]
+    greedy = matching.greedy_assign(pairs, ctx.needs["outstanding"].to_numpy(), ctx.resources["remaining"].to_numpy())
+    assert stats["greedy_score"] == pytest.approx(float((greedy * pairs["value"]).sum()))
+    greedy_stats = {}
+    by_greedy, _ = matching.assign_all(None, scope="city", context=ctx, stats=greedy_stats, method="greedy")
+    assert greedy_stats["total_score"] == pytest.approx(greedy_stats["greedy_score"])
+    assert by_greedy["contribution"].sum() == pytest.approx(stats["greedy_score"], abs=1e-4)
+
+
+def test_a_minimum_score_above_every_pair_assigns_nothing_and_says_why():
+    ctx = matching.build_context(_frames(PLANTED))
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, context=ctx, min_score=1.5, stats=stats, lang="en")
+    assert assignments.empty and stats["candidates"] == 0 and stats["total_score"] == 0
+    assert assignments["units"].dtype == np.int64  # whole units, even when there are none
+    waiting = ctx.needs.loc[matching.waiting_needs(ctx), "id"]
+    assert sorted(unmatched["need_id"]) == sorted(waiting)
+    fitting = unmatched[~unmatched["reason"].str.startswith("no resource")]
+    assert len(fitting) and all(r.endswith(", or scored below the minimum 1.5") for r in fitting["reason"])
+
+
+def test_closed_and_fulfilled_needs_and_expired_resources_are_left_out():
+    tables = {
+        "areas": AREAS,
+        "units": [{"id": "U1", "name": "甲", "type": "railway", "area_id": "C1"},
+                  {"id": "U2", "name": "乙", "type": "private_enterprise", "area_id": "C1"}],
+        "needs": [{"id": "N1", "title": "安保力量", "category": "safety", "unit_id": "U1", "status": "closed"},
+                  {"id": "N2", "title": "安保力量", "category": "safety", "unit_id": "U1", "status": "fulfilled"},
+                  {"id": "N3", "title": "安保力量", "category": "safety", "unit_id": "U1", "quantity": 2}],
+        "resources": [{"id": "R1", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 5,
+                       "available_until": "2024-01-31"},
+                      {"id": "R2", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 1}],
+    }
+    ctx = matching.build_context(_frames(tables), as_of=pd.Timestamp("2024-03-01").date())
+    assert ctx.needs.loc[matching.waiting_needs(ctx), "id"].tolist() == ["N3"]
+    assignments, unmatched = matching.assign_all(None, context=ctx, lang="en")
+    # N3 asks for 2: R1 has expired, R2 gives its one unit
+    assert assignments[["need_id", "resource_id", "units"]].values.tolist() == [["N3", "R2", 1]]
+    assert unmatched[["need_id", "units_short"]].values.tolist() == [["N3", 1]]
+    assert unmatched["reason"].iloc[0] == "1 of 2 units assigned; fitting resources had no more capacity"
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_needs_and_resources_without_a_pair_are_no_trouble(solver):
+    # need 1 and resource 1 (the last of each) have no candidate pair: need 0 gets resource 0's two units
+    pairs = pd.DataFrame({"n": [0], "r": [0], "value": [0.5]})
+    units = matching.solve_assignment(pairs, np.array([3, 1]), np.array([2, 4]), solver=solver)
+    assert units.tolist() == [2]
+
+
+def test_without_ortools_the_automatic_choice_is_scipy(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ortools.graph.python.min_cost_flow", None)  # import fails as if missing
+    pairs = pd.DataFrame({"n": [0, 0, 1], "r": [0, 1, 0], "value": [0.9, 0.8, 0.7]})
+    assert matching.solve_assignment(pairs, np.array([1, 1]), np.array([1, 1])).tolist() == [0, 1, 1]
+
+
+def test_the_district_pass_comes_first_and_spent_resources_are_no_candidates():
+    """A (in 朝阳) and R_A (朝阳, 1 unit); B (丰台, 2 units) and R_B (丰台, 1 unit); R_C (朝阳, a venue: no
+    candidate for anyone, but capacity left, so a second pass runs). District pass: A–R_A and B–R_B, the only
+    candidates in each district (2); B is one unit short, and the city pass finds only R_A, spent by A, so no
+    candidate. A city-wide first pass would have had all four pairs."""
+    tables = {
+        "areas": AREAS,
+        "units": [{"id": u, "name": f"单位{u}", "type": "private_enterprise", "area_id": a}
+                  for u, a in (("U1", "C1"), ("U2", "C1"), ("U3", "C3"), ("U4", "C3"))],
+        "needs": [{"id": "A", "title": "安保力量", "category": "safety", "unit_id": "U1"},
+                  {"id": "B", "title": "安保力量", "category": "safety", "unit_id": "U3", "quantity": 2}],
+        "resources": [{"id": "RA", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 1},
+                      {"id": "RB", "title": "安保力量", "category": "safety", "unit_id": "U4", "capacity": 1},
+                      {"id": "RC", "title": "会议室", "category": "venue", "unit_id": "U2", "capacity": 1}],
+    }
+    ctx = matching.build_context(_frames(tables))
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, context=ctx, stats=stats, lang="en")
+    assert sorted(assignments[["need_id", "resource_id", "units"]].values.tolist()) == [["A", "RA", 1], ["B", "RB", 1]]
+    assert all(r[0] == "same category: safety" for r in assignments["reasons"])  # in the language asked for
+    assert unmatched[["need_id", "units_short"]].values.tolist() == [["B", 1]]
+    assert stats["candidates"] == 2
+    city = {}
+    matching.assign_all(None, context=ctx, stats=city, scope="city")
+    assert city["candidates"] == 4
+
+
+def test_a_pair_scoring_exactly_the_minimum_is_a_candidate():
+    ctx = matching.build_context(_frames(PLANTED))
+    pairs = matching.score_pairs(ctx, matching.candidate_pairs(ctx, scope="city"))
+    lowest = float(pairs["score"].min())
+    stats = {}
+    matching.assign_all(None, context=ctx, scope="city", min_score=lowest, stats=stats)
+    assert stats["candidates"] == len(pairs)
+
+
+def test_the_city_pass_is_only_for_needs_still_short():
+    """A (朝阳) takes R_A; B (丰台, 2 units) takes R_B and one of R_D's two units in the district pass: nobody
+    is short, so no city pass, though R_D has a unit left that A could have had: 3 candidates, not 4."""
+    tables = {
+        "areas": AREAS,
+        "units": [{"id": u, "name": f"单位{u}", "type": "private_enterprise", "area_id": a}
+                  for u, a in (("U1", "C1"), ("U2", "C1"), ("U3", "C3"), ("U4", "C3"))],
+        "needs": [{"id": "A", "title": "安保力量", "category": "safety", "unit_id": "U1"},
+                  {"id": "B", "title": "安保力量", "category": "safety", "unit_id": "U3", "quantity": 2}],
+        "resources": [{"id": "RA", "title": "安保力量", "category": "safety", "unit_id": "U2", "capacity": 1},
+                      {"id": "RB", "title": "安保力量", "category": "safety", "unit_id": "U4", "capacity": 1},
+                      {"id": "RD", "title": "安保力量", "category": "safety", "unit_id": "U4", "capacity": 2}],
+    }
+    stats = {}
+    assignments, unmatched = matching.assign_all(None, context=matching.build_context(_frames(tables)), stats=stats)
+    assert assignments.groupby("need_id")["units"].sum().to_dict() == {"A": 1, "B": 2} and unmatched.empty
+    assert stats["candidates"] == 3
