@@ -269,6 +269,10 @@ SCHEMA_NAMES = {
     "t.label", "t.name", "rel.type", "rtype", "a", "b", "src", "dst", "rel.from_col", "rel.to_col",
     "cols", "sets", "', '.join(parts)", "', '.join(cols)",
     "_RETURN_D",  # lifecycle.py: the Dispatch table's property names
+    # store/plan.py, neo4j_store.py: a staged load's hidden labels, "GraphgovStaged" + a schema label
+    "STAGED_LABEL", "staged_label(t.label)", "staged_label(a)", "staged_label(b)",
+    # store/tables.py read_table: a condition of store/scoped.py's own, on n/a/b with its values in $ids
+    "where", "cond",
     "props", "same",  # store/plan.py: a relationship's property names, as a map and as equality tests
     "label", "constraint", "name",  # store/neo4j_store.py: constraint labels and names; lock() checks its label
     "cypher",  # Store.write_rows: a statement of graphgov's own (results/stored.py), built from schema names

@@ -492,7 +492,7 @@ def test_a_load_killed_while_staging_is_undone_and_running_it_again_finishes(tmp
     write_generated("district", 3, tmp_path / "district")
     invoke("load", SAMPLE, "--store", neo.settings.uri)
     before = neo.counts()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = python_env()  # the copy of graphgov this run tests
     cmd = [sys.executable, "-m", "graphgov", "load", str(tmp_path / "district"), "--store", neo.settings.uri,
            "--transaction", "staged"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
