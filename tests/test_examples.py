@@ -187,7 +187,8 @@ def test_examples_run_as_written(source, workspace, tmp_path, monkeypatch):
 
 # -- options: what the docs name is what --help shows ---------------------------------------------------
 # Options of other tools the docs name (pytest, the mutation script in benchmarks/).
-NOT_GRAPHGOV = {"--strict-markers": "pytest", "--recheck": "benchmarks/mutation.py", "--list": "benchmarks/mutation.py"}
+NOT_GRAPHGOV = {"--strict-markers": "pytest", "--recheck": "benchmarks/mutation.py", "--list": "benchmarks/mutation.py",
+                "--sample": "benchmarks/mutation.py"}
 # The page that says which older option names are still accepted (hidden from --help).
 OLD_NAMES_PAGE, OLD_NAMES = "docs/trends.md", {"--on", "--date"}
 TEXTS = {"README.md": ROOT / "README.md", **{f"docs/{p.name}": p for p in DOCS}}
