@@ -1,3 +1,4 @@
+"""``python -m graphgov``: the same as the ``graphgov`` command."""
 from graphgov.cli import main
 
 main()

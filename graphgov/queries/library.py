@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from graphgov.errors import GraphGovError, NotFoundError, OptionError
+from graphgov.queries.refusal import QueryFileError
 from graphgov.queries.safety import file_access
 
 __all__ = [
@@ -74,19 +75,6 @@ _KEYS = {"name": "name", "description": "description", "说明": "description_zh
          "param": "param"}
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否"}
-
-
-class QueryFileError(GraphGovError):
-    """A report file that breaks the header or query rules; the message names file and line."""
-
-    exit_code = 1
-
-    def __init__(self, path: str | Path, line: int | None, message: str, column: int | None = None):
-        self.path, self.line, self.column = str(path), line, column
-        where = self.path if line is None else f"{self.path}:{line}"
-        if line is not None and column is not None:
-            where += f":{column}"
-        super().__init__(f"{where}: {message}")
 
 
 class UnknownReportError(NotFoundError, OptionError):

@@ -8,10 +8,26 @@ report file's own line and column (header lines and the first line's indent coun
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from graphgov.queries.library import QueryFileError, Report
+from graphgov.errors import GraphGovError
 
-__all__ = ["placed_refusal"]
+# library.py imports this module (the error class), so nothing here imports library.py
+__all__ = ["QueryFileError", "placed_refusal"]
+
+
+class QueryFileError(GraphGovError):
+    """A report file that breaks the header or query rules; the message names file and line."""
+
+    exit_code = 1
+
+    def __init__(self, path: str | Path, line: int | None, message: str, column: int | None = None):
+        self.path, self.line, self.column = str(path), line, column
+        where = self.path if line is None else f"{self.path}:{line}"
+        if line is not None and column is not None:
+            where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
 
 _POSITIONS = ((re.compile(r"\(line:\s*(?P<line>\d+),\s*offset:\s*(?P<column>\d+)\)"), 0),
               (re.compile(r"\(line\s+(?P<line>\d+),\s*column\s+(?P<column>\d+)"), 1))
@@ -19,8 +35,9 @@ _REFUSED = re.compile(r"^the Cypher query was not accepted[^:]*:\s*")
 _POSITION_TEXT = re.compile(r"\s*\(line:?\s*\d+,\s*(?:offset|column)[^)]*\)+")
 
 
-def placed_refusal(report: Report, err: Exception) -> QueryFileError:
-    """The store's refusal ``err`` of ``report``'s query as a QueryFileError at the report file's line and column.
+def placed_refusal(report, err: Exception) -> QueryFileError:
+    """The store's refusal ``err`` of ``report``'s query (a :class:`~graphgov.queries.library.Report`) as a
+    QueryFileError at the report file's line and column.
 
     Without a position in the store's message, the error names the file alone.
     """
