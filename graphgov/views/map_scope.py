@@ -65,36 +65,29 @@ class Index:
                     self.lead[v] = u
             elif k == "BELONGS_TO":
                 self.owner.setdefault(u, []).append(v)
-        self._chains: dict[str, list[str]] = {}
+        self._chains: dict[tuple[str, str], list[str]] = {}
         self.cm: dict[str, list[str]] = {}
         self.ar: dict[str, list[str]] = {}
         self.ct: dict[str, list[str]] = {}
         self._compute()
 
     def area_chain(self, area: str | None) -> list[str]:
-        if area is None:
-            return []
-        if area in self._chains:
-            return self._chains[area]
-        chain, seen, cur = [], set(), area
-        while cur is not None and cur not in seen:
-            seen.add(cur)
-            chain.append(cur)
-            cur = self.area_parent.get(cur)
-        self._chains[area] = chain
-        return chain
+        return [] if area is None else self._chain("area", area, self.area_parent)
 
     def committee_chain(self, committee: str) -> list[str]:
-        key = ("committee", committee)  # asked for every node of a large map: kept, as area chains are
-        if key in self._chains:
-            return self._chains[key]
-        chain, seen, cur = [], set(), committee
-        while cur is not None and cur not in seen:
-            seen.add(cur)
-            chain.append(cur)
-            cur = self.committee_parent.get(cur)
-        self._chains[key] = chain
-        return chain
+        return self._chain("committee", committee, self.committee_parent)
+
+    def _chain(self, kind: str, start: str, parent: dict) -> list[str]:
+        """``start`` and its ancestors through ``parent``, kept: asked for every node of a large map."""
+        key = (kind, start)
+        if key not in self._chains:
+            chain, seen, cur = [], set(), start
+            while cur is not None and cur not in seen:
+                seen.add(cur)
+                chain.append(cur)
+                cur = parent.get(cur)
+            self._chains[key] = chain
+        return self._chains[key]
 
     def _compute(self) -> None:
         g = self.g
