@@ -8,7 +8,6 @@ report computed by plain pandas/networkx loops over the checked tables.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import defaultdict
 
@@ -415,20 +414,8 @@ def world(request, tmp_path_factory):
 
 # -- helpers over the checked tables ----------------------------------------------------------
 
-def _none(v):
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
-
-
-def _rows(df):
-    return [{k: _none(v) for k, v in r.items()} for r in df.to_dict("records")]
-
-
-def _unmet(status) -> bool:
-    return (_none(status) or "open") not in DONE
+from results_reports import _none, _rows  # noqa: E402  (one copy of the row helpers)
+from results_reports import _open as _unmet  # noqa: E402
 
 
 def _involved(T) -> dict[str, set[str]]:
